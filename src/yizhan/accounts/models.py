@@ -1,0 +1,86 @@
+"""Staff accounts and their posts (岗位): role × department × region."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from yizhan.accounts.roles import AREAS, ROLE_PERMISSIONS, Department, Role
+from yizhan.regions.models import Region
+
+
+class User(AbstractUser):
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def active_posts(self) -> list[Post]:
+        return list(self.posts.filter(Post.active_q()).select_related("region"))
+
+    @cached_property
+    def permissions(self) -> frozenset[str]:
+        perms: set[str] = set()
+        for post in self.active_posts:
+            perms |= ROLE_PERMISSIONS[post.role]
+        return frozenset(perms)
+
+    def can(self, perm: str) -> bool:
+        return perm in self.permissions
+
+    @cached_property
+    def scope_bounds(self) -> list[tuple[str, str]]:
+        """Code ranges this user may see personal data in; empty for administrators."""
+        return [p.region.bounds for p in self.active_posts if p.role != Role.SYSADMIN and p.region_id]
+
+    @property
+    def primary_post(self) -> Post | None:
+        return self.active_posts[0] if self.active_posts else None
+
+    @cached_property
+    def menu_areas(self) -> list[tuple[str, str, str]]:
+        """(key, label, url name) of the areas any of the user's posts opens."""
+        shown = []
+        for key, label, roles, departments, url_name in AREAS:
+            if any(p.role in roles and p.department in departments for p in self.active_posts):
+                shown.append((key, label, url_name))
+        return shown
+
+
+class Post(models.Model):
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="posts")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    department = models.CharField("部门", max_length=20, choices=Department.choices)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(
+        "职务", max_length=50, blank=True, help_text="如：部长兼站长、服务站干事、民兵连长"
+    )
+    started_on = models.DateField("任职日期", default=timezone.localdate)
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "岗位"
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.SYSADMIN) | Q(region__isnull=False),
+                name="post_region_required_for_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.region.name if self.region_id else "全局"
+        return f"{where} {self.title or self.get_role_display()}（{self.get_department_display()}）"
+
+    @staticmethod
+    def active_q(today=None) -> Q:
+        today = today or timezone.localdate()
+        return Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))

@@ -1,0 +1,73 @@
+"""Roles, departments, permissions and menu areas: what a post lets its holder do.
+
+One table per question, so `grep` finds who may do what. Permissions derive from posts only.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COUNTY_OFFICER = "county_officer", "区县业务主管"
+    STATION_HEAD = "station_head", "部长兼站长"
+    STATION_DEPUTY = "station_deputy", "副部长兼副站长"
+    STATION_CLERK = "station_clerk", "干事"
+    VILLAGE_LIAISON = "village_liaison", "村（社区）联络员"
+    SYSADMIN = "sysadmin", "系统管理员"
+
+
+class Department(models.TextChoices):
+    ARMED_FORCES = "armed_forces", "武装部"
+    VETERANS = "veterans", "退役军人服务站"
+    BOTH = "both", "部站合一"
+
+
+class Perm:
+    VIEW_PEOPLE = "view_people"
+    EDIT_PEOPLE = "edit_people"
+    REVEAL_PII = "reveal_pii"
+    MERGE_PEOPLE = "merge_people"
+    EXPORT = "export"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_REGIONS = "manage_regions"
+
+
+STATION_WORK = {Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.REVEAL_PII, Perm.EXPORT}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COUNTY_OFFICER: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
+    Role.STATION_HEAD: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
+    Role.STATION_DEPUTY: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE}),
+    Role.STATION_CLERK: frozenset(STATION_WORK),
+    # Liaisons visit and collect information; they see people masked and export nothing.
+    Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
+    # Administrators run accounts and regions; by default they see no personal data in bulk.
+    Role.SYSADMIN: frozenset({Perm.MANAGE_ACCOUNTS, Perm.MANAGE_REGIONS, Perm.VIEW_AUDIT}),
+}
+
+STAFF_ROLES = [r for r in Role if r != Role.SYSADMIN]
+STATION_ROLES = [Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK]
+ARMED = [Department.ARMED_FORCES, Department.BOTH]
+VETERANS = [Department.VETERANS, Department.BOTH]
+ALL_DEPTS = list(Department)
+
+# The left menu: (key, label, roles that see it, departments that see it, url name).
+AREAS: list[tuple[str, str, list[str], list[str], str]] = [
+    ("people", "人员", STAFF_ROLES, ALL_DEPTS, "core:area"),
+    ("conscription", "征兵", STAFF_ROLES, ARMED, "core:area"),
+    ("veterans", "退役军人", STAFF_ROLES, VETERANS, "core:area"),
+    ("benefits", "优抚", STAFF_ROLES, VETERANS, "core:area"),
+    ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "core:area"),
+    ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "core:area"),
+    ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "core:area"),
+    (
+        "reports",
+        "统计",
+        [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY],
+        ALL_DEPTS,
+        "core:area",
+    ),
+    ("system", "系统", [Role.SYSADMIN], ALL_DEPTS, "core:area"),
+]

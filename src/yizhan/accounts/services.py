@@ -1,0 +1,61 @@
+"""Writes on staff accounts and posts; each one audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from yizhan.accounts.models import Post, User
+from yizhan.audit.services import record
+
+
+@transaction.atomic
+def create_user(*, actor: User | None, username: str, display_name: str, password: str) -> User:
+    user = User(username=username, display_name=display_name)
+    user.set_password(password)
+    user.save()
+    record(
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.pk,
+        changes={"username": username},
+    )
+    return user
+
+
+@transaction.atomic
+def grant_post(
+    *, actor: User | None, user: User, role: str, department: str, region_code: str | None, title: str = ""
+) -> Post:
+    post = Post.objects.create(
+        user=user, role=role, department=department, region_id=region_code, title=title
+    )
+    record(
+        actor=actor,
+        action="post.grant",
+        object_type="post",
+        object_id=post.pk,
+        region_code=region_code or "",
+        changes={"user": user.username, "role": role, "department": department, "title": title},
+    )
+    return post
+
+
+@transaction.atomic
+def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
+    """Ends a post. Open work assigned to the holder goes back to the station's queue once the
+    worklist exists (see worklist.services.hand_back); until then only the post itself ends."""
+    post.ended_on = on or timezone.localdate()
+    post.save(update_fields=["ended_on"])
+    record(
+        actor=actor,
+        action="post.end",
+        object_type="post",
+        object_id=post.pk,
+        region_code=post.region_id or "",
+        changes={"ended_on": post.ended_on.isoformat()},
+    )
+    return post

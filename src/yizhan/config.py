@@ -1,0 +1,212 @@
+"""Reads Yizhan's configuration from the environment, failing fast with a clear message.
+
+Two modes:
+- local (the default): every `yizhan` command works with no environment at all. The database is
+  SQLite in the data directory and secrets are generated once into `<data>/local-secrets.json`.
+- production (YIZHAN_MODE=production): every secret must come from the environment or a key
+  file, and generated or demo values are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEMO_PASSWORD = "yizhan-demo"
+LOCAL_SECRETS_NAME = "local-secrets.json"
+# A marker inside every generated secret, so production mode can recognise and refuse one.
+GENERATED_MARK = "yizhan-local-"
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """Encryption keys (key id -> 32 bytes), the active key id, and the blind-index key."""
+
+    keys: dict[str, bytes]
+    active: str
+    index_key: bytes
+    algorithm: str  # "aes" (AES-256-GCM + HMAC-SHA256) or "sm" (SM4-GCM + HMAC-SM3)
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    allowed_hosts: list[str]
+    debug: bool
+    keyring: KeyRing
+    demo_password: str
+    csrf_trusted_origins: list[str] = field(default_factory=list)
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(
+        f"{name}={raw!r} 不是布尔值；请用 true/false 或 1/0。({name} must be true/false or 1/0)"
+    )
+
+
+def _b64key(name: str, raw: str) -> bytes:
+    try:
+        key = base64.b64decode(raw.strip(), validate=True)
+    except ValueError as exc:
+        raise ConfigError(f"{name} 不是合法的 base64。({name} is not valid base64)") from exc
+    if len(key) != 32:
+        raise ConfigError(f"{name} 必须是 32 字节的密钥（base64 编码）。({name} must decode to 32 bytes)")
+    return key
+
+
+def _new_secret_bytes() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _local_secrets(data_dir: Path) -> dict:
+    """Loads or creates the generated secrets of local mode, readable by the owner only."""
+    path = data_dir / LOCAL_SECRETS_NAME
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    generated = {
+        "secret_key": GENERATED_MARK + secrets.token_urlsafe(48),
+        "keys": {"local1": _new_secret_bytes()},
+        "active": "local1",
+        "index_key": _new_secret_bytes(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(generated, handle, indent=2)
+    return generated
+
+
+def _keyring_from(source: dict, *, where: str, algorithm: str) -> KeyRing:
+    keys_raw = source.get("keys") or {}
+    if not keys_raw:
+        raise ConfigError(f"{where} 中没有加密密钥。({where} holds no encryption keys)")
+    keys = {kid: _b64key(f"{where} keys.{kid}", value) for kid, value in keys_raw.items()}
+    active = source.get("active") or next(iter(keys))
+    if active not in keys:
+        raise ConfigError(f"{where} 的 active={active!r} 不在密钥列表中。(active key id not among the keys)")
+    if ":" in "".join(keys):
+        raise ConfigError(f"{where} 的密钥编号不能含冒号。(key ids must not contain ':')")
+    index_raw = source.get("index_key")
+    if not index_raw:
+        raise ConfigError(f"{where} 缺少 index_key（盲索引密钥）。({where} lacks index_key)")
+    return KeyRing(
+        keys=keys, active=active, index_key=_b64key(f"{where} index_key", index_raw), algorithm=algorithm
+    )
+
+
+def _keyring(env: dict[str, str], *, local: dict | None, algorithm: str) -> KeyRing:
+    """Keys from YIZHAN_KEY_FILE, else YIZHAN_KEYS + YIZHAN_INDEX_KEY, else (local mode) generated."""
+    key_file = env.get("YIZHAN_KEY_FILE")
+    if key_file:
+        path = Path(key_file)
+        if not path.is_file():
+            raise ConfigError(f"YIZHAN_KEY_FILE={key_file} 不存在。(key file not found)")
+        try:
+            source = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"YIZHAN_KEY_FILE 不是合法 JSON：{exc}") from exc
+        return _keyring_from(source, where="YIZHAN_KEY_FILE", algorithm=algorithm)
+    if env.get("YIZHAN_KEYS"):
+        keys: dict[str, str] = {}
+        for part in env["YIZHAN_KEYS"].split(","):
+            kid, sep, value = part.strip().partition(":")
+            if not sep or not kid:
+                raise ConfigError(
+                    "YIZHAN_KEYS 格式应为 编号:base64密钥,编号:base64密钥。(format kid:base64,...)"
+                )
+            keys[kid] = value
+        source = {
+            "keys": keys,
+            "active": env.get("YIZHAN_ACTIVE_KEY"),
+            "index_key": env.get("YIZHAN_INDEX_KEY"),
+        }
+        return _keyring_from(source, where="YIZHAN_KEYS", algorithm=algorithm)
+    if local is None:
+        raise ConfigError(
+            "生产模式需要加密密钥：请设置 YIZHAN_KEY_FILE，或 YIZHAN_KEYS 与 YIZHAN_INDEX_KEY。"
+            "(production mode needs YIZHAN_KEY_FILE or YIZHAN_KEYS + YIZHAN_INDEX_KEY)"
+        )
+    return _keyring_from(local, where=str(LOCAL_SECRETS_NAME), algorithm=algorithm)
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    mode = env.get("YIZHAN_MODE", "local").strip().lower() or "local"
+    if mode not in {"local", "production"}:
+        raise ConfigError(f"YIZHAN_MODE={mode!r} 无效；可选 local 或 production。")
+    production = mode == "production"
+
+    data_dir = Path(env.get("YIZHAN_DATA_DIR") or "data").resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"YIZHAN_DATA_DIR={data_dir} 不是目录。(not a directory)")
+    local = None if production else _local_secrets(data_dir)
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'yizhan.sqlite3'}"
+    if not database_url.startswith(("sqlite:", "postgres://", "postgresql://")):
+        raise ConfigError(
+            f"DATABASE_URL 仅支持 sqlite:/// 与 postgres://。(unsupported: {database_url.split(':')[0]})"
+        )
+
+    secret_key = env.get("SECRET_KEY") or (local or {}).get("secret_key", "")
+    if production:
+        if not env.get("SECRET_KEY"):
+            raise ConfigError("生产模式必须设置 SECRET_KEY。(production mode requires SECRET_KEY)")
+        if GENERATED_MARK in secret_key or "demo" in secret_key.lower() or len(secret_key) < 50:
+            raise ConfigError(
+                "SECRET_KEY 是生成的、演示用的或太短（至少 50 个字符）。(generated, demo or short key)"
+            )
+
+    algorithm = (env.get("YIZHAN_CRYPTO") or "aes").strip().lower()
+    if algorithm not in {"aes", "sm"}:
+        raise ConfigError(f"YIZHAN_CRYPTO={algorithm!r} 无效；可选 aes（AES-256-GCM）或 sm（国密 SM4-GCM）。")
+    keyring = _keyring(env, local=local, algorithm=algorithm)
+    if production and Path(env.get("YIZHAN_KEY_FILE", "")).name == LOCAL_SECRETS_NAME:
+        raise ConfigError("生产模式不能使用本地模式生成的密钥文件。(refusing the generated local key file)")
+
+    hosts_raw = env.get("ALLOWED_HOSTS")
+    if production and not hosts_raw:
+        raise ConfigError(
+            "生产模式必须设置 ALLOWED_HOSTS（逗号分隔）。(production mode requires ALLOWED_HOSTS)"
+        )
+    allowed_hosts = [
+        h.strip() for h in (hosts_raw or "127.0.0.1,localhost,[::1],testserver").split(",") if h.strip()
+    ]
+
+    demo_password = env.get("YIZHAN_DEMO_PASSWORD") or DEMO_PASSWORD
+    if production and "YIZHAN_DEMO_PASSWORD" in env:
+        raise ConfigError(
+            "生产模式不使用演示密码，请删除 YIZHAN_DEMO_PASSWORD。(no demo password in production)"
+        )
+
+    origins = [o.strip() for o in env.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+    return Config(
+        mode=mode,
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        allowed_hosts=allowed_hosts,
+        debug=_bool("DEBUG", env.get("DEBUG", "false")),
+        keyring=keyring,
+        demo_password=demo_password,
+        csrf_trusted_origins=origins,
+    )

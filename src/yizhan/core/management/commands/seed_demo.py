@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from yizhan.accounts import demo as accounts_demo
+from yizhan.regions import demo as regions_demo
+
+# Each app that has demo data adds its seed() here, in dependency order; each is idempotent.
+SEEDERS = [("行政区划", regions_demo.seed), ("演示账号", accounts_demo.seed)]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（可重复执行，第二次不做任何改动）。Load the demo data idempotently."
+
+    def handle(self, *args, **options):
+        if settings.YIZHAN_MODE == "production":
+            raise CommandError("生产模式下不能载入演示数据和演示账号。")
+        for label, seeder in SEEDERS:
+            changed = seeder()
+            self.stdout.write(f"{label}：新增或更新 {changed} 项")
+        self.stdout.write(f"\n演示账号（密码均为 {settings.YIZHAN_DEMO_PASSWORD}）：")
+        for line in accounts_demo.describe():
+            self.stdout.write("  " + line)

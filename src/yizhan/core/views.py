@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+_migrated = False
+
+
+def _fully_migrated() -> bool:
+    # Migrations are only ever applied, never undone under a running server: once true, stays true.
+    global _migrated
+    if not _migrated:
+        executor = MigrationExecutor(connection)
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if not _fully_migrated():
+            return JsonResponse({"status": "error", "detail": "数据库迁移未完成"}, status=503)
+    except DatabaseError:
+        return JsonResponse({"status": "error", "detail": "数据库无法连接"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"posts": request.user.active_posts})
+
+
+@login_required
+def area(request: HttpRequest, key: str) -> HttpResponse:
+    shown = {k: label for k, label, _ in request.user.menu_areas}
+    if key not in shown:
+        raise Http404
+    return render(request, "core/area.html", {"area_key": key, "area_label": shown[key]})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    return render(request, "core/search.html", {"query": query})

@@ -1,0 +1,42 @@
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+
+from yizhan.accounts.services import end_post
+from yizhan.config import DEMO_PASSWORD
+from yizhan.regions.models import scope_bounds
+
+
+def test_a_station_post_scopes_to_its_township_by_code_range(persona):
+    assert persona("xinhu_clerk").scope_bounds == [("371402001000", "371402002000")]
+    assert persona("decheng").scope_bounds == [("371402000000", "371403000000")]
+    assert persona("xinhu_village").scope_bounds == [("371402001001", "371402001002")]
+
+
+def test_administrators_see_no_personal_data_by_default(persona):
+    assert persona("admin").scope_bounds == []
+    assert not persona("admin").can("view_people")
+
+
+def test_scope_bounds_carry_over_a_digit_boundary():
+    assert scope_bounds("371499000000") == ("371499000000", "371500000000")
+    assert scope_bounds("440114003999") == ("440114003999", "440114004000")
+
+
+def test_a_user_whose_posts_all_ended_cannot_sign_in(persona):
+    clerk = persona("xinhu_clerk")
+    end_post(actor=persona("xinhu_head"), post=clerk.active_posts[0], on=datetime.date.today())
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+    assert "没有有效岗位" in response.content.decode()
+
+
+def test_production_mode_refuses_the_demo_password(persona, settings):
+    settings.YIZHAN_MODE = "production"
+    response = Client().post(
+        reverse("accounts:login"), {"username": "xinhu_clerk", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()

@@ -1,0 +1,52 @@
+"""Shared fixtures: the demo world (regions + the six demo accounts) and personas by name."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from yizhan.accounts import demo as accounts_demo
+from yizhan.accounts.models import User
+from yizhan.regions import demo as regions_demo
+
+PASSWORD = "yizhan-demo"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The demo accounts are created in many tests; the production hasher would cost seconds each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def _private_data_dir(settings, tmp_path):
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
+
+
+@pytest.fixture
+def world(db) -> None:
+    """The demo regions and accounts, as `yizhan seed_demo` makes them."""
+    regions_demo.seed()
+    accounts_demo.seed()
+
+
+@pytest.fixture
+def persona(world):
+    """persona("xinhu_clerk") -> that demo user, fresh from the database."""
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login_as(world):
+    """login_as("xinhu_clerk") -> a test client signed in as that persona."""
+
+    def sign_in(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return sign_in
