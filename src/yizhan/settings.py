@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "yizhan.regions",
     "yizhan.accounts",
     "yizhan.audit",
+    "yizhan.people",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,13 @@
 from django.urls import include, path
 
+from yizhan.api import api
 from yizhan.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("yizhan.accounts.urls")),
+    path("people/", include("yizhan.people.urls")),
+    path("audit/", include("yizhan.audit.urls")),
+    path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

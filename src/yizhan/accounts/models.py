@@ -84,3 +84,20 @@ class Post(models.Model):
     def active_q(today=None) -> Q:
         today = today or timezone.localdate()
         return Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+
+
+class ApiToken(models.Model):
+    """A token for system integration: the API acts as `user`, with his posts' scope. Only a
+    SHA-256 of the token is stored; the token itself is shown once, when created."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

@@ -55,7 +55,7 @@ ALL_DEPTS = list(Department)
 
 # The left menu: (key, label, roles that see it, departments that see it, url name).
 AREAS: list[tuple[str, str, list[str], list[str], str]] = [
-    ("people", "人员", STAFF_ROLES, ALL_DEPTS, "core:area"),
+    ("people", "人员", STAFF_ROLES, ALL_DEPTS, "people:list"),
     ("conscription", "征兵", STAFF_ROLES, ARMED, "core:area"),
     ("veterans", "退役军人", STAFF_ROLES, VETERANS, "core:area"),
     ("benefits", "优抚", STAFF_ROLES, VETERANS, "core:area"),
@@ -70,4 +70,5 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
         "core:area",
     ),
     ("system", "系统", [Role.SYSADMIN], ALL_DEPTS, "core:area"),
+    ("audit", "审计记录", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "audit:list"),
 ]

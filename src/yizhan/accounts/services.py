@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
-from yizhan.accounts.models import Post, User
+from yizhan.accounts.models import ApiToken, Post, User
 from yizhan.audit.services import record
 
 
@@ -59,3 +61,21 @@ def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None)
         changes={"ended_on": post.ended_on.isoformat()},
     )
     return post
+
+
+@transaction.atomic
+def issue_api_token(*, actor: User | None, user: User, name: str) -> str:
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(token.encode()).hexdigest())
+    record(
+        actor=actor, action="api_token.issue", object_type="user", object_id=user.pk, changes={"name": name}
+    )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    found = ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True).select_related("user").first()
+    if found is None or not found.user.is_active or not found.user.active_posts:
+        return None
+    return found.user

@@ -6,5 +6,4 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("area/<slug:key>/", views.area, name="area"),
-    path("search/", views.search, name="search"),
 ]

@@ -40,9 +40,3 @@ def area(request: HttpRequest, key: str) -> HttpResponse:
     if key not in shown:
         raise Http404
     return render(request, "core/area.html", {"area_key": key, "area_label": shown[key]})
-
-
-@login_required
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    return render(request, "core/search.html", {"query": query})

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yizhan.accounts import demo as accounts_demo
+from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
 
 # Each app that has demo data adds its seed() here, in dependency order; each is idempotent.
-SEEDERS = [("行政区划", regions_demo.seed), ("演示账号", accounts_demo.seed)]
+SEEDERS = [("行政区划", regions_demo.seed), ("演示账号", accounts_demo.seed), ("人员", people_demo.seed)]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,142 @@
+"""Scoped reads of the registry. Views, exports and the API read people only through here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from yizhan.accounts.roles import Perm
+from yizhan.audit.models import AuditEvent
+from yizhan.core import crypto, idnumber
+from yizhan.core.pinyin import name_keys, query_kind
+from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.people.models import (
+    ID_CONTEXT,
+    INVERSE_RELATION,
+    Identity,
+    Person,
+    Relation,
+    RelationKind,
+)
+from yizhan.regions.models import scope_bounds
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """Every person the user may see: under his posts' regions, merged duplicates left out."""
+    if not user.can(Perm.VIEW_PEOPLE):
+        return Person.objects.none()
+    return Person.objects.filter(scope_q(user, "region_id"), merged_into__isnull=True)
+
+
+def get_person(*, user, pk: int) -> Person:
+    """One visible person, or 404 exactly as if it did not exist."""
+    return get_in_scope(people_visible_to(user).select_related("region", "household", "photo"), pk=pk)
+
+
+def starts_with(field: str, prefix: str) -> Q:
+    """Prefix match that both databases answer from an index.
+
+    PostgreSQL: LIKE 'p%' uses the varchar_pattern_ops index Django adds for db_index CharFields.
+    SQLite: LIKE with ESCAPE never uses an index, but a range does (BINARY collation compares
+    UTF-8 bytes, and U+10FFFF sorts after every other character).
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
+    """One box: an ID number (exact, by blind index), pinyin (initials or full), or a name.
+    Best matches first: exact before prefix, shorter names before longer."""
+    query = query.strip()
+    if not query:
+        return []
+    visible = people_visible_to(user).select_related("region")
+    kind = query_kind(query)
+    if kind == "id_number":
+        number = idnumber.normalize(query)
+        return list(visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))[:limit])
+    if kind == "pinyin":
+        key = query.lower()
+        tiers = [
+            Q(name_initials=key),
+            starts_with("name_initials", key),
+            Q(name_pinyin=key),
+            starts_with("name_pinyin", key),
+        ]
+    else:
+        tiers = [Q(name=query), starts_with("name", query)]
+        # A name typed with a wrong character in the middle still finds people by its pinyin.
+        tiers.append(Q(name_pinyin=name_keys(query)[0]))
+    found: list[Person] = []
+    seen: set[int] = set()
+    for condition in tiers:
+        if len(found) >= limit:
+            break
+        batch = visible.filter(condition).exclude(pk__in=seen).order_by("name", "pk")[: limit - len(found)]
+        for person in batch:
+            seen.add(person.pk)
+            found.append(person)
+    return found
+
+
+def list_people(*, user, identity: str = "", region_code: str = "") -> QuerySet[Person]:
+    """The filtered list: e.g. all current 军属 of one village."""
+    people = people_visible_to(user).select_related("region")
+    if identity:
+        people = people.filter(
+            pk__in=Identity.objects.filter(Identity.current_q(), kind=identity).values("person_id")
+        )
+    if region_code:
+        try:
+            lo, hi = scope_bounds(region_code)
+        except ValueError:
+            return Person.objects.none()
+        people = people.filter(region_id__gte=lo, region_id__lt=hi)
+    return people.order_by("region_id", "name", "pk")
+
+
+def current_identities(person: Person, today: datetime.date | None = None) -> list[Identity]:
+    return list(person.identities.filter(Identity.current_q(today)).select_related("through"))
+
+
+def family_of(person: Person) -> list[tuple[Person, str]]:
+    """(relative, kind as seen from `person`), whichever side the relation was recorded from."""
+    family: list[tuple[Person, str]] = []
+    for rel in Relation.objects.filter(person=person).select_related("relative"):
+        family.append((rel.relative, rel.kind))
+    for rel in Relation.objects.filter(relative=person).select_related("person"):
+        family.append((rel.person, INVERSE_RELATION[rel.kind]))
+    return family
+
+
+def military_family_of(person: Person, today: datetime.date | None = None) -> list[Person]:
+    """军人家属 as DOMAIN.md defines them: spouse, parents and those who raised the member,
+    minor children, and adult children unable to live independently."""
+    today = today or timezone.localdate()
+    members = []
+    for relative, kind in family_of(person):
+        if kind in {RelationKind.SPOUSE, RelationKind.PARENT, RelationKind.GUARDIAN}:
+            members.append(relative)
+        elif kind == RelationKind.CHILD:
+            age = relative.age(today)
+            if (age is not None and age < 18) or relative.dependent_adult:
+                members.append(relative)
+    return members
+
+
+def timeline_of(person: Person) -> QuerySet[AuditEvent]:
+    """Everything that happened to the person, newest first (audit events name the person)."""
+    return AuditEvent.objects.filter(object_type="person", object_id=str(person.pk)).order_by("-id")
+
+
+def with_current_identities(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Prefetch the badges of a page of people in one query."""
+    return people.prefetch_related(
+        Prefetch(
+            "identities", queryset=Identity.objects.filter(Identity.current_q()), to_attr="current_identities"
+        )
+    )

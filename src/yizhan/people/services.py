@@ -1,0 +1,443 @@
+"""Every write on the registry: atomic, validated with Chinese messages, audited in the same
+transaction with personal values masked."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from yizhan.accounts.roles import Perm
+from yizhan.audit.models import AuditEvent
+from yizhan.audit.services import record
+from yizhan.core import crypto, idnumber
+from yizhan.core.masking import mask_id_number, mask_phone
+from yizhan.core.phone import PhoneError, normalize_phone
+from yizhan.core.pinyin import name_keys
+from yizhan.people.models import (
+    ID_CONTEXT,
+    PHONE_CONTEXT,
+    Award,
+    Document,
+    Household,
+    Identity,
+    Person,
+    Relation,
+    ServiceRecord,
+)
+from yizhan.regions.models import Level, Region
+
+# The fields a clerk edits on the person form, in form order.
+EDITABLE = [
+    "name", "sex", "birth_date", "ethnicity", "id_number", "phone", "region", "address",
+    "education", "political_status", "notes", "dependent_adult",
+]  # fmt: skip
+SENSITIVE = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+class DuplicatePerson(Exception):
+    """The ID number is already registered; `existing` is set when the caller may see that record."""
+
+    def __init__(self, existing: Person | None):
+        self.existing = existing
+        super().__init__(
+            "该身份证号已登记。" + ("" if existing else "该人员不在您的管辖范围内，请联系其户籍地服务站。")
+        )
+
+
+@dataclass
+class StaleEdit(Exception):
+    """Someone saved the person after the form was opened; nothing was written."""
+
+    current: Person
+    since: list[AuditEvent]
+
+    def __str__(self) -> str:
+        return "保存失败：打开表单后，此人信息已被他人修改。"
+
+
+def _display(field: str, value) -> str:
+    """How a value appears in the audit trail: personal values masked."""
+    if value is None or value == "":
+        return ""
+    if field in SENSITIVE:
+        return SENSITIVE[field](str(value))
+    if isinstance(value, Region):
+        return f"{value.code} {value.name}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _clean(values: dict) -> dict:
+    """Normalises and checks a set of person fields; raises ValidationError({field: message})."""
+    errors: dict[str, str] = {}
+    cleaned = dict(values)
+    if "name" in values:
+        name = " ".join(str(values["name"]).split())
+        if not name:
+            errors["name"] = "请填写姓名。"
+        cleaned["name"] = name
+    if values.get("id_number"):
+        try:
+            info = idnumber.parse(values["id_number"])
+        except idnumber.IdNumberError as exc:
+            errors["id_number"] = str(exc)
+        else:
+            cleaned["id_number"] = info.number
+            typed_sex, typed_birth = values.get("sex") or None, values.get("birth_date") or None
+            for field, check in (("sex", {"sex": typed_sex}), ("birth_date", {"birth_date": typed_birth})):
+                problems = idnumber.cross_check(info, **check)
+                if problems:
+                    errors[field] = problems[0]
+            cleaned["sex"] = typed_sex or info.sex
+            cleaned["birth_date"] = typed_birth or info.birth_date
+            cleaned["birthplace_code"] = info.area_code
+    if values.get("phone"):
+        try:
+            cleaned["phone"] = normalize_phone(values["phone"])
+        except PhoneError as exc:
+            errors["phone"] = str(exc)
+    if "region" in values:
+        region = values["region"]
+        if region is None:
+            errors["region"] = "请选择户籍所在村（社区）。"
+        elif region.level not in {Level.VILLAGE, Level.TOWNSHIP}:
+            errors["region"] = "户籍地须为村（社区），或暂不清楚村时为乡镇（街道）。"
+    if "sex" in values and not cleaned.get("sex"):
+        errors["sex"] = "请选择性别。"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _apply(person: Person, cleaned: dict) -> dict[str, list[str]]:
+    """Sets cleaned values on the instance; returns {field: [before, after]} for the audit trail."""
+    changes: dict[str, list[str]] = {}
+    for field, value in cleaned.items():
+        if field == "id_number":
+            before = person.id_number
+            if value != before:
+                person.id_number_enc = crypto.encrypt(value, context=ID_CONTEXT) if value else ""
+                person.id_number_bidx = crypto.blind_index(value, context=ID_CONTEXT) if value else None
+                changes[field] = [_display(field, before), _display(field, value)]
+        elif field == "phone":
+            before = person.phone
+            if value != before:
+                person.phone_enc = crypto.encrypt(value, context=PHONE_CONTEXT) if value else ""
+                person.phone_bidx = crypto.blind_index(value, context=PHONE_CONTEXT) if value else ""
+                changes[field] = [_display(field, before), _display(field, value)]
+        else:
+            before = getattr(person, field, None)  # None for a new person's unset region
+            if before != value:
+                setattr(person, field, value)
+                if field != "birthplace_code":
+                    changes[field] = [_display(field, before), _display(field, value)]
+    if "name" in changes:
+        person.name_pinyin, person.name_initials = name_keys(person.name)
+    return changes
+
+
+def _audit(actor, action: str, person: Person, changes: dict | None = None, reason: str = "") -> AuditEvent:
+    return record(
+        actor=actor,
+        action=action,
+        object_type="person",
+        object_id=person.pk,
+        region_code=person.region_id,
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+def prepare_person(*, actor, **values) -> tuple[Person, dict[str, list[str]]]:
+    """A validated, encrypted, unsaved Person and its audit changes — shared by create_person and
+    the bulk paths (ledger import, demo data), which save many at once."""
+    unknown = set(values) - set(EDITABLE) - {"household", "is_household_head"}
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    cleaned = _clean(values)
+    person = Person(created_by=actor if actor and actor.is_authenticated else None)
+    person.updated_by = person.created_by
+    return person, _apply(person, cleaned)
+
+
+@transaction.atomic
+def create_person(*, actor, visible_to=None, **values) -> Person:
+    """Registers a person. `visible_to` (a queryset of people the caller sees) decides whether a
+    duplicate's record is handed back for linking or kept hidden (out of jurisdiction)."""
+    person, changes = prepare_person(actor=actor, **values)
+    if person.id_number_bidx:
+        existing = Person.objects.filter(id_number_bidx=person.id_number_bidx).first()
+        if existing is not None:
+            linked = visible_to.filter(pk=existing.pk).first() if visible_to is not None else None
+            raise DuplicatePerson(linked)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Two clerks registering the same number at once: the unique blind index decides.
+        raise DuplicatePerson(None) from None
+    _audit(actor, "person.create", person, {"fields": changes, "version": person.version})
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor, person: Person, expected_version: int, **values) -> Person:
+    """Saves an edit made on version `expected_version`; refuses it (StaleEdit) if anyone saved
+    since, so neither edit is lost: the caller shows both."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    fresh = Person.objects.select_for_update().get(pk=person.pk)
+    if fresh.version != expected_version:
+        since = list(
+            AuditEvent.objects.filter(
+                object_type="person",
+                object_id=str(person.pk),
+                action="person.update",
+                changes__version__gt=expected_version,
+            ).order_by("id")
+        )
+        raise StaleEdit(current=fresh, since=since)
+    cleaned = _clean(values)
+    if cleaned.get("id_number") and cleaned["id_number"] != fresh.id_number:
+        bidx = crypto.blind_index(cleaned["id_number"], context=ID_CONTEXT)
+        if Person.objects.filter(id_number_bidx=bidx).exclude(pk=fresh.pk).exists():
+            raise ValidationError(
+                {"id_number": "该身份证号已属于另一人员，请核对；若为同一人，请使用“合并”。"}
+            )
+    changes = _apply(fresh, cleaned)
+    if not changes:
+        return fresh
+    fresh.updated_by = actor
+    fresh.version = F("version") + 1
+    fresh.save()
+    fresh.refresh_from_db()
+    _audit(actor, "person.update", fresh, {"fields": changes, "version": fresh.version})
+    return fresh
+
+
+@transaction.atomic
+def reveal(*, actor, person: Person, field: str, reason: str) -> str:
+    """The full ID number or phone, for a user holding the permission who gives a reason."""
+    if field not in SENSITIVE:
+        raise ValueError(field)
+    if not actor.can(Perm.REVEAL_PII):
+        raise PermissionDenied("您没有查看完整信息的权限。")
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "请填写查看事由。"})
+    _audit(actor, "person.reveal", person, {"field": field}, reason=reason)
+    return getattr(person, field)
+
+
+@transaction.atomic
+def create_household(
+    *, actor, region: Region, address: str = "", members: list[Person], head: Person
+) -> Household:
+    household = Household.objects.create(region=region, address=address)
+    for member in members:
+        Person.objects.filter(pk=member.pk).update(
+            household=household, is_household_head=member.pk == head.pk
+        )
+        _audit(actor, "person.household", member, {"household": household.pk, "head": member.pk == head.pk})
+    return household
+
+
+@transaction.atomic
+def add_relation(*, actor, person: Person, relative: Person, kind: str, note: str = "") -> Relation:
+    if person.pk == relative.pk:
+        raise ValidationError({"relative": "不能与本人建立亲属关系。"})
+    if (
+        Relation.objects.filter(person=person, relative=relative).exists()
+        or Relation.objects.filter(person=relative, relative=person).exists()
+    ):
+        raise ValidationError({"relative": "两人之间已有亲属关系记录。"})
+    relation = Relation.objects.create(person=person, relative=relative, kind=kind, note=note)
+    label = relation.get_kind_display()
+    _audit(
+        actor, "person.relation.add", person, {"relative": relative.pk, "name": relative.name, "kind": label}
+    )
+    _audit(actor, "person.relation.add", relative, {"relative": person.pk, "name": person.name, "of": label})
+    return relation
+
+
+@transaction.atomic
+def grant_identity(
+    *,
+    actor,
+    person: Person,
+    kind: str,
+    since: datetime.date,
+    source: str,
+    subtype: str = "",
+    through: Person | None = None,
+) -> Identity:
+    """Opens an identity; a second call for the same open identity returns the existing one."""
+    existing = person.identities.filter(
+        kind=kind, subtype=subtype, through=through, until__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    identity = Identity.objects.create(
+        person=person, kind=kind, subtype=subtype, since=since, through=through, source=source
+    )
+    _audit(
+        actor,
+        "person.identity.grant",
+        person,
+        {"identity": str(identity), "since": since.isoformat(), "source": source},
+    )
+    return identity
+
+
+@transaction.atomic
+def end_identity(*, actor, identity: Identity, until: datetime.date, source: str) -> Identity:
+    identity.until = until
+    identity.full_clean(exclude=["person", "through"])
+    identity.save(update_fields=["until"])
+    _audit(
+        actor,
+        "person.identity.end",
+        identity.person,
+        {"identity": str(identity), "until": until.isoformat(), "source": source},
+    )
+    return identity
+
+
+@transaction.atomic
+def add_service_record(*, actor, person: Person, **fields) -> ServiceRecord:
+    record_ = ServiceRecord(person=person, **fields)
+    record_.full_clean()
+    record_.save()
+    _audit(actor, "person.service.add", person, {k: _display(k, v) for k, v in fields.items()})
+    return record_
+
+
+@transaction.atomic
+def add_award(
+    *, actor, person: Person, level: str, awarded_on: datetime.date, notice_number: str = ""
+) -> Award:
+    award = Award.objects.create(
+        person=person, level=level, awarded_on=awarded_on, notice_number=notice_number
+    )
+    _audit(
+        actor,
+        "person.award.add",
+        person,
+        {"level": award.get_level_display(), "awarded_on": awarded_on.isoformat(), "notice": notice_number},
+    )
+    return award
+
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def attach_document(
+    *, actor, person: Person, kind: str, title: str, content: bytes, filename: str
+) -> Document:
+    """Stores the file under <data>/documents/<person>/<sha256><ext>, checksummed."""
+    if not content:
+        raise ValidationError({"file": "文件为空。"})
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": "文件超过 20 MB。"})
+    digest = hashlib.sha256(content).hexdigest()
+    suffix = Path(filename).suffix.lower()[:10]
+    relative = Path(str(person.pk)) / f"{digest}{suffix}"
+    target = Path(settings.DOCUMENTS_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.write_bytes(content)
+    document = Document.objects.create(
+        person=person,
+        kind=kind,
+        title=title.strip() or filename,
+        path=str(relative),
+        sha256=digest,
+        size=len(content),
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        uploaded_by=actor,
+    )
+    if kind == "photo":
+        Person.objects.filter(pk=person.pk).update(photo=document)
+    _audit(
+        actor,
+        "person.document.attach",
+        person,
+        {"document": document.pk, "kind": document.get_kind_display(), "sha256": digest},
+    )
+    return document
+
+
+def read_document(*, actor, document: Document) -> bytes:
+    """The stored bytes, checked against the checksum; the download is audited."""
+    content = (Path(settings.DOCUMENTS_DIR) / document.path).read_bytes()
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        raise ValidationError("文件校验失败：存储的文件与登记时不一致。")
+    _audit(actor, "person.document.download", document.person, {"document": document.pk})
+    return content
+
+
+@transaction.atomic
+def merge_people(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Moves everything of `duplicate` onto `keep` and retires the duplicate (kept, pointing at
+    `keep`, so old references and the audit trail still resolve). Confirmed by a person."""
+    if not actor.can(Perm.MERGE_PEOPLE):
+        raise PermissionDenied("您没有合并人员记录的权限。")
+    if keep.pk == duplicate.pk:
+        raise ValidationError("不能与自身合并。")
+    if keep.id_number and duplicate.id_number and keep.id_number != duplicate.id_number:
+        raise ValidationError("两条记录的身份证号不同，不是同一人，不能合并。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写合并原因。"})
+    for model in (Identity, ServiceRecord, Award, Document):
+        model.objects.filter(person=duplicate).update(person=keep)
+    for rel in Relation.objects.filter(person=duplicate):
+        if (
+            rel.relative_id != keep.pk
+            and not Relation.objects.filter(person=keep, relative=rel.relative).exists()
+        ):
+            Relation.objects.filter(pk=rel.pk).update(person=keep)
+    for rel in Relation.objects.filter(relative=duplicate):
+        if (
+            rel.person_id != keep.pk
+            and not Relation.objects.filter(person=rel.person, relative=keep).exists()
+        ):
+            Relation.objects.filter(pk=rel.pk).update(relative=keep)
+    Relation.objects.filter(person=duplicate).delete()
+    Relation.objects.filter(relative=duplicate).delete()
+    filled = {}
+    for field in ("phone", "address", "education", "political_status", "ethnicity"):
+        if not getattr(keep, field) and getattr(duplicate, field):
+            filled[field] = getattr(duplicate, field)
+    if not keep.id_number and duplicate.id_number:
+        filled["id_number"] = duplicate.id_number
+    # The duplicate gives up its ID number first: the blind index is unique.
+    Person.objects.filter(pk=duplicate.pk).update(
+        merged_into=keep, id_number_enc="", id_number_bidx=None, version=F("version") + 1
+    )
+    if filled:
+        changes = _apply(keep, _clean(filled))
+        keep.version = F("version") + 1
+        keep.save()
+        keep.refresh_from_db()
+    else:
+        changes = {}
+    _audit(
+        actor,
+        "person.merge",
+        keep,
+        {"merged": duplicate.pk, "filled": changes, "version": keep.version},
+        reason=reason,
+    )
+    _audit(actor, "person.merged_into", duplicate, {"into": keep.pk}, reason=reason)
+    return keep

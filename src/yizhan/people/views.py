@@ -1,0 +1,346 @@
+"""Thin views over people.selectors (reads, scoped) and people.services (writes, audited)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yizhan.accounts.roles import Perm
+from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.people import selectors, services
+from yizhan.people.forms import (
+    AwardForm,
+    DocumentForm,
+    IdentityForm,
+    MergeForm,
+    PersonForm,
+    RelationForm,
+    RevealForm,
+    ServiceRecordForm,
+)
+from yizhan.people.models import IdentityKind, Person
+from yizhan.regions.models import Level, Region
+
+TABS = [
+    ("family", "家庭"),
+    ("service", "服役"),
+    ("tasks", "待办"),
+    ("benefits", "优待"),
+    ("visits", "走访"),
+    ("documents", "材料"),
+    ("timeline", "记录"),
+]
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.can(perm):
+        raise PermissionDenied("您的岗位没有此项权限。")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.VIEW_PEOPLE)
+    query = request.GET.get("q", "").strip()
+    identity = request.GET.get("identity", "")
+    village = request.GET.get("village", "")
+    villages = Region.objects.filter(scope_q(request.user, "code"), level=Level.VILLAGE).order_by("code")
+    if village and not villages.filter(code=village).exists():
+        village = ""
+    if query:
+        page = None
+        people = selectors.search_people(user=request.user, query=query, limit=50)
+    else:
+        listing = selectors.list_people(user=request.user, identity=identity, region_code=village)
+        page = Paginator(selectors.with_current_identities(listing), 50).get_page(request.GET.get("page"))
+        people = page.object_list
+    context = {
+        "people": people,
+        "page": page,
+        "query": query,
+        "identity": identity,
+        "village": village,
+        "villages": villages,
+        "identity_choices": IdentityKind.choices,
+    }
+    template = (
+        "people/list.html#results"
+        if request.htmx and request.htmx.target == "results"
+        else "people/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.EDIT_PEOPLE)
+    form = PersonForm(request.POST or None, user=request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(
+                actor=request.user,
+                visible_to=selectors.people_visible_to(request.user),
+                **form.person_values(),
+            )
+        except services.DuplicatePerson as exc:
+            duplicate = exc.existing
+            form.add_error("id_number", str(exc))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已登记：{person.name}")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"form": form, "duplicate": duplicate, "creating": True})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)
+    tab = request.GET.get("tab", "family")
+    if tab not in dict(TABS):
+        tab = "family"
+    return render(request, "people/detail.html", _detail_context(request, person, tab))
+
+
+def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
+    context = {
+        "person": person,
+        "identities": selectors.current_identities(person),
+        "tabs": TABS,
+        "tab": tab,
+        "can_edit": request.user.can(Perm.EDIT_PEOPLE),
+        "can_reveal": request.user.can(Perm.REVEAL_PII),
+        "can_merge": request.user.can(Perm.MERGE_PEOPLE),
+    }
+    if tab == "family":
+        context["family"] = selectors.family_of(person)
+        context["household_members"] = (
+            list(person.household.members.exclude(pk=person.pk)) if person.household_id else []
+        )
+        context["relation_form"] = RelationForm()
+    elif tab == "service":
+        context["service_records"] = list(person.service_records.all())
+        context["awards"] = list(person.awards.all())
+        context["service_form"] = ServiceRecordForm()
+        context["award_form"] = AwardForm()
+        context["identity_form"] = IdentityForm()
+    elif tab == "documents":
+        context["documents"] = list(person.documents.all())
+        context["document_form"] = DocumentForm()
+    elif tab == "timeline":
+        context["timeline"] = list(selectors.timeline_of(person)[:200])
+    return context
+
+
+@login_required
+def person_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)
+    if tab not in dict(TABS):
+        raise Http404
+    return render(request, "people/detail.html#tab", _detail_context(request, person, tab))
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Perm.EDIT_PEOPLE)
+    person = selectors.get_person(user=request.user, pk=pk)
+    initial = {f: getattr(person, f) for f in services.EDITABLE}
+    initial["version"] = person.version
+    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    conflict = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(
+                actor=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.person_values(),
+            )
+        except services.StaleEdit as exc:
+            conflict = exc
+            status = 409
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request, "people/form.html", {"form": form, "person": person, "conflict": conflict}, status=status
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    value = error = None
+    if form.is_valid():
+        try:
+            value = services.reveal(
+                actor=request.user,
+                person=person,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = "请选择要查看的项目并填写查看事由。"
+    return render(
+        request,
+        "people/detail.html#revealed",
+        {"person": person, "value": value, "error": error, "field": request.POST.get("field")},
+    )
+
+
+def _post_action(request: HttpRequest, pk: int, form_class, action, tab: str) -> HttpResponse:
+    """Shared shape of the small POST forms on the person page: validate, call the service,
+    come back to the tab with a message."""
+    _require(request, Perm.EDIT_PEOPLE)
+    person = selectors.get_person(user=request.user, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(person, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已保存。")
+    else:
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
+                for f, e in form.errors.items()
+            ),
+        )
+    return redirect(f"{reverse('people:detail', args=[person.pk])}?tab={tab}")
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
+        services.add_relation(
+            actor=request.user, person=person, relative=relative, kind=data["kind"], note=data["note"]
+        )
+
+    return _post_action(request, pk, RelationForm, act, "family")
+
+
+@login_required
+@require_POST
+def identity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        services.grant_identity(
+            actor=request.user,
+            person=person,
+            kind=data["kind"],
+            subtype=data["subtype"],
+            since=data["since"],
+            source="manual",
+        )
+
+    return _post_action(request, pk, IdentityForm, act, "service")
+
+
+@login_required
+@require_POST
+def service_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        ServiceRecordForm,
+        lambda person, data: services.add_service_record(actor=request.user, person=person, **data),
+        "service",
+    )
+
+
+@login_required
+@require_POST
+def award_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        AwardForm,
+        lambda person, data: services.add_award(actor=request.user, person=person, **data),
+        "service",
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        upload = data["file"]
+        services.attach_document(
+            actor=request.user,
+            person=person,
+            kind=data["kind"],
+            title=data["title"],
+            content=upload.read(),
+            filename=upload.name,
+        )
+
+    return _post_action(request, pk, DocumentForm, act, "documents")
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    person = selectors.get_person(user=request.user, pk=pk)
+    document = get_in_scope(person.documents.all(), pk=document_pk)
+    try:
+        content = services.read_document(actor=request.user, document=document)
+    except (ValidationError, FileNotFoundError):
+        raise Http404("文件缺失或已损坏") from None
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f"inline; filename=document-{document.pk}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Perm.MERGE_PEOPLE)
+    keep = selectors.get_person(user=request.user, pk=pk)
+    duplicate_pk = request.POST.get("duplicate") or request.GET.get("duplicate")
+    duplicate = (
+        get_in_scope(selectors.people_visible_to(request.user), pk=duplicate_pk)
+        if duplicate_pk and duplicate_pk.isdigit()
+        else None
+    )
+    form = MergeForm(request.POST or None, initial={"duplicate": duplicate.pk if duplicate else None})
+    if request.method == "POST" and duplicate is not None and form.is_valid():
+        try:
+            services.merge_people(
+                actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已将记录 #{duplicate.pk} 合并到本记录。")
+            return redirect("people:detail", pk=keep.pk)
+    candidates = selectors.search_people(user=request.user, query=request.GET.get("q", keep.name), limit=20)
+    candidates = [c for c in candidates if c.pk != keep.pk]
+    return render(
+        request,
+        "people/merge.html",
+        {"keep": keep, "duplicate": duplicate, "form": form, "candidates": candidates},
+    )
