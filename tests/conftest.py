@@ -50,3 +50,40 @@ def login_as(world):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make_person(world):
+    """make_person(name="商春旺", village="371402001001", born=date(1999, 5, 1), sex="M") -> Person.
+
+    Each call gets a fresh valid ID number whose birthplace is the village's county."""
+    import datetime
+    import itertools
+
+    from yizhan.core.idnumber import make
+    from yizhan.people.services import create_person
+    from yizhan.regions.models import Region
+
+    sequence = itertools.count(1)
+
+    def create(
+        *,
+        name: str,
+        village: str = "371402001001",
+        born: datetime.date = datetime.date(1999, 5, 1),
+        sex: str = "M",
+        phone: str = "",
+        actor=None,
+        **extra,
+    ):
+        number = make(area_code=village[:6], birth_date=born, sex=sex, sequence=next(sequence))
+        return create_person(
+            actor=actor,
+            name=name,
+            id_number=number,
+            phone=phone,
+            region=Region.objects.get(code=village),
+            **extra,
+        )
+
+    return create

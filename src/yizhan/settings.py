@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -95,8 +96,8 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         # A file, not memory: the browser tests' server thread and the tests share it, and the
-        # encryption test reads the bytes on disk.
-        db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        # encryption test reads the bytes on disk. One per process: two test runs never share it.
+        db["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     return db
 
 

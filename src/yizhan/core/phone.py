@@ -67,14 +67,16 @@ def _number(text: str) -> str:
     if not digits:
         raise PhoneError("电话号码中没有数字。")
 
+    # The international form drops the trunk 0: "+86 534 2345678", and "+86 10 12345678" for
+    # Beijing, which no mobile can be mistaken for (mobiles start 13–19).
+    if international and (digits.startswith("10") or digits[0] in "23456789"):
+        digits = "0" + digits
     if digits.startswith("1"):
         if len(digits) != 11:
             raise PhoneError(f"手机号应为 11 位，现在是 {len(digits)} 位。")
         if not _MOBILE.fullmatch(digits):
             raise PhoneError("手机号第 2 位应为 3–9，请核对。")
         return digits
-    if international and not digits.startswith("0"):
-        digits = "0" + digits  # "+86 534 2345678": the international form drops the trunk 0
     if digits.startswith("00"):
         raise PhoneError("只支持中国大陆的号码（国家代码 +86）。")
     if not digits.startswith("0"):

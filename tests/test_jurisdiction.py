@@ -1,0 +1,128 @@
+"""Out of jurisdiction answers exactly like missing: every URL pattern that takes an object id is
+walked with an object of another township, by GET and by POST, and must give 404 and no data."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import IntConverter
+
+from yizhan.people import services
+from yizhan.people.models import IdentityKind
+
+# How to fill each URL parameter with the foreign township's object. A new parameter name makes
+# the walk fail until it is mapped here, so no id-taking page escapes the check.
+PARAMETERS = {"pk": "person", "person_id": "person", "document_pk": "document"}
+# Non-id parameters of those patterns get a valid value, so only the id decides the answer.
+LITERALS = {"tab": "family"}
+
+
+def walk(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def id_patterns():
+    found = []
+    for route, entry in walk(get_resolver()):
+        converters = getattr(entry.pattern, "converters", {})
+        if any(isinstance(c, IntConverter) for c in converters.values()):
+            found.append((route, list(converters)))
+    return found
+
+
+@pytest.fixture
+def foreign(make_person, persona, settings, tmp_path):
+    """A 花桥 person with every kind of attached object."""
+    settings.DOCUMENTS_DIR = tmp_path
+    person = make_person(
+        name="钱外乡", village="320583400001", born=datetime.date(1990, 2, 3), phone="13700001111"
+    )
+    services.grant_identity(
+        actor=None, person=person, kind=IdentityKind.VETERAN, since=datetime.date(2020, 1, 1), source="manual"
+    )
+    document = services.attach_document(
+        actor=None, person=person, kind="photo", title="照片", content=b"\x89PNG foreign", filename="p.png"
+    )
+    return {"person": person, "document": document}
+
+
+def test_every_id_taking_url_answers_404_for_another_townships_object(foreign, login_as):
+    patterns = id_patterns()
+    assert len(patterns) >= 10, "expected the people pages and the API among the walked patterns"
+    client = login_as("xinhu_head")  # the widest station post: both departments, every permission
+    for route, params in patterns:
+        unknown = set(params) - set(PARAMETERS) - set(LITERALS)
+        assert not unknown, f"map URL parameter(s) {unknown} of {route} in PARAMETERS"
+        for method in ("get", "post"):
+            foreign_answer = request(client, method, fill(route, params, foreign))
+            missing_answer = request(client, method, fill(route, params, foreign, offset=100_000))
+            where = f"{method.upper()} {fill(route, params, foreign)}"
+            # A POST-only page may refuse a GET (405) before looking anything up: the same
+            # answer for every id, so it tells nothing. Anything else must be 404.
+            assert foreign_answer.status_code in {404, 405}, f"{where} answered {foreign_answer.status_code}"
+            assert (foreign_answer.status_code, foreign_answer.content) == (
+                missing_answer.status_code,
+                missing_answer.content,
+            ), where
+            body = foreign_answer.content.decode(errors="replace")
+            assert "钱外乡" not in body and "13700001111" not in body, where
+
+
+def fill(route: str, params: list[str], objects: dict, offset: int = 0) -> str:
+    url = "/" + route
+    for name in params:
+        value = LITERALS[name] if name in LITERALS else str(objects[PARAMETERS[name]].pk + offset)
+        url = re.sub(rf"<(\w+:)?{name}>", value, url)
+    return url
+
+
+def request(client, method: str, url: str):
+    form = {"field": "id_number", "reason": "核对", "relative": 1, "kind": "parent", "duplicate": 1}
+    return getattr(client, method)(url, form)
+
+
+def test_a_missing_object_answers_exactly_like_a_foreign_one(foreign, login_as):
+    client = login_as("xinhu_head")
+    missing = client.get(f"/people/{foreign['person'].pk + 1000}/")
+    hidden = client.get(f"/people/{foreign['person'].pk}/")
+    assert (missing.status_code, missing.content) == (hidden.status_code, hidden.content)
+    api_missing = client.get(f"/api/people/{foreign['person'].pk + 1000}")
+    api_hidden = client.get(f"/api/people/{foreign['person'].pk}")
+    assert (api_missing.status_code, api_missing.json()) == (api_hidden.status_code, api_hidden.json())
+
+
+def test_lists_searches_counts_and_the_api_leave_the_foreign_person_out(foreign, login_as):
+    client = login_as("xinhu_head")
+    link = f"/people/{foreign['person'].pk}/"
+    for url in [
+        "/people/",
+        "/people/?q=qwx",
+        "/people/?q=钱外乡",
+        "/people/?identity=veteran",
+        "/people/?village=320583400001",
+    ]:
+        body = client.get(url).content.decode()
+        assert link not in body, url
+        assert "没有找到匹配的人员" in body or "钱外乡" not in body, url
+    assert "钱外乡" not in client.get("/audit/").content.decode()
+    assert client.get("/api/people", {"q": "钱外乡"}).json() == []
+    assert client.get("/api/people-count", {"region_code": "320583400001"}).json() == {"count": 0}
+    assert client.get("/api/people-count").json() == {"count": 0}
+
+
+def test_the_foreign_clerk_sees_his_own_person_through_the_same_urls(foreign, login_as):
+    client = login_as("huaqiao_clerk")
+    assert "钱外乡" in client.get(f"/people/{foreign['person'].pk}/").content.decode()
+    assert (
+        client.get("/api/people", {"q": "qwx"})
+        .json()[0]["id_number_masked"]
+        .endswith(foreign["person"].id_number[-4:])
+    )
+    assert client.get("/api/people-count").json() == {"count": 1}
