@@ -201,7 +201,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = "请选择要查看的项目并填写查看事由。"
+        error = "请填写查看事由。" if "reason" in form.errors else "请选择要查看的项目。"
     return render(
         request,
         "people/detail.html#revealed",

@@ -1,0 +1,29 @@
+from yizhan.accounts.models import User
+from yizhan.accounts.services import issue_api_token
+
+
+def test_a_token_acts_with_its_users_scope_and_sees_only_masked_values(make_person, client):
+    person = make_person(name="商春旺", phone="13912345678")
+    make_person(name="商春旺", village="320583400001")
+    token = issue_api_token(actor=None, user=User.objects.get(username="xinhu_clerk"), name="对接测试")
+    response = client.get("/api/people", {"q": "scw"}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    [found] = response.json()
+    assert found["id"] == person.pk
+    assert found["phone_masked"] == "139****5678"
+    assert person.id_number not in response.content.decode()
+
+
+def test_the_api_refuses_an_unknown_token_and_an_anonymous_caller(world, client):
+    assert (
+        client.get("/api/people", {"q": "scw"}, headers={"Authorization": "Bearer nonsense"}).status_code
+        == 401
+    )
+    assert client.get("/api/people", {"q": "scw"}).status_code == 401
+
+
+def test_a_person_out_of_scope_answers_404_through_the_api(make_person, login_as):
+    foreign = make_person(name="钱外乡", village="320583400001")
+    response = login_as("xinhu_clerk").get(f"/api/people/{foreign.pk}")
+    assert response.status_code == 404
+    assert "钱外乡" not in response.content.decode()
