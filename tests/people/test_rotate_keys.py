@@ -171,14 +171,16 @@ def test_a_tampered_token_stops_the_run_without_losing_the_value(people, setting
     settings.YIZHAN_KEYRING = ring(keys={"k1": K1, "k2": K2}, active="k2", index_key=NEW_INDEX_KEY)
 
     with pytest.raises(CommandError) as caught:
-        rotate("--batch", "2")
+        rotate("--batch", "3")  # the broken row shares its batch with one good row
 
     assert f"id={last_pk}" in str(caught.value)
     assert Person.objects.get(pk=last_pk).id_number_enc == broken
-    # The batches before the broken row were committed, and the audit trail says so.
+    tokens = list(Person.objects.order_by("pk").values_list("id_number_enc", flat=True))
+    # The first batch was committed; the failing batch, good row included, was rolled back.
+    assert [t[:6] for t in tokens[:4]] == ["a1:k2:"] * 3 + ["a1:k1:"]
     event = AuditEvent.objects.get(action="keys.rotate")
     assert event.changes["completed"] is False
-    assert event.changes["columns"]["person.id_number"]["reencrypted"] == 4
+    assert event.changes["columns"]["person.id_number"]["reencrypted"] == 3
 
 
 def test_a_batch_size_below_one_is_refused_in_chinese(people):

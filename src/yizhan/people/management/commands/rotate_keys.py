@@ -143,13 +143,19 @@ def _rotate_column(
             rows = list(rows.select_for_update().only(*fields).order_by("pk")[:batch])
             if not rows:
                 return
-            changed = _rotate_rows(column=column, rows=rows, counts=counts)
+            # Counted apart and added only once committed: a batch that fails is rolled back, and
+            # the audit event of an interrupted run must not claim its rows.
+            done = Counts()
+            changed = _rotate_rows(column=column, rows=rows, counts=done)
             if changed and not dry_run:
                 update = [column.enc_field] + ([column.bidx_field] if column.bidx_field else [])
                 # One bulk_update for the whole batch: the new indexes of distinct values cannot
                 # collide with each other, and old ones differ from new ones but by an HMAC collision.
                 column.model._default_manager.bulk_update(changed, update)
             last_pk = rows[-1].pk
+        counts.checked += done.checked
+        counts.reencrypted += done.reencrypted
+        counts.reindexed += done.reindexed
         progress(column.context, last_pk, counts)
 
 
