@@ -12,10 +12,13 @@ from django.urls.converters import IntConverter
 
 from yizhan.people import services
 from yizhan.people.models import IdentityKind
+from yizhan.worklist.services import ensure_task
 
-# How to fill each URL parameter with the foreign township's object. A new parameter name makes
-# the walk fail until it is mapped here, so no id-taking page escapes the check.
-PARAMETERS = {"pk": "person", "person_id": "person", "document_pk": "document"}
+# How to fill each URL parameter with the foreign township's object: by parameter name, and for
+# the generic "pk" by the URL's first segment. A new name or section makes the walk fail until
+# it is mapped here, so no id-taking page escapes the check.
+PARAMETERS = {"person_id": "person", "document_pk": "document"}
+PK_BY_SECTION = {"people": "person", "api": "person", "tasks": "task"}
 # Non-id parameters of those patterns get a valid value, so only the id decides the answer.
 LITERALS = {"tab": "family"}
 
@@ -50,7 +53,11 @@ def foreign(make_person, persona, settings, tmp_path):
     document = services.attach_document(
         actor=None, person=person, kind="photo", title="照片", content=b"\x89PNG foreign", filename="p.png"
     )
-    return {"person": person, "document": document}
+    task, _ = ensure_task(
+        kind="profile_record", rule="test:foreign", department="joint", due_on=datetime.date(2026, 12, 1),
+        region_code=person.region_id, person=person,
+    )  # fmt: skip
+    return {"person": person, "document": document, "task": task}
 
 
 def test_every_id_taking_url_answers_404_for_another_townships_object(foreign, login_as):
@@ -58,8 +65,11 @@ def test_every_id_taking_url_answers_404_for_another_townships_object(foreign, l
     assert len(patterns) >= 10, "expected the people pages and the API among the walked patterns"
     client = login_as("xinhu_head")  # the widest station post: both departments, every permission
     for route, params in patterns:
-        unknown = set(params) - set(PARAMETERS) - set(LITERALS)
+        unknown = set(params) - set(PARAMETERS) - set(LITERALS) - {"pk"}
         assert not unknown, f"map URL parameter(s) {unknown} of {route} in PARAMETERS"
+        assert "pk" not in params or section(route) in PK_BY_SECTION, (
+            f"map the pk of {route} in PK_BY_SECTION"
+        )
         for method in ("get", "post"):
             foreign_answer = request(client, method, fill(route, params, foreign))
             missing_answer = request(client, method, fill(route, params, foreign, offset=100_000))
@@ -75,10 +85,15 @@ def test_every_id_taking_url_answers_404_for_another_townships_object(foreign, l
             assert "钱外乡" not in body and "13700001111" not in body, where
 
 
+def section(route: str) -> str:
+    return route.split("/", 1)[0]
+
+
 def fill(route: str, params: list[str], objects: dict, offset: int = 0) -> str:
     url = "/" + route
     for name in params:
-        value = LITERALS[name] if name in LITERALS else str(objects[PARAMETERS[name]].pk + offset)
+        kind = PK_BY_SECTION[section(route)] if name == "pk" else PARAMETERS.get(name)
+        value = LITERALS[name] if name in LITERALS else str(objects[kind].pk + offset)
         url = re.sub(rf"<(\w+:)?{name}>", value, url)
     return url
 

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "yizhan.accounts",
     "yizhan.audit",
     "yizhan.people",
+    "yizhan.lifecycle",
+    "yizhan.worklist",
+    "yizhan.conscription",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("yizhan.accounts.urls")),
     path("people/", include("yizhan.people.urls")),
     path("audit/", include("yizhan.audit.urls")),
+    path("tasks/", include("yizhan.worklist.urls")),
+    path("conscription/", include("yizhan.conscription.urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

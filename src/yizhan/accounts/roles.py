@@ -56,7 +56,7 @@ ALL_DEPTS = list(Department)
 # The left menu: (key, label, roles that see it, departments that see it, url name).
 AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("people", "人员", STAFF_ROLES, ALL_DEPTS, "people:list"),
-    ("conscription", "征兵", STAFF_ROLES, ARMED, "core:area"),
+    ("conscription", "征兵", STAFF_ROLES, ARMED, "conscription:index"),
     ("veterans", "退役军人", STAFF_ROLES, VETERANS, "core:area"),
     ("benefits", "优抚", STAFF_ROLES, VETERANS, "core:area"),
     ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "core:area"),

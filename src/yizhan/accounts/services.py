@@ -48,17 +48,19 @@ def grant_post(
 
 @transaction.atomic
 def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
-    """Ends a post. Open work assigned to the holder goes back to the station's queue once the
-    worklist exists (see worklist.services.hand_back); until then only the post itself ends."""
+    """Ends a post and hands its open work back to the station (caseload handover)."""
+    from yizhan.worklist.services import hand_back  # worklist builds on accounts, not the reverse
+
     post.ended_on = on or timezone.localdate()
     post.save(update_fields=["ended_on"])
+    handed_back = hand_back(actor=actor, post=post)
     record(
         actor=actor,
         action="post.end",
         object_type="post",
         object_id=post.pk,
         region_code=post.region_id or "",
-        changes={"ended_on": post.ended_on.isoformat()},
+        changes={"ended_on": post.ended_on.isoformat(), "tasks_handed_back": handed_back},
     )
     return post
 

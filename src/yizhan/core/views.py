@@ -3,7 +3,11 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from yizhan.worklist.selectors import workbench
+from yizhan.worklist.views import colleagues_of
 
 _migrated = False
 
@@ -31,7 +35,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"posts": request.user.active_posts})
+    context = {"posts": request.user.active_posts, "today": timezone.localdate()}
+    context.update(workbench(user=request.user))
+    context["colleagues"] = colleagues_of(request.user)
+    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -323,6 +323,25 @@ def add_service_record(*, actor, person: Person, **fields) -> ServiceRecord:
 
 
 @transaction.atomic
+def close_service_record(
+    *, actor, service_record: ServiceRecord, on: datetime.date, **fields
+) -> ServiceRecord:
+    """Ends service: the discharge (or return) date, and what the discharge settles."""
+    service_record.discharged_on = on
+    for name, value in fields.items():
+        setattr(service_record, name, value)
+    service_record.full_clean()
+    service_record.save()
+    _audit(
+        actor,
+        "person.service.close",
+        service_record.person,
+        {"discharged_on": on.isoformat(), **{k: _display(k, v) for k, v in fields.items()}},
+    )
+    return service_record
+
+
+@transaction.atomic
 def add_award(
     *, actor, person: Person, level: str, awarded_on: datetime.date, notice_number: str = ""
 ) -> Award:

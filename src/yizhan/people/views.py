@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm
 from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
 from yizhan.people.forms import (
     AwardForm,
@@ -26,6 +27,7 @@ from yizhan.people.forms import (
 )
 from yizhan.people.models import IdentityKind, Person
 from yizhan.regions.models import Level, Region
+from yizhan.worklist.selectors import tasks_of_person
 
 TABS = [
     ("family", "家庭"),
@@ -141,7 +143,10 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
     elif tab == "documents":
         context["documents"] = list(person.documents.all())
         context["document_form"] = DocumentForm()
+    elif tab == "tasks":
+        context["tasks"] = list(tasks_of_person(user=request.user, person=person).select_related("assignee"))
     elif tab == "timeline":
+        context["traces"] = traces_of(person)
         context["timeline"] = list(selectors.timeline_of(person)[:200])
     return context
 

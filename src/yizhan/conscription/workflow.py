@@ -1,0 +1,57 @@
+"""The candidate's path as one table, checked by one function (Oscar's way): read it to know
+every move the system allows; anything else is refused with a reason."""
+
+from __future__ import annotations
+
+import datetime
+
+from yizhan.conscription.models import Candidate, CandidateStatus, Stage
+
+PUBLIC_NOTICE_DAYS = 5
+
+# stage passed -> the stage that may be recorded next
+NEXT = {
+    Stage.APPLICATION: Stage.PRESCREEN,
+    Stage.PRESCREEN: Stage.MEDICAL,
+    Stage.MEDICAL: Stage.POLITICAL,
+    Stage.POLITICAL: Stage.HOME_CHECK,
+    Stage.HOME_CHECK: Stage.TRAINING,
+    Stage.TRAINING: Stage.PROVISIONAL,
+    Stage.PROVISIONAL: Stage.NOTICE,
+    Stage.NOTICE: Stage.APPROVAL,
+    Stage.APPROVAL: Stage.HANDOVER,
+}
+# After arrival a recruit may still be sent back (检疫复查 → 退兵).
+RETURNABLE_FROM = {Stage.APPROVAL, Stage.HANDOVER}
+ORDER = list(Stage)
+
+
+class TransitionError(Exception):
+    """A move the table does not allow; the message says why, in Chinese."""
+
+
+def check_transition(candidate: Candidate, target: str, *, passed: bool, on: datetime.date) -> None:
+    stage = Stage(candidate.stage)
+    if target == Stage.RETURNED:
+        if stage not in RETURNABLE_FROM or candidate.status != CandidateStatus.ENLISTED:
+            raise TransitionError("只有已批准入伍的新兵才能办理退兵。")
+        return
+    if candidate.status != CandidateStatus.ACTIVE and not (
+        candidate.status == CandidateStatus.ENLISTED and target == Stage.HANDOVER
+    ):
+        raise TransitionError(f"该应征人员状态为“{candidate.get_status_display()}”，不能继续办理。")
+    if candidate.status == CandidateStatus.ENLISTED and not passed:
+        # Enlistment has already opened his service and made his family 军属: undoing that is 退兵.
+        raise TransitionError("已批准入伍的新兵不能记为未通过；如需退回，请办理退兵。")
+    expected = NEXT.get(stage)
+    if expected is None or target != expected:
+        hint = f"下一环节应为“{Stage(expected).label}”" if expected else "已无后续环节"
+        raise TransitionError(f"不能从“{stage.label}”直接办理“{Stage(target).label}”：{hint}。")
+    if target == Stage.APPROVAL and passed:
+        if candidate.notice_starts_on is None:
+            raise TransitionError("尚未公示，不能批准入伍。")
+        if (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS:
+            earliest = candidate.notice_starts_on + datetime.timedelta(days=PUBLIC_NOTICE_DAYS)
+            raise TransitionError(
+                f"公示不少于 {PUBLIC_NOTICE_DAYS} 天：最早可于 {earliest:%Y年%-m月%-d日} 批准入伍。"
+            )

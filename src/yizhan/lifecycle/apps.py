@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LifecycleConfig(AppConfig):
+    name = "yizhan.lifecycle"
+    verbose_name = "业务联动"

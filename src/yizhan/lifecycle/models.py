@@ -1,0 +1,38 @@
+"""Domain events: the facts recorded once that set off everything that follows (落一子全盘活)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    REGISTRATION_RECORDED = "registration_recorded", "兵役登记"
+    CANDIDATE_FAILED = "candidate_failed", "应征未通过"
+    ENLISTMENT_APPROVED = "enlistment_approved", "批准入伍"
+    RECRUIT_RETURNED = "recruit_returned", "退兵"
+    AWARD_RECORDED = "award_recorded", "立功受奖"
+    STATUS_CHANGED = "status_changed", "身份变化（提干/军校/军士）"
+    DISCHARGED = "discharged", "退出现役"
+    DIED_IN_SERVICE = "died_in_service", "服役期间牺牲/病故"
+
+
+class DomainEvent(models.Model):
+    kind = models.CharField("事件", max_length=40, choices=EventKind.choices)
+    # What makes the fact unique (e.g. "candidate:12"): the database refuses it twice, so a
+    # replayed approval can never fire its consequences again.
+    key = models.CharField(max_length=100)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="events")
+    region_code = models.CharField(max_length=12, db_index=True)
+    occurred_on = models.DateField("发生日期")
+    payload = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "业务事件"
+        ordering = ["-occurred_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="event_once_per_fact")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.person}"

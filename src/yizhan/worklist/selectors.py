@@ -1,0 +1,53 @@
+"""Scoped reads of tasks: a user sees tasks under his posts' regions, of his departments."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from yizhan.accounts.roles import Department, Role
+from yizhan.core.scoping import get_in_scope
+from yizhan.worklist.models import OPEN_STATUSES, Task, TaskDepartment
+
+# Which task departments each post department works on.
+WORKS_ON = {
+    Department.ARMED_FORCES: [TaskDepartment.ARMED_FORCES, TaskDepartment.JOINT],
+    Department.VETERANS: [TaskDepartment.VETERANS, TaskDepartment.JOINT],
+    Department.BOTH: list(TaskDepartment),
+}
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    condition = Q(pk__in=[])
+    for post in user.active_posts:
+        if post.role == Role.SYSADMIN or post.region_id is None:
+            continue
+        lo, hi = post.region.bounds
+        condition |= Q(region_code__gte=lo, region_code__lt=hi, department__in=WORKS_ON[post.department])
+    return Task.objects.filter(condition)
+
+
+def get_task(*, user, pk: int) -> Task:
+    return get_in_scope(
+        tasks_visible_to(user).select_related("person", "household", "cause", "assignee"), pk=pk
+    )
+
+
+def workbench(*, user) -> dict:
+    """The 工作台: my open tasks, the station's unassigned ones, and counts per kind."""
+    open_tasks = (
+        tasks_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("person", "household", "assignee")
+    )
+    mine = open_tasks.filter(assignee=user).order_by("due_on", "id")
+    unassigned = open_tasks.filter(assignee__isnull=True).order_by("due_on", "id")
+    counts = list(open_tasks.values("kind").annotate(n=Count("id")).order_by("kind"))
+    return {"mine": list(mine[:200]), "unassigned": list(unassigned[:200]), "counts": counts}
+
+
+def tasks_of_person(*, user, person) -> QuerySet[Task]:
+    return (
+        tasks_visible_to(user)
+        .filter(Q(person=person) | Q(household_id=person.household_id, household__isnull=False))
+        .order_by("-created_at")
+    )

@@ -1,0 +1,148 @@
+"""Writes on tasks: creation by rules (idempotent), claim, assign, complete, cancel, hand-back."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yizhan.accounts.models import Post, User
+from yizhan.audit.services import record
+from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
+
+
+def _audit(actor, action: str, task: Task, changes: dict | None = None) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type="task",
+        object_id=task.pk,
+        region_code=task.region_code,
+        changes=changes or {},
+    )
+
+
+@transaction.atomic
+def ensure_task(
+    *,
+    kind: str,
+    rule: str,
+    department: str,
+    due_on: datetime.date,
+    region_code: str,
+    person=None,
+    household=None,
+    period: str = "",
+    cause=None,
+) -> tuple[Task, bool]:
+    """The task for (rule, subject, period), created once: a replay or a second tick finds the
+    existing row (the database's unique constraint is the final word under races)."""
+    subject_key = f"person:{person.pk}" if person is not None else f"household:{household.pk}"
+    existing = Task.objects.filter(rule=rule, subject_key=subject_key, period=period).first()
+    if existing is not None:
+        return existing, False
+    task = Task(
+        kind=kind, rule=rule, department=department, due_on=due_on, region_code=region_code,
+        person=person, household=household, subject_key=subject_key, period=period, cause=cause,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError:
+        return Task.objects.get(rule=rule, subject_key=subject_key, period=period), False
+    _audit(None, "task.create", task, {"kind": kind, "rule": rule, "due_on": due_on.isoformat()})
+    return task, True
+
+
+def _station_colleague(actor: User, task: Task, assignee: User) -> bool:
+    """The assignee holds an active post whose region covers the task."""
+    return any(lo <= task.region_code < hi for lo, hi in assignee.scope_bounds)
+
+
+def _check_open(task: Task) -> None:
+    if task.status not in OPEN_STATUSES:
+        raise ValidationError(f"该待办已{task.get_status_display()}，不能再办理。")
+
+
+@transaction.atomic
+def claim(*, actor: User, task: Task) -> Task:
+    _check_open(task)
+    task.assignee = actor
+    task.status = TaskStatus.IN_PROGRESS
+    task.save(update_fields=["assignee", "status"])
+    _audit(actor, "task.claim", task)
+    return task
+
+
+@transaction.atomic
+def assign(*, actor: User, task: Task, assignee: User) -> Task:
+    _check_open(task)
+    if not _station_colleague(actor, task, assignee):
+        raise PermissionDenied("只能指派给本站（辖区内）的工作人员。")
+    task.assignee = assignee
+    task.save(update_fields=["assignee"])
+    _audit(actor, "task.assign", task, {"assignee": str(assignee)})
+    return task
+
+
+@transaction.atomic
+def complete(*, actor: User, task: Task, outcome: str, on: datetime.date | None = None) -> Task:
+    """Closes a task with what was done. Work forms (plaque hanging, check-in …) call this in the
+    same transaction as the record they write, so doing the work is what closes the task."""
+    _check_open(task)
+    if not outcome.strip():
+        raise ValidationError({"outcome": "请填写办理结果。"})
+    task.status = TaskStatus.DONE
+    task.outcome = outcome.strip()
+    task.completed_at = timezone.now()
+    task.completed_by = actor
+    if task.assignee_id is None:
+        task.assignee = actor
+    task.save(update_fields=["status", "outcome", "completed_at", "completed_by", "assignee"])
+    _audit(
+        actor,
+        "task.complete",
+        task,
+        {"outcome": task.outcome, "on": (on or timezone.localdate()).isoformat()},
+    )
+    return task
+
+
+@transaction.atomic
+def cancel(*, actor: User | None, task: Task, reason: str) -> Task:
+    _check_open(task)
+    task.status = TaskStatus.CANCELLED
+    task.outcome = reason
+    task.save(update_fields=["status", "outcome"])
+    _audit(actor, "task.cancel", task, {"reason": reason})
+    return task
+
+
+@transaction.atomic
+def hand_back(*, actor: User | None, post: Post) -> int:
+    """Caseload handover: when a post ends, its holder's open tasks in that post's region go back
+    to the station's unassigned queue."""
+    if post.region_id is None:
+        return 0
+    lo, hi = post.region.bounds
+    tasks = list(
+        Task.objects.filter(
+            assignee=post.user, status__in=OPEN_STATUSES, region_code__gte=lo, region_code__lt=hi
+        )
+    )
+    for task in tasks:
+        task.assignee = None
+        task.status = TaskStatus.OPEN
+        task.save(update_fields=["assignee", "status"])
+        _audit(actor, "task.hand_back", task, {"from": str(post.user)})
+    return len(tasks)
+
+
+@transaction.atomic
+def mark_overdue(*, today: datetime.date) -> int:
+    """Stamps open tasks past their due date; already stamped ones are left as they are."""
+    return Task.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, overdue_since__isnull=True).update(
+        overdue_since=today
+    )
