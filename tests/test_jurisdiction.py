@@ -10,14 +10,34 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
+from tests.benefits.factories import benefits_of
+from yizhan.care import services as care_services
+from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.conscription.models import Campaign, Candidate, Registration
 from yizhan.people import services
 from yizhan.people.models import IdentityKind
+from yizhan.veterans.models import AssistanceCase, PreferentialCard
 from yizhan.worklist.services import ensure_task
 
 # How to fill each URL parameter with the foreign township's object: by parameter name, and for
 # the generic "pk" by the URL's first segment. A new name or section makes the walk fail until
 # it is mapped here, so no id-taking page escapes the check.
-PARAMETERS = {"person_id": "person", "document_pk": "document"}
+PARAMETERS = {
+    "person_id": "person",
+    "document_pk": "document",
+    "campaign_id": "campaign",
+    "candidate_id": "candidate",
+    "card_id": "card",
+    "case_id": "assistance",
+    "task_pk": "task",
+    "merit_notice_pk": "merit_notice",
+    "gift_pack_pk": "gift_pack",
+    "visit_pk": "visit",
+    "batch_pk": "allowance_batch",
+    "recipient_pk": "allowance_recipient",
+    "entitlement_pk": "bonus",
+    "plaque_pk": "plaque",
+}
 PK_BY_SECTION = {"people": "person", "api": "person", "tasks": "task"}
 # Non-id parameters of those patterns get a valid value, so only the id decides the answer.
 LITERALS = {"tab": "family"}
@@ -57,7 +77,71 @@ def foreign(make_person, persona, settings, tmp_path):
         kind="profile_record", rule="test:foreign", department="joint", due_on=datetime.date(2026, 12, 1),
         region_code=person.region_id, person=person,
     )  # fmt: skip
-    return {"person": person, "document": document, "task": task}
+    campaign = Campaign.objects.create(
+        county_id="320583000000", year=2026, half="H2", opens_on=datetime.date(2026, 5, 1),
+        approval_on=datetime.date(2026, 9, 1), quota=5,
+    )  # fmt: skip
+    Registration.objects.create(
+        person=person, year=2008, registered_on=datetime.date(2008, 3, 1), kind="initial", conclusion="liable"
+    )
+    candidate = Candidate.objects.create(
+        campaign=campaign, person=person, region_code=person.region_id, applied_on=datetime.date(2026, 6, 1)
+    )
+    card = PreferentialCard.objects.create(
+        person=person,
+        card_type="veteran",
+        photo=document,
+        applicant="本人",
+        accepted_on=datetime.date(2026, 10, 1),
+    )
+    case = AssistanceCase.objects.create(
+        person=person, applied_on=datetime.date(2026, 10, 1), hardship="因病", description="住院"
+    )
+    objects = {
+        "person": person, "document": document, "task": task, "campaign": campaign, "candidate": candidate,
+        "card": card, "assistance": case,
+    }  # fmt: skip
+    objects.update(care_records(person))
+    objects.update(benefits_of(person))
+    return objects
+
+
+def care_records(person) -> dict:
+    """One 喜报 delivery, one gift pack and one visit of the foreign person, made by the services."""
+    day = datetime.date(2026, 10, 9)
+    award = services.add_award(actor=None, person=person, level="third_class", awarded_on=day)
+    merit_task, _ = ensure_task(
+        kind="merit_notice",
+        rule="test:merit",
+        department="joint",
+        due_on=day,
+        region_code=person.region_id,
+        person=person,
+    )
+    pack_task, _ = ensure_task(
+        kind="gift_pack",
+        rule="test:pack",
+        department="joint",
+        due_on=day,
+        region_code=person.region_id,
+        person=person,
+    )
+    notice = care_services.record_merit_notice(
+        actor=None, task=merit_task, award=award, family_address="曹安路1号", delivered_on=day, participants="站长",
+        logged_on=day, family_signed=True, signer_name="钱父",
+    )  # fmt: skip
+    pack = care_services.record_gift_pack(
+        actor=None,
+        task=pack_task,
+        delivered_on=day,
+        received_by="钱父",
+        items=[key for key, _ in GIFT_PACK_ITEMS],
+        signed=True,
+    )
+    visit = care_services.record_visit(
+        actor=None, person=person, reason="spring_festival", visited_on=day, participants="站长"
+    )
+    return {"merit_notice": notice, "gift_pack": pack, "visit": visit}
 
 
 def test_every_id_taking_url_answers_404_for_another_townships_object(foreign, login_as):

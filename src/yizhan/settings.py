@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "yizhan.lifecycle",
     "yizhan.worklist",
     "yizhan.conscription",
+    "yizhan.veterans",
+    "yizhan.benefits",
+    "yizhan.care",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,9 @@ urlpatterns = [
     path("audit/", include("yizhan.audit.urls")),
     path("tasks/", include("yizhan.worklist.urls")),
     path("conscription/", include("yizhan.conscription.urls")),
+    path("veterans/", include("yizhan.veterans.urls")),
+    path("benefits/", include("yizhan.benefits.urls")),
+    path("care/", include("yizhan.care.urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

@@ -121,3 +121,18 @@ def test_no_vendored_asset_loads_anything_from_an_external_url():
     assert vendored, "run scripts/vendor_assets.sh (make setup) first"
     offenders = [str(p) for p in vendored if LOADING.search(p.read_text(errors="replace"))]
     assert offenders == []
+
+
+def test_the_station_workbench_counts_who_must_register_this_year(make_person, login_as):
+    import datetime
+
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    make_person(name="应登甲", born=datetime.date(year - 18, 6, 1))
+    make_person(
+        name="应登乙", born=datetime.date(year - 18, 7, 1), village="320583400001"
+    )  # 花桥: not counted
+    page = login_as("xinhu_head").get(reverse("core:home")).content.decode()
+    assert re.search(r"应登未登：<strong>1</strong>", page)
+    assert "应登未登" not in login_as("xinhu_clerk").get(reverse("core:home")).content.decode()  # 服务站 only

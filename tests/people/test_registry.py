@@ -260,3 +260,22 @@ def test_a_document_is_stored_under_the_data_directory_with_its_checksum(
     (tmp_path / document.path).write_bytes(b"tampered")
     with pytest.raises(ValidationError, match="校验失败"):
         services.read_document(actor=persona("xinhu_clerk"), document=document)
+
+
+def test_a_merge_moves_the_records_of_other_areas_too(make_person, persona):
+    from yizhan.lifecycle.models import DomainEvent, EventKind
+    from yizhan.lifecycle.services import emit
+    from yizhan.worklist.models import Task
+
+    keep = make_person(name="商春旺", born=datetime.date(2006, 1, 1))
+    duplicate = services.create_person(actor=None, name="商春旺", region=xinhu_village(), sex="M")
+    emit(
+        kind=EventKind.ENLISTMENT_APPROVED,
+        key="candidate:9",
+        person=duplicate,
+        occurred_on=datetime.date(2026, 9, 1),
+    )
+    services.merge_people(actor=persona("xinhu_head"), keep=keep, duplicate=duplicate, reason="重复登记")
+    assert DomainEvent.objects.get().person == keep
+    assert {t.subject_key for t in Task.objects.all()} == {f"person:{keep.pk}"}
+    assert keep.service_records.count() == 1

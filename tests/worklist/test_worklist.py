@@ -122,3 +122,16 @@ def test_a_foreign_task_cannot_be_acted_on_in_bulk(tasks, login_as):
     client.post(reverse("worklist:bulk"), {"action": "claim", "tasks": [foreign.pk]})
     foreign.refresh_from_db()
     assert foreign.assignee is None
+
+
+def test_each_task_links_to_the_form_that_does_its_work(tasks, login_as):
+    from yizhan.worklist.links import work_url
+
+    plaque = Task.objects.get(kind=TaskKind.HONOR_PLAQUE)
+    profile = Task.objects.filter(kind=TaskKind.PROFILE_RECORD, region_code__startswith="371402").get()
+    reserve = Task.objects.get(kind=TaskKind.RESERVE_REGISTRATION)
+    assert work_url(plaque) == f"/benefits/tasks/{plaque.pk}/plaque/"
+    assert work_url(profile) == f"/veterans/people/{profile.person_id}/profile/"
+    assert work_url(reserve) is None
+    page = login_as("xinhu_head").get(reverse("worklist:detail", args=[plaque.pk])).content.decode()
+    assert f"/benefits/tasks/{plaque.pk}/plaque/" in page

@@ -57,9 +57,9 @@ ALL_DEPTS = list(Department)
 AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("people", "人员", STAFF_ROLES, ALL_DEPTS, "people:list"),
     ("conscription", "征兵", STAFF_ROLES, ARMED, "conscription:index"),
-    ("veterans", "退役军人", STAFF_ROLES, VETERANS, "core:area"),
-    ("benefits", "优抚", STAFF_ROLES, VETERANS, "core:area"),
-    ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "core:area"),
+    ("veterans", "退役军人", STAFF_ROLES, VETERANS, "veterans:index"),
+    ("benefits", "优抚", STAFF_ROLES, VETERANS, "benefits:index"),
+    ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "care:index"),
     ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "core:area"),
     ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "core:area"),
     (

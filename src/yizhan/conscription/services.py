@@ -14,6 +14,7 @@ from yizhan.conscription.models import (
     Candidate,
     CandidateStatus,
     Conclusion,
+    Half,
     Registration,
     RegistrationKind,
     RegistrationYear,
@@ -26,15 +27,17 @@ from yizhan.conscription.workflow import TransitionError, check_transition
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Education, Person, Sex
+from yizhan.people.services import grant_identity
 from yizhan.regions.models import Level, Region
 
 UNIVERSITY_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
-# 征集年龄 (征兵工作条例): 18–22 by 31 December of the intake year; graduates of a college or
-# university to 24, postgraduates to 26.
-ENLISTMENT_MIN_AGE = 18
+# 征集年龄: 18–22 by 31 December of the intake year; graduates of a college or university to 24,
+# postgraduates to 26.
+# 兵役法 第二十二条: 17-year-olds (by 31 December) may be called up of their own will, which
+# applying is.
+ENLISTMENT_MIN_AGE = 17
 ENLISTMENT_MAX_AGE = {Education.POSTGRADUATE: 26, Education.BACHELOR: 24, Education.COLLEGE: 24}
 ENLISTMENT_MAX_AGE_DEFAULT = 22
-from yizhan.people.services import grant_identity
 
 
 def _audit(actor, action: str, person: Person, changes: dict) -> None:
@@ -118,43 +121,94 @@ def record_registration(
 def verify_registration(
     *, actor, registration: Registration, on: datetime.date, conclusion: str, notes: str = ""
 ) -> Verification:
+    """The yearly 核验 in the years after registration; a changed conclusion needs its reason."""
+    if on.year <= registration.year:
+        raise ValidationError(
+            {"on": f"{registration.year} 年登记，自 {registration.year + 1} 年起每年核验。"}
+        )
     if registration.verifications.filter(year=on.year).exists():
         raise ValidationError(f"{on.year} 年已核验。")
+    if conclusion != Conclusion.LIABLE and not notes.strip():
+        raise ValidationError({"notes": "结论为免服或不得服兵役时，须填写原因。"})
     verification = Verification.objects.create(
         registration=registration,
         year=on.year,
         verified_on=on,
         conclusion=conclusion,
-        notes=notes,
+        notes=notes.strip(),
         verified_by=actor,
     )
     _audit(actor, "registration.verify", registration.person, {"year": on.year, "conclusion": conclusion})
     return verification
 
 
+def current_conclusion(registration: Registration) -> str:
+    """The conclusion of the latest 核验, or of the registration itself."""
+    latest = registration.verifications.order_by("-year").first()
+    return latest.conclusion if latest else registration.conclusion
+
+
+def county_code_of(region_code: str) -> str:
+    return region_code[:6] + "000000"
+
+
 def open_campaign_for(person: Person, on: datetime.date) -> Campaign | None:
     return next(
         (
             c
-            for c in Campaign.objects.filter(county_id=person.region_id[:6] + "000000", closed=False)
+            for c in Campaign.objects.filter(county_id=county_code_of(person.region_id), closed=False)
             if c.is_open_on(on)
         ),
         None,
     )
 
 
+def _check_applicant(*, person: Person, campaign: Campaign, on: datetime.date, university: bool) -> None:
+    if campaign.county_id != county_code_of(person.region_id):
+        raise ValidationError("只能报名户籍所在县（区）的征兵批次。")
+    if not campaign.is_open_on(on):
+        raise ValidationError(
+            f"该征兵批次报名期为 {campaign.opens_on:%Y年%-m月%-d日} 至 {campaign.approval_on:%Y年%-m月%-d日}"
+            + ("，且已结束。" if campaign.closed else "。")
+        )
+    registration = Registration.objects.filter(person=person).first()
+    if registration is None:
+        raise ValidationError("请先进行兵役登记。")
+    if on < registration.registered_on:
+        raise ValidationError({"on": "报名日期不能早于兵役登记日期。"})
+    conclusion = current_conclusion(registration)
+    if conclusion != Conclusion.LIABLE:
+        raise ValidationError(f"兵役登记结论为“{Conclusion(conclusion).label}”，不能应征报名。")
+    if person.birth_date is None:
+        raise ValidationError("缺少出生日期，无法核对征集年龄。")
+    age = campaign.year - person.birth_date.year
+    limit = ENLISTMENT_MAX_AGE_DEFAULT
+    if university or registration.is_university_student:
+        limit = max(limit, ENLISTMENT_MAX_AGE[Education.BACHELOR])
+    limit = max(limit, ENLISTMENT_MAX_AGE.get(person.education, limit))
+    if not ENLISTMENT_MIN_AGE <= age <= limit:
+        raise ValidationError(
+            f"征集年龄为当年 12 月 31 日前年满 {ENLISTMENT_MIN_AGE} 至 {limit} 周岁，此人为 {age} 周岁。"
+        )
+    other = (
+        Candidate.objects.filter(person=person, status__in=[CandidateStatus.ACTIVE, CandidateStatus.ENLISTED])
+        .exclude(campaign=campaign)
+        .select_related("campaign")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(f"此人在“{other.campaign}”中为{other.get_status_display()}，不能重复报名。")
+
+
 @transaction.atomic
 def apply(
     *, actor, person: Person, campaign: Campaign, on: datetime.date, is_university_student: bool = False
 ) -> Candidate:
-    """应征报名: the person becomes a candidate of the campaign (once)."""
+    """应征报名: the person becomes a candidate of the campaign (once; a repeat returns him)."""
     existing = Candidate.objects.filter(campaign=campaign, person=person).first()
     if existing is not None:
         return existing
-    if not campaign.is_open_on(on):
-        raise ValidationError("该征兵批次不在报名期内。")
-    if not hasattr(person, "registration"):
-        raise ValidationError("请先进行兵役登记。")
+    _check_applicant(person=person, campaign=campaign, on=on, university=is_university_student)
     candidate = Candidate.objects.create(
         campaign=campaign,
         person=person,
@@ -197,18 +251,28 @@ def record_stage(
     payload: dict | None = None,
 ) -> Candidate:
     """Records one stage's result; the table in workflow.py decides whether it may be recorded."""
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    candidate = Candidate.objects.select_for_update().select_related("person").get(pk=candidate.pk)
     check_transition(candidate, stage, passed=passed, on=on)
-    if not passed and not reason.strip():
-        raise ValidationError({"reason": "未通过时须填写原因。"})
+    reason = reason.strip()
+    if stage == Stage.RETURNED:
+        passed = False  # a 退兵 is the recruit failing 检疫复查 after arrival
+    if not passed and not reason:
+        raise ValidationError(
+            {"reason": "退兵须填写原因。" if stage == Stage.RETURNED else "未通过时须填写原因。"}
+        )
+    last = candidate.results.order_by("-on").first()
+    if last is not None and on < last.on:
+        raise ValidationError(
+            {"on": f"日期不能早于上一环节“{last.get_stage_display()}”（{last.on:%Y年%-m月%-d日}）。"}
+        )
     StageResult.objects.create(
-        candidate=candidate, stage=stage, passed=passed, on=on, reason=reason.strip(), recorded_by=actor
+        candidate=candidate, stage=stage, passed=passed, on=on, reason=reason, recorded_by=actor
     )
     person = candidate.person
     if stage == Stage.RETURNED:
         candidate.status = CandidateStatus.RETURNED
         candidate.stage = stage
-        candidate.failure_reason = reason.strip()
+        candidate.failure_reason = reason
         candidate.save()
         _audit(actor, "candidate.returned", person, {"reason": reason})
         emit(
@@ -223,7 +287,7 @@ def record_stage(
     if not passed:
         candidate.status = CandidateStatus.FAILED
         candidate.failed_stage = stage
-        candidate.failure_reason = reason.strip()
+        candidate.failure_reason = reason
         candidate.save()
         _audit(actor, "candidate.failed", person, {"stage": Stage(stage).label, "reason": reason})
         emit(
@@ -273,36 +337,165 @@ def record_stage_for_many(
     return refusals
 
 
+@transaction.atomic
+def set_registration_year(
+    *,
+    actor,
+    year: int,
+    window_start: datetime.date,
+    window_end: datetime.date,
+    register_age: int = 18,
+    volunteer_age: int = 17,
+    late_limit_university: int = 24,
+    late_limit_senior: int = 22,
+    late_limit_other: int = 20,
+) -> RegistrationYear:
+    """Creates or changes one year's registration settings (window and ages)."""
+    errors: dict[str, str] = {}
+    if window_start.year != year:
+        errors["window_start"] = f"登记开始日期应在 {year} 年内。"
+    if window_end.year != year:
+        errors["window_end"] = f"登记截止日期应在 {year} 年内。"
+    elif window_end < window_start:
+        errors["window_end"] = "登记截止日期不能早于开始日期。"
+    if volunteer_age >= register_age:
+        errors["volunteer_age"] = "自愿登记年龄应小于应登记年龄。"
+    for field, limit in (
+        ("late_limit_other", late_limit_other),
+        ("late_limit_senior", late_limit_senior),
+        ("late_limit_university", late_limit_university),
+    ):
+        if limit < register_age:
+            errors[field] = "补登年龄上限不能小于应登记年龄。"
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "window_start": window_start,
+        "window_end": window_end,
+        "register_age": register_age,
+        "volunteer_age": volunteer_age,
+        "late_limit_university": late_limit_university,
+        "late_limit_senior": late_limit_senior,
+        "late_limit_other": late_limit_other,
+    }
+    settings, created = RegistrationYear.objects.update_or_create(year=year, defaults=values)
+    record(
+        actor=actor,
+        action="registration_year.create" if created else "registration_year.update",
+        object_type="registration_year",
+        object_id=year,
+        changes={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()},
+    )
+    return settings
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    actor,
+    county: Region,
+    year: int,
+    half: str,
+    opens_on: datetime.date,
+    approval_on: datetime.date,
+    quota: int,
+    university_target_percent: int = 0,
+) -> Campaign:
+    """A county's intake for one half-year; approval usually on 1 March or 1 September."""
+    errors: dict[str, str] = {}
+    if county.level != Level.COUNTY:
+        errors["county"] = "征兵批次按县（区）设立。"
+    if approval_on.year != year:
+        errors["approval_on"] = f"批准入伍日期应在 {year} 年内。"
+    elif (approval_on.month <= 6) != (half == Half.FIRST):
+        errors["approval_on"] = (
+            f"{Half(half).label}批次的批准入伍日期应在{'1–6' if half == Half.FIRST else '7–12'}月。"
+        )
+    if opens_on >= approval_on:
+        errors["opens_on"] = "报名开始日期应早于批准入伍日期。"
+    if quota < 1:
+        errors["quota"] = "征集任务数至少为 1。"
+    if not 0 <= university_target_percent <= 100:
+        errors["university_target_percent"] = "比例应在 0–100 之间。"
+    if not errors and Campaign.objects.filter(county=county, year=year, half=half).exists():
+        errors["half"] = f"{county.name}{year}年{Half(half).label}征兵批次已存在。"
+    if errors:
+        raise ValidationError(errors)
+    campaign = Campaign.objects.create(
+        county=county,
+        year=year,
+        half=half,
+        opens_on=opens_on,
+        approval_on=approval_on,
+        quota=quota,
+        university_target_percent=university_target_percent,
+    )
+    _audit_campaign(actor, "campaign.create", campaign, county.code, {
+        "year": year, "half": half, "opens_on": opens_on.isoformat(),
+        "approval_on": approval_on.isoformat(), "quota": quota,
+        "university_target_percent": university_target_percent,
+    })  # fmt: skip
+    return campaign
+
+
+@transaction.atomic
+def close_campaign(*, actor, campaign: Campaign) -> Campaign:
+    """Ends the intake: no more applications; recorded stages stay as they are."""
+    if not campaign.closed:
+        campaign.closed = True
+        campaign.save(update_fields=["closed"])
+        _audit_campaign(actor, "campaign.close", campaign, campaign.county_id, {})
+    return campaign
+
+
+def _audit_campaign(actor, action: str, campaign: Campaign, region_code: str, changes: dict) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type="campaign",
+        object_id=campaign.pk,
+        region_code=region_code,
+        changes=changes,
+    )
+
+
 def suggest_split(
     *, campaign: Campaign, population: dict[str, int], registrants: dict[str, int]
 ) -> dict[str, int]:
-    """Splits the county quota among townships by half population share, half registrant share,
+    """Splits the county quota among townships by half population share, half registrant share
+    (all of it by the one measure when the other is zero everywhere, evenly when both are),
     rounding by largest remainder so the parts add up to the quota exactly."""
     townships = sorted(set(population) | set(registrants))
-    total_pop = sum(population.values()) or 1
-    total_reg = sum(registrants.values()) or 1
-    shares = {
-        t: campaign.quota * (0.5 * population.get(t, 0) / total_pop + 0.5 * registrants.get(t, 0) / total_reg)
-        for t in townships
-    }
+    if not townships:
+        return {}
+    total_pop = sum(population.values())
+    total_reg = sum(registrants.values())
+    weights = dict.fromkeys(townships, 0.0)
+    for counts, total in ((population, total_pop), (registrants, total_reg)):
+        if total:
+            for t in townships:
+                weights[t] += counts.get(t, 0) / total
+    if not any(weights.values()):
+        weights = dict.fromkeys(townships, 1.0)
+    total_weight = sum(weights.values())
+    shares = {t: campaign.quota * weights[t] / total_weight for t in townships}
     split = {t: int(s) for t, s in shares.items()}
     leftover = campaign.quota - sum(split.values())
-    for t in sorted(townships, key=lambda t: shares[t] - split[t], reverse=True)[:leftover]:
+    for t in sorted(townships, key=lambda t: (-(shares[t] - split[t]), t))[:leftover]:
         split[t] += 1
     return split
 
 
 @transaction.atomic
-def set_township_quota(*, actor, campaign: Campaign, township, quota: int) -> TownshipQuota:
+def set_township_quota(*, actor, campaign: Campaign, township: Region, quota: int) -> TownshipQuota:
+    if township.level != Level.TOWNSHIP or county_code_of(township.code) != campaign.county_id:
+        raise ValidationError(f"{township.name}不是{campaign.county.name}的乡镇（街道）。")
+    if quota < 0:
+        raise ValidationError({"quota": "任务数不能为负数。"})
     row, _ = TownshipQuota.objects.update_or_create(
         campaign=campaign, township=township, defaults={"quota": quota}
     )
-    record(
-        actor=actor,
-        action="campaign.quota",
-        object_type="campaign",
-        object_id=campaign.pk,
-        region_code=township.code,
-        changes={"quota": quota},
+    _audit_campaign(
+        actor, "campaign.quota", campaign, township.code, {"township": township.name, "quota": quota}
     )
     return row

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from yizhan.conscription.selectors import must_register, works_on_conscription
 from yizhan.worklist.selectors import workbench
 from yizhan.worklist.views import colleagues_of
 
@@ -38,6 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"posts": request.user.active_posts, "today": timezone.localdate()}
     context.update(workbench(user=request.user))
     context["colleagues"] = colleagues_of(request.user)
+    if works_on_conscription(request.user):
+        # 应登未登: this year's males who must register and have not, on the station's desk.
+        context["must_register"] = must_register(request.user, context["today"].year).count()
     return render(request, "core/home.html", context)
 
 

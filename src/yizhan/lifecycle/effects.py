@@ -11,6 +11,8 @@ from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
 from yizhan.people.models import Identity, Person
+from yizhan.worklist.models import OPEN_STATUSES, Task
+from yizhan.worklist.services import cancel as cancel_task
 from yizhan.worklist.services import ensure_task
 
 Effect = Callable[[DomainEvent], None]
@@ -76,10 +78,12 @@ def end_identity(kind: str, *, of: str = SUBJECT) -> Effect:
     return apply
 
 
-def task(kind: str, *, dept: str, due: DueRule, of: str = SUBJECT, once: str = "per_event") -> Effect:
+def task(
+    kind: str, *, dept: str, due: DueRule, of: str = SUBJECT, once: str = "per_event", rule: str = ""
+) -> Effect:
     """A task for the subject (or his household). once="per_event": one per fact (a second
-    enlistment gets a second gift pack); once="ever": one per subject for good (the plaque,
-    which is not replaced after discharge or death)."""
+    enlistment gets a second gift pack); once="ever": one per subject for good under `rule`
+    (the plaque, shared by enlistment, discharge and death: it is never replaced)."""
 
     def apply(event: DomainEvent) -> None:
         person = event.person
@@ -89,7 +93,7 @@ def task(kind: str, *, dept: str, due: DueRule, of: str = SUBJECT, once: str = "
             subject = {"person": person}  # no household recorded yet: the task stays with him
         ensure_task(
             kind=kind,
-            rule=f"{event.kind}:{kind}",
+            rule=rule or f"{event.kind}:{kind}",
             department=dept,
             due_on=due(event),
             region_code=person.region_id,
@@ -124,3 +128,14 @@ def close_service_record(event: DomainEvent) -> None:
         people_services.close_service_record(
             actor=event.actor, service_record=open_record, on=max(event.occurred_on, open_record.enlisted_on)
         )
+
+
+def cancel_open_tasks(*kinds: str) -> Effect:
+    """Work that the fact made pointless (a returned recruit needs no gift pack) is cancelled."""
+
+    def apply(event: DomainEvent) -> None:
+        for open_task in Task.objects.filter(person=event.person, kind__in=kinds, status__in=OPEN_STATUSES):
+            cancel_task(actor=event.actor, task=open_task, reason=f"{event.get_kind_display()}，无需再办")
+
+    apply.__name__ = "cancel_open_tasks_" + "_".join(kinds)
+    return apply

@@ -17,6 +17,14 @@ class EventKind(models.TextChoices):
     DIED_IN_SERVICE = "died_in_service", "服役期间牺牲/病故"
 
 
+class StatusChange(models.TextChoices):
+    """The payload "change" of STATUS_CHANGED: each ends the 义务兵 status (and the allowance)."""
+
+    PROMOTED_OFFICER = "promoted_officer", "提干"
+    MILITARY_ACADEMY = "military_academy", "考入军队院校"
+    NCO_CONVERSION = "nco_conversion", "选改军士"
+
+
 class DomainEvent(models.Model):
     kind = models.CharField("事件", max_length=40, choices=EventKind.choices)
     # What makes the fact unique (e.g. "candidate:12"): the database refuses it twice, so a

@@ -7,22 +7,31 @@ transaction that records the fact, so either all of them happen or none. Departm
 
 from __future__ import annotations
 
+from yizhan.benefits.effects import bonus_entitlement, plaque_due, schedule_allowance_periods, stop_allowance
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.lifecycle.effects import (
     FAMILY,
     HOUSEHOLD,
     before_holiday,
+    cancel_open_tasks,
     close_service_record,
     days,
     end_identity,
     identity,
     open_service_record,
     task,
+    working_days,
 )
 from yizhan.lifecycle.models import EventKind
+from yizhan.veterans.effects import escalate_overdue_checkins
 from yizhan.worklist.models import TaskDepartment as Dept
 from yizhan.worklist.models import TaskKind as Kind
 from yizhan.worklist.services import mark_overdue
+
+# One 光荣牌 per household, whichever event first calls for it; never replaced.
+plaque = task(
+    Kind.HONOR_PLAQUE, dept=Dept.JOINT, of=HOUSEHOLD, due=before_holiday(), once="ever", rule="honor_plaque"
+)
 
 RULES = {
     EventKind.REGISTRATION_RECORDED: [
@@ -38,17 +47,54 @@ RULES = {
         identity("active_servicemember"),
         identity("military_family", of=FAMILY),
         task(Kind.GIFT_PACK, dept=Dept.JOINT, due=days(7)),
-        task(Kind.HONOR_PLAQUE, dept=Dept.JOINT, of=HOUSEHOLD, due=before_holiday(), once="ever"),
+        plaque,
+        plaque_due,  # the household goes on the 光荣牌 register
         task(Kind.ALLOWANCE_RECIPIENT, dept=Dept.JOINT, due=days(14)),
+        schedule_allowance_periods,
     ],
     EventKind.RECRUIT_RETURNED: [
         close_service_record,
+        cancel_open_tasks(Kind.GIFT_PACK, Kind.ALLOWANCE_RECIPIENT),
         end_identity("active_servicemember"),
         end_identity("military_family", of=FAMILY),
+        stop_allowance,
+    ],
+    EventKind.AWARD_RECORDED: [
+        task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=working_days(2)),  # logged within 2 working days
+        bonus_entitlement,
+    ],
+    EventKind.STATUS_CHANGED: [  # 提干, 军校, early conversion to 军士
+        stop_allowance,
+    ],
+    EventKind.DISCHARGED: [
+        close_service_record,
+        end_identity("active_servicemember"),
+        identity("veteran"),
+        end_identity("military_family", of=FAMILY),  # kept through any other member still serving
+        stop_allowance,
+        task(Kind.DISCHARGE_CHECKIN, dept=Dept.VETERANS, due=days(30)),
+        task(Kind.RESERVE_REGISTRATION, dept=Dept.ARMED_FORCES, due=days(30)),
+        task(Kind.FILE_TRANSFER, dept=Dept.VETERANS, due=days(30)),
+        task(Kind.PROFILE_RECORD, dept=Dept.VETERANS, due=days(60)),
+        plaque,
+        plaque_due,  # the household goes on the 光荣牌 register
+    ],
+    EventKind.DIED_IN_SERVICE: [  # 烈士 / 因公牺牲 / 病故, in the payload's "subtype"
+        close_service_record,
+        end_identity("active_servicemember"),
+        end_identity("military_family", of=FAMILY),
+        identity("bereaved_family", of=FAMILY, subtype_from="subtype"),
+        identity("priority_entitled", of=FAMILY),
+        stop_allowance,
+        task(Kind.CONDOLENCE_VISIT, dept=Dept.JOINT, due=days(7)),
+        task(Kind.COMPENSATION, dept=Dept.VETERANS, due=days(30)),
+        plaque,
+        plaque_due,  # the household goes on the 光荣牌 register
     ],
 }
 
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
+    ("逾期未报到提请站长督办", escalate_overdue_checkins),
 ]

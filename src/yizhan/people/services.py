@@ -33,6 +33,7 @@ from yizhan.people.models import (
     ServiceRecord,
 )
 from yizhan.regions.models import Level, Region
+from yizhan.worklist.models import Task
 
 # The fields a clerk edits on the person form, in form order.
 EDITABLE = [
@@ -406,6 +407,33 @@ def read_document(*, actor, document: Document) -> bytes:
     return content
 
 
+def _move_records(*, duplicate: Person, keep: Person) -> None:
+    """Every record of any app that points at the duplicate is moved to the kept person — found
+    through the model's reverse relations, so records added by later features move too. Relations
+    between people are handled by the caller; a one-to-one record the kept person already has is
+    a conflict for a person to settle first."""
+    for relation in Person._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if model in (Relation, Person) or not field.concrete:
+            continue
+        rows = model.objects.filter(**{field.name: duplicate})
+        if not rows.exists():
+            continue
+        if relation.one_to_one and model.objects.filter(**{field.name: keep}).exists():
+            raise ValidationError(f"两条记录都有{model._meta.verbose_name}，请先核对处理后再合并。")
+        try:
+            with transaction.atomic():
+                rows.update(**{field.name: keep})
+                if model is Task:  # the subject key is the task's uniqueness, it follows the person
+                    rows.model.objects.filter(
+                        **{field.name: keep}, subject_key=f"person:{duplicate.pk}"
+                    ).update(subject_key=f"person:{keep.pk}")
+        except IntegrityError:
+            raise ValidationError(
+                f"两条记录的{model._meta.verbose_name}重复，请先核对处理后再合并。"
+            ) from None
+
+
 @transaction.atomic
 def merge_people(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
     """Moves everything of `duplicate` onto `keep` and retires the duplicate (kept, pointing at
@@ -418,8 +446,7 @@ def merge_people(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         raise ValidationError("两条记录的身份证号不同，不是同一人，不能合并。")
     if not reason.strip():
         raise ValidationError({"reason": "请填写合并原因。"})
-    for model in (Identity, ServiceRecord, Award, Document):
-        model.objects.filter(person=duplicate).update(person=keep)
+    _move_records(duplicate=duplicate, keep=keep)
     for rel in Relation.objects.filter(person=duplicate):
         if (
             rel.relative_id != keep.pk

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm
+from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
@@ -119,9 +120,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
+    identities = selectors.current_identities(person)
     context = {
         "person": person,
-        "identities": selectors.current_identities(person),
+        "identities": identities,
+        "identity_kinds": {i.kind for i in identities},
         "tabs": TABS,
         "tab": tab,
         "can_edit": request.user.can(Perm.EDIT_PEOPLE),
@@ -143,6 +146,14 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
     elif tab == "documents":
         context["documents"] = list(person.documents.all())
         context["document_form"] = DocumentForm()
+    elif tab == "benefits":
+        context["cards"] = list(person.preferential_cards.all())
+        context["profile"] = getattr(person, "profile_record", None)
+        context["checkins"] = list(person.checkins.all())
+        context["employment"] = list(person.employment_services.all()[:20])
+        context["assistance"] = list(person.assistance_cases.all()[:20])
+    elif tab == "visits":
+        context["care"] = care_records_of(user=request.user, person=person)
     elif tab == "tasks":
         context["tasks"] = list(tasks_of_person(user=request.user, person=person).select_related("assignee"))
     elif tab == "timeline":

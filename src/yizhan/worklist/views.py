@@ -15,6 +15,7 @@ from yizhan.accounts.models import Post, User
 from yizhan.core.scoping import get_in_scope
 from yizhan.worklist import selectors, services
 from yizhan.worklist.forms import BulkForm, CompleteForm
+from yizhan.worklist.links import work_url
 from yizhan.worklist.models import OPEN_STATUSES, Task
 
 
@@ -66,6 +67,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "colleagues": colleagues_of(request.user, task),
             "today": timezone.localdate(),
+            "work_url": work_url(task),
         },
     )
 

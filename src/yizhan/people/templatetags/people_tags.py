@@ -1,5 +1,7 @@
 from django import template
 
+from yizhan.benefits.services import ACTION_LABELS as BENEFIT_ACTIONS
+from yizhan.lifecycle.models import EventKind
 from yizhan.people.forms import PersonForm
 from yizhan.people.models import RelationKind
 
@@ -19,6 +21,20 @@ ACTIONS = {
     "person.document.download": "查看材料",
     "person.merge": "合并重复记录",
     "person.merged_into": "被合并到其他记录",
+    "person.service.close": "服役记录结束",
+    "veteran.checkin": "退役报到",
+    "veteran.profile.create": "建档立卡",
+    "veteran.profile.update": "更新建档立卡",
+    "veteran.confirm": "年度确认",
+    "veteran.employment": "就业创业服务",
+    "card.accepted": "优待证受理",
+    "card.county_review": "优待证报县级审核",
+    "card.in_production": "优待证审核通过，制卡",
+    "card.arrived": "优待证已到县",
+    "card.issued": "优待证已发放",
+    "card.returned": "优待证退回",
+    "print": "打印",
+    **BENEFIT_ACTIONS,
 }
 FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
 
@@ -30,6 +46,9 @@ def relation_label(kind: str) -> str:
 
 @register.filter
 def action_label(action: str) -> str:
+    if action.startswith("event."):
+        kind = action.removeprefix("event.")
+        return "业务事件：" + (EventKind(kind).label if kind in EventKind.values else kind)
     return ACTIONS.get(action, action)
 
 

@@ -2,11 +2,23 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yizhan.accounts import demo as accounts_demo
+from yizhan.benefits import demo as benefits_demo
+from yizhan.care import demo as care_demo
+from yizhan.conscription import demo as conscription_demo
 from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
+from yizhan.veterans import demo as veterans_demo
 
 # Each app that has demo data adds its seed() here, in dependency order; each is idempotent.
-SEEDERS = [("行政区划", regions_demo.seed), ("演示账号", accounts_demo.seed), ("人员", people_demo.seed)]
+SEEDERS = [
+    ("行政区划", regions_demo.seed),
+    ("演示账号", accounts_demo.seed),
+    ("人员", people_demo.seed),
+    ("兵役登记与征兵", conscription_demo.seed),
+    ("退役军人", veterans_demo.seed),  # before 优抚: its discharges decide who still serves
+    ("优抚", benefits_demo.seed),
+    ("走访慰问", care_demo.seed),
+]
 
 
 class Command(BaseCommand):

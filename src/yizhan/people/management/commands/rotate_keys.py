@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from yizhan.audit.services import record
+from yizhan.benefits.models import ACCOUNT_CONTEXT, AllowanceRecipient
 from yizhan.config import KeyRing
 from yizhan.core import crypto
 from yizhan.people.models import ID_CONTEXT, PHONE_CONTEXT, Person
@@ -36,6 +37,7 @@ class EncryptedColumn(NamedTuple):
 ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
     EncryptedColumn(Person, "id_number_enc", "id_number_bidx", ID_CONTEXT),
     EncryptedColumn(Person, "phone_enc", "phone_bidx", PHONE_CONTEXT),
+    EncryptedColumn(AllowanceRecipient, "account_enc", None, ACCOUNT_CONTEXT),
 ]
 
 

@@ -1,0 +1,92 @@
+"""Rule effects of the benefits area, applied by lifecycle.rules inside the event's transaction.
+
+Payloads read here: ENLISTMENT_APPROVED {"graduate": bool, "hardship": bool} (both optional;
+graduate defaults to a 大专-or-above education), STATUS_CHANGED {"change": a lifecycle.models.StatusChange},
+AWARD_RECORDED {"award": Award pk} or, without a row,
+{"level": AwardLevel}.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from yizhan.benefits import selectors, services
+from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
+from yizhan.people.models import Award, Education
+
+GRADUATE_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
+
+STOP_REASONS = {
+    EventKind.RECRUIT_RETURNED: "退兵",
+    EventKind.DISCHARGED: "退出现役",
+    EventKind.DIED_IN_SERVICE: "服役期间牺牲/病故",
+}
+
+
+def schedule_allowance_periods(event: DomainEvent) -> None:
+    """批准入伍: schedule the 义务兵家庭优待金 periods (one per started six months, at most four).
+    Runs after open_service_record, whose record says whether he is a conscript."""
+    person = event.person
+    service_record = person.service_records.filter(enlisted_on=event.occurred_on).order_by("-pk").first()
+    if service_record is None:
+        return
+    graduate = event.payload.get("graduate")
+    if graduate is None:
+        graduate = person.education in GRADUATE_EDUCATION
+    services.schedule_periods(
+        actor=event.actor,
+        service_record=service_record,
+        graduate=bool(graduate),
+        hardship=bool(event.payload.get("hardship", False)),
+        cause=event,
+    )
+
+
+def stop_allowance(event: DomainEvent) -> None:
+    """提干 / 军校 / 转改军士 / discharge / death: periods starting after the event are cancelled.
+    A returned recruit (退兵) was never enlisted: every unpaid period is cancelled."""
+    if event.kind == EventKind.STATUS_CHANGED:
+        change = event.payload.get("change", "")
+        reason = StatusChange(change).label if change in StatusChange.values else "身份变化"
+    else:
+        reason = STOP_REASONS.get(event.kind, EventKind(event.kind).label)
+    services.stop_periods(
+        actor=event.actor,
+        person=event.person,
+        on=event.occurred_on,
+        reason=reason,
+        annul=event.kind == EventKind.RECRUIT_RETURNED,
+    )
+
+
+def bonus_entitlement(event: DomainEvent) -> None:
+    """立功受奖: one bonus entitlement from the local per-year table."""
+    award = None
+    if event.payload.get("award"):
+        award = Award.objects.filter(pk=event.payload["award"], person=event.person).first()
+    level = award.level if award else event.payload.get("level", "")
+    if not level:
+        raise ValidationError("立功受奖事件缺少奖励等级（payload 须有 award 或 level）。")
+    services.entitle_bonus(
+        actor=event.actor,
+        person=event.person,
+        level=level,
+        awarded_on=award.awarded_on if award else event.occurred_on,
+        award=award,
+        event=event,
+    )
+
+
+def plaque_due(event: DomainEvent) -> None:
+    """Enlistment, discharge, death: the household goes on the 光荣牌 register as due, once — a
+    household already on it keeps its row. For rules.py, next to the plaque task."""
+    household = event.person.household
+    if household is None:
+        return
+    task = selectors.open_plaque_task(household)
+    services.register_plaque_due(
+        actor=event.actor,
+        household=household,
+        category=selectors.plaque_category_for(task.cause if task and task.cause else event),
+        due_on=task.due_on if task else None,
+    )

@@ -1,0 +1,54 @@
+"""Every write of the benefits area: atomic, keyword-only, checked, audited in the same transaction
+(bank accounts and ID numbers masked in the trail). Work forms close their task here, in the
+transaction that writes the record: doing the work is what closes the task.
+
+allowance: 义务兵家庭优待金 · honors: 奖励金 and 光荣牌. Callers use `services.<name>`.
+"""
+
+from yizhan.benefits.services._base import ACTION_LABELS
+from yizhan.benefits.services.allowance import (
+    BatchResult,
+    add_months,
+    bank_file,
+    designate_recipient,
+    generate_batch,
+    mark_batch_paid,
+    normalize_account,
+    period_bounds,
+    reveal_account,
+    review_batch,
+    schedule_periods,
+    set_allowance_rate,
+    stop_periods,
+)
+from yizhan.benefits.services.honors import (
+    bonus_rate_for,
+    entitle_bonus,
+    hang_plaque,
+    pay_bonus,
+    register_plaque_due,
+    set_bonus_rate,
+)
+
+__all__ = [
+    "ACTION_LABELS",
+    "BatchResult",
+    "add_months",
+    "bank_file",
+    "bonus_rate_for",
+    "designate_recipient",
+    "entitle_bonus",
+    "generate_batch",
+    "hang_plaque",
+    "mark_batch_paid",
+    "normalize_account",
+    "pay_bonus",
+    "period_bounds",
+    "register_plaque_due",
+    "reveal_account",
+    "review_batch",
+    "schedule_periods",
+    "set_allowance_rate",
+    "set_bonus_rate",
+    "stop_periods",
+]

@@ -1,0 +1,236 @@
+"""奖励金 (the bonus of each award, from the local table) and 光荣牌 (one plaque per household,
+for good)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
+
+from yizhan.accounts.roles import Perm
+from yizhan.benefits import selectors
+from yizhan.benefits.models import (
+    BonusEntitlement,
+    BonusRate,
+    BonusStatus,
+    HonorPlaque,
+    PlaqueCategory,
+    PlaqueStatus,
+)
+from yizhan.benefits.services._base import audit, audit_person, day, require_staff
+from yizhan.people.models import AwardLevel, Household, Person
+from yizhan.regions.models import scope_bounds
+from yizhan.worklist import services as worklist_services
+from yizhan.worklist.models import Task
+
+# --- 奖励金 ---------------------------------------------------------------------------------
+
+
+def bonus_rate_for(*, region_code: str, year: int, level: str) -> BonusRate | None:
+    """The standard of the most local table that has one (county before city before province)."""
+    prefixes = [region_code[:n] for n in (12, 9, 6, 4, 2)]
+    return (
+        BonusRate.objects.filter(region_prefix__in=prefixes, year=year, level=level)
+        .order_by(Length("region_prefix").desc())
+        .first()
+    )
+
+
+@transaction.atomic
+def set_bonus_rate(*, actor, region_prefix: str, year: int, level: str, amount: Decimal) -> BonusRate:
+    """Sets one amount of the local table; unpaid entitlements it governs follow it."""
+    if (
+        region_prefix[:6] not in {r.code[:6] for r in selectors.counties_run_by(actor)}
+        or len(region_prefix) < 6
+    ):
+        raise PermissionDenied("只能维护本区县的奖励金标准。")
+    rate, created = BonusRate.objects.update_or_create(
+        region_prefix=region_prefix, year=year, level=level, defaults={"amount": amount, "updated_by": actor}
+    )
+    lo, hi = scope_bounds(region_prefix.ljust(12, "0"))
+    updated = 0
+    for entitlement in BonusEntitlement.objects.filter(
+        status=BonusStatus.DUE, level=level, awarded_on__year=year, region_code__gte=lo, region_code__lt=hi
+    ):
+        governing = bonus_rate_for(region_code=entitlement.region_code, year=year, level=level)
+        if governing is not None and entitlement.amount != governing.amount:
+            entitlement.amount = governing.amount
+            entitlement.save(update_fields=["amount"])
+            updated += 1
+    audit(
+        actor, "benefits.bonus.rate", object_type="bonus_rate", object_id=rate.pk,
+        region_code=region_prefix.ljust(12, "0"),
+        changes={"year": year, "level": AwardLevel(level).label, "amount": str(amount),
+                 "created": created, "entitlements_updated": updated},
+    )  # fmt: skip
+    return rate
+
+
+@transaction.atomic
+def entitle_bonus(
+    *, actor, person: Person, level: str, awarded_on: datetime.date, award=None, event=None
+) -> tuple[BonusEntitlement, bool]:
+    """The one 奖励金 of an award (per event, and per award when known); the amount comes from
+    the local table of the award's year, or stays open until the table has it."""
+    existing = None
+    if event is not None:
+        existing = BonusEntitlement.objects.filter(event=event).first()
+    if existing is None and award is not None:
+        existing = BonusEntitlement.objects.filter(award=award).first()
+    if existing is not None:
+        return existing, False
+    rate = bonus_rate_for(region_code=person.region_id, year=awarded_on.year, level=level)
+    entitlement = BonusEntitlement(
+        person=person,
+        award=award,
+        event=event,
+        level=level,
+        awarded_on=awarded_on,
+        region_code=person.region_id,
+        amount=rate.amount if rate else None,
+    )
+    try:
+        with transaction.atomic():
+            entitlement.save()
+    except IntegrityError:
+        return BonusEntitlement.objects.get(event=event) if event else BonusEntitlement.objects.get(
+            award=award
+        ), False
+    audit_person(
+        actor,
+        "benefits.bonus.entitle",
+        person,
+        {
+            "level": AwardLevel(level).label,
+            "awarded_on": awarded_on.isoformat(),
+            "amount": str(entitlement.amount) if entitlement.amount is not None else "",
+        },
+    )
+    return entitlement, True
+
+
+@transaction.atomic
+def pay_bonus(
+    *, actor, entitlement: BonusEntitlement, paid_on: datetime.date, reference: str
+) -> BonusEntitlement:
+    require_staff(actor, entitlement.person.region_id)
+    entitlement = BonusEntitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
+    if entitlement.status == BonusStatus.PAID:
+        raise ValidationError(f"该奖励金已于{day(entitlement.paid_on)}发放。")
+    if entitlement.amount is None:
+        raise ValidationError("本地尚未确定该等级、该年度的奖励金标准，请先在“奖励金标准”中设置。")
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": "请填写发放凭证号。"})
+    if paid_on < entitlement.awarded_on:
+        raise ValidationError({"paid_on": "发放日期不能早于授予日期。"})
+    entitlement.status = BonusStatus.PAID
+    entitlement.paid_on = paid_on
+    entitlement.reference = reference
+    entitlement.paid_by = actor
+    entitlement.save(update_fields=["status", "paid_on", "reference", "paid_by"])
+    audit_person(
+        actor,
+        "benefits.bonus.pay",
+        entitlement.person,
+        {
+            "level": entitlement.get_level_display(),
+            "amount": str(entitlement.amount),
+            "paid_on": paid_on.isoformat(),
+            "reference": reference,
+        },
+    )
+    return entitlement
+
+
+# --- 光荣牌 ---------------------------------------------------------------------------------
+
+
+def _audit_household(actor, action: str, household: Household, changes: dict) -> None:
+    audit(
+        actor, action, object_type="household", object_id=household.pk, region_code=household.region_id,
+        changes=changes,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def register_plaque_due(
+    *, actor, household: Household, category: str, due_on: datetime.date | None = None
+) -> tuple[HonorPlaque, bool]:
+    """Puts a household on the register as due; a household already on it is left as it is."""
+    plaque = HonorPlaque.objects.filter(household=household).first()
+    if plaque is not None:
+        return plaque, False
+    try:
+        with transaction.atomic():
+            plaque = HonorPlaque.objects.create(household=household, category=category, due_on=due_on)
+    except IntegrityError:
+        return HonorPlaque.objects.get(household=household), False
+    _audit_household(
+        actor, "benefits.plaque.due", household,
+        {"category": PlaqueCategory(category).label, "due_on": due_on.isoformat() if due_on else ""},
+    )  # fmt: skip
+    return plaque, True
+
+
+@transaction.atomic
+def hang_plaque(
+    *,
+    actor,
+    household: Household,
+    category: str,
+    hung_on: datetime.date,
+    hung_by: str,
+    signed: bool,
+    signature_note: str = "",
+    task: Task | None = None,
+) -> HonorPlaque:
+    """Records the hanging (date, who took part, the family's signature) and closes the
+    household's plaque task. One plaque per household for good: a second one is refused."""
+    if not actor.can(Perm.EDIT_PEOPLE) or not selectors.in_scope(actor, household.region_id):
+        raise PermissionDenied("您的岗位不能登记该户的光荣牌。")
+    plaque = HonorPlaque.objects.select_for_update().filter(household=household).first()
+    if plaque is not None and plaque.status == PlaqueStatus.HUNG:
+        raise ValidationError(
+            f"该户已于{day(plaque.hung_on)}悬挂光荣牌（{plaque.get_category_display()}）。"
+            "光荣牌一户一块，退役或牺牲后也不更换，不能再挂第二块。"
+        )
+    hung_by = hung_by.strip()
+    if not hung_by:
+        raise ValidationError({"hung_by": "请填写参加悬挂的人员。"})
+    values = {
+        "category": category,
+        "status": PlaqueStatus.HUNG,
+        "hung_on": hung_on,
+        "hung_by": hung_by,
+        "signed": signed,
+        "signature_note": signature_note.strip(),
+        "recorded_by": actor,
+    }
+    task = task or selectors.open_plaque_task(household)
+    if plaque is None:
+        plaque = HonorPlaque(household=household, task=task, **values)
+    else:
+        for name, value in values.items():
+            setattr(plaque, name, value)
+        plaque.task = task or plaque.task
+    plaque.save()
+    label = PlaqueCategory(category).label
+    _audit_household(
+        actor,
+        "benefits.plaque.hang",
+        household,
+        {"category": label, "hung_on": hung_on.isoformat(), "hung_by": hung_by, "signed": signed},
+    )
+    if task is not None:
+        worklist_services.complete(
+            actor=actor,
+            task=task,
+            outcome=f"已悬挂光荣牌（{label}），{day(hung_on)}，悬挂人员：{hung_by}；"
+            + ("家属已签收。" if signed else "家属未签收。"),
+            on=hung_on,
+        )
+    return plaque

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "yizhan.care"
+    verbose_name = "走访慰问"

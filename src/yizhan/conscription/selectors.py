@@ -1,0 +1,346 @@
+"""Scoped reads of 兵役登记 and 征兵. Candidates are scoped by their 户籍 region code, registrations
+through people_visible_to; campaigns belong to a county and are seen by everyone working in it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from yizhan.accounts.roles import Department, Perm, Role
+from yizhan.conscription.models import (
+    Campaign,
+    Candidate,
+    CandidateStatus,
+    Registration,
+    RegistrationYear,
+    Stage,
+    StageResult,
+    TownshipQuota,
+)
+from yizhan.conscription.services import suggest_split
+from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
+from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.people.models import Person, Sex
+from yizhan.people.selectors import people_visible_to
+from yizhan.regions.models import Level, Region, scope_bounds
+
+ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
+RECORDERS = {Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}
+MANAGERS = {Role.COUNTY_OFFICER, Role.STATION_HEAD}
+
+
+def _armed_posts(user, roles: set[str] | None = None) -> list:
+    return [
+        p
+        for p in user.active_posts
+        if p.department in ARMED_DEPARTMENTS and p.region_id and (roles is None or p.role in roles)
+    ]
+
+
+def works_on_conscription(user) -> bool:
+    """Any 武装部 post (liaisons included: they read the lists of their village)."""
+    return bool(_armed_posts(user))
+
+
+def can_record(user) -> bool:
+    """Registrations, applications and stage results: 武装部 staff of a station or the county."""
+    return user.can(Perm.EDIT_PEOPLE) and bool(_armed_posts(user, RECORDERS))
+
+
+def can_manage(user) -> bool:
+    """Campaigns and the yearly registration settings: county officers and station heads."""
+    return bool(_armed_posts(user, MANAGERS))
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+def _county_range_q(user, field_name: str) -> Q:
+    """Counties the user works in or above: a township post sees its county's campaigns."""
+    bounds = getattr(user, "scope_bounds", None) or []
+    condition = Q(pk__in=[])
+    for lo, hi in bounds:
+        condition |= Q(**{f"{field_name}__gte": lo[:6].ljust(12, "0"), f"{field_name}__lt": hi})
+    return condition
+
+
+def counties_of(user) -> QuerySet[Region]:
+    return Region.objects.filter(_county_range_q(user, "code"), level=Level.COUNTY).order_by("code")
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    if not works_on_conscription(user):
+        return Campaign.objects.none()
+    return Campaign.objects.filter(_county_range_q(user, "county_id")).select_related("county")
+
+
+def get_campaign(*, user, pk: int) -> Campaign:
+    return get_in_scope(campaigns_visible_to(user), pk=pk)
+
+
+def open_campaigns_for(*, user, person: Person, on: datetime.date) -> list[Campaign]:
+    """The intakes of his county the person may apply to on that day."""
+    county = person.region_id[:6] + "000000"
+    return [c for c in campaigns_visible_to(user).filter(county_id=county, closed=False) if c.is_open_on(on)]
+
+
+def townships_of(*, user, campaign: Campaign) -> QuerySet[Region]:
+    """The campaign county's townships that lie in the user's jurisdiction."""
+    lo, hi = scope_bounds(campaign.county_id)
+    return Region.objects.filter(
+        scope_q(user, "code"), code__gte=lo, code__lt=hi, level=Level.TOWNSHIP
+    ).order_by("code")
+
+
+def sees_whole_county(user, county_code: str) -> bool:
+    lo, hi = scope_bounds(county_code)
+    return any(ulo <= lo and hi <= uhi for ulo, uhi in getattr(user, "scope_bounds", None) or [])
+
+
+# --- registrations --------------------------------------------------------------------------
+
+
+def registration_settings(year: int) -> RegistrationYear | None:
+    return RegistrationYear.objects.filter(year=year).first()
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    return Registration.objects.filter(person__in=people_visible_to(user).values("pk"))
+
+
+def must_register(user, year: int) -> QuerySet[Person]:
+    """应登未登: visible males turning the registration age (18) by 31 December of `year` who have
+    no registration, ordered by village."""
+    settings = registration_settings(year)
+    age = settings.register_age if settings else 18
+    born = year - age
+    return (
+        people_visible_to(user)
+        .filter(
+            sex=Sex.MALE,
+            birth_date__gte=datetime.date(born, 1, 1),
+            birth_date__lte=datetime.date(born, 12, 31),
+            registration__isnull=True,
+        )
+        .select_related("region")
+        .order_by("region_id", "name", "pk")
+    )
+
+
+@dataclass
+class VillageCount:
+    code: str
+    name: str
+    count: int
+
+
+def must_register_by_village(user, year: int) -> list[VillageCount]:
+    rows = (
+        must_register(user, year).order_by().values("region_id").annotate(n=Count("pk")).order_by("region_id")
+    )
+    names = dict(Region.objects.filter(code__in=[r["region_id"] for r in rows]).values_list("code", "name"))
+    return [VillageCount(r["region_id"], names.get(r["region_id"], r["region_id"]), r["n"]) for r in rows]
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def candidates_visible_to(user) -> QuerySet[Candidate]:
+    if not user.can(Perm.VIEW_PEOPLE) or not works_on_conscription(user):
+        return Candidate.objects.none()
+    return Candidate.objects.filter(scope_q(user, "region_code"))
+
+
+def get_candidate(*, user, pk: int) -> Candidate:
+    return get_in_scope(
+        candidates_visible_to(user).select_related(
+            "person", "person__region", "campaign", "campaign__county"
+        ),
+        pk=pk,
+    )
+
+
+def candidacies_of(*, user, person: Person) -> QuerySet[Candidate]:
+    return (
+        candidates_visible_to(user).filter(person=person).select_related("campaign").order_by("-applied_on")
+    )
+
+
+def candidates_of(
+    *, user, campaign: Campaign, township: Region | None = None, stage: str = "", status: str = ""
+) -> QuerySet[Candidate]:
+    candidates = candidates_visible_to(user).filter(campaign=campaign)
+    if township is not None:
+        lo, hi = township.bounds
+        candidates = candidates.filter(region_code__gte=lo, region_code__lt=hi)
+    if stage:
+        candidates = candidates.filter(stage=stage)
+    if status:
+        candidates = candidates.filter(status=status)
+    return candidates.select_related("person", "person__region").order_by("region_code", "person__name", "pk")
+
+
+def results_of(candidate: Candidate) -> QuerySet[StageResult]:
+    return candidate.results.select_related("recorded_by").order_by("on", "id")
+
+
+def next_stage(candidate: Candidate) -> str | None:
+    """The stage the candidate's page offers to record next (None when nothing follows)."""
+    if candidate.status == CandidateStatus.ACTIVE or (
+        candidate.status == CandidateStatus.ENLISTED and candidate.stage == Stage.APPROVAL
+    ):
+        return NEXT.get(Stage(candidate.stage))
+    return None
+
+
+def may_return(candidate: Candidate) -> bool:
+    return candidate.status == CandidateStatus.ENLISTED and candidate.stage in RETURNABLE_FROM
+
+
+@dataclass
+class StageRow:
+    stage: str
+    label: str
+    current: int  # candidates whose last passed stage is this one (still in the running)
+    passed: int
+    failed: int
+
+
+@dataclass
+class Board:
+    township: Region
+    quota: int
+    rows: list[StageRow]
+    enlisted: int
+    university_enlisted: int
+    total: int
+
+
+def board(*, user, campaign: Campaign, township: Region) -> Board:
+    """Per stage: how many stand there now, passed it and failed it, against the township quota."""
+    candidates = candidates_of(user=user, campaign=campaign, township=township).order_by()
+    current = dict(
+        candidates.filter(status__in=[CandidateStatus.ACTIVE, CandidateStatus.ENLISTED])
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    results = (
+        StageResult.objects.filter(candidate__in=candidates.values("pk"))
+        .values("stage", "passed")
+        .annotate(n=Count("pk"))
+    )
+    passed: dict[str, int] = {}
+    failed: dict[str, int] = {}
+    for r in results:
+        (passed if r["passed"] else failed)[r["stage"]] = r["n"]
+    rows = [
+        StageRow(s.value, s.label, current.get(s.value, 0), passed.get(s.value, 0), failed.get(s.value, 0))
+        for s in Stage
+        if s != Stage.RETURNED
+    ]
+    rows.append(StageRow(Stage.RETURNED, Stage.RETURNED.label, 0, 0, failed.get(Stage.RETURNED, 0)))
+    quota = TownshipQuota.objects.filter(campaign=campaign, township=township).values_list("quota", flat=True)
+    enlisted = candidates.filter(status=CandidateStatus.ENLISTED)
+    return Board(
+        township=township,
+        quota=quota.first() or 0,
+        rows=rows,
+        enlisted=enlisted.count(),
+        university_enlisted=enlisted.filter(is_university_student=True).count(),
+        total=candidates.count(),
+    )
+
+
+# --- quotas ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaRow:
+    township: Region
+    quota: int | None
+    population: int
+    registrants: int
+    suggested: int | None
+    applied: int
+    active: int
+    enlisted: int
+    university: int
+
+
+@dataclass
+class QuotaSheet:
+    rows: list[QuotaRow]
+    whole_county: bool  # the suggestion needs every township's figures
+    assigned: int
+    applied: int
+    enlisted: int
+    university_applied: int
+    university_enlisted: int
+
+    @property
+    def university_percent(self) -> float | None:
+        return round(100 * self.university_enlisted / self.enlisted, 1) if self.enlisted else None
+
+
+def quota_sheet(*, user, campaign: Campaign) -> QuotaSheet:
+    """Per township of the campaign county in the user's jurisdiction: quota, the suggested split
+    (population = people registered there, registrants = 兵役登记 count) and the candidates."""
+    townships = list(townships_of(user=user, campaign=campaign))
+    whole_county = sees_whole_county(user, campaign.county_id)
+    people = people_visible_to(user)
+    registrations = registrations_visible_to(user)
+    candidates = candidates_visible_to(user).filter(campaign=campaign)
+    quotas = dict(
+        TownshipQuota.objects.filter(campaign=campaign, township__in=townships).values_list(
+            "township_id", "quota"
+        )
+    )
+    population: dict[str, int] = {}
+    registrants: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for township in townships:
+        lo, hi = township.bounds
+        population[township.code] = people.filter(region_id__gte=lo, region_id__lt=hi).count()
+        registrants[township.code] = registrations.filter(
+            person__region_id__gte=lo, person__region_id__lt=hi
+        ).count()
+        mine = candidates.filter(region_code__gte=lo, region_code__lt=hi)
+        counts[township.code] = mine.aggregate(
+            applied=Count("pk"),
+            active=Count("pk", filter=Q(status=CandidateStatus.ACTIVE)),
+            enlisted=Count("pk", filter=Q(status=CandidateStatus.ENLISTED)),
+            university=Count("pk", filter=Q(is_university_student=True)),
+            university_enlisted=Count(
+                "pk", filter=Q(is_university_student=True, status=CandidateStatus.ENLISTED)
+            ),
+        )
+    suggested = (
+        suggest_split(campaign=campaign, population=population, registrants=registrants)
+        if whole_county
+        else {}
+    )
+    rows = [
+        QuotaRow(
+            township=t,
+            quota=quotas.get(t.code),
+            population=population[t.code],
+            registrants=registrants[t.code],
+            suggested=suggested.get(t.code),
+            applied=counts[t.code]["applied"],
+            active=counts[t.code]["active"],
+            enlisted=counts[t.code]["enlisted"],
+            university=counts[t.code]["university"],
+        )
+        for t in townships
+    ]
+    return QuotaSheet(
+        rows=rows,
+        whole_county=whole_county,
+        assigned=sum(q for q in quotas.values()),
+        applied=sum(c["applied"] for c in counts.values()),
+        enlisted=sum(c["enlisted"] for c in counts.values()),
+        university_applied=sum(c["university"] for c in counts.values()),
+        university_enlisted=sum(c["university_enlisted"] for c in counts.values()),
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VeteransConfig(AppConfig):
+    name = "yizhan.veterans"
+    verbose_name = "退役军人"

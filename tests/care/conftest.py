@@ -1,0 +1,98 @@
+"""A soldier's family in 新湖 and the facts that set off care work: an award, an enlistment, a
+death in service — each emitted through the lifecycle engine, as the real services do."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from PIL import Image
+
+from yizhan.lifecycle.models import EventKind
+from yizhan.lifecycle.services import emit
+from yizhan.people import services as people_services
+from yizhan.people.models import RelationKind
+from yizhan.worklist.models import Task, TaskKind
+
+ENLISTED = datetime.date(2025, 9, 1)
+AWARDED = datetime.date(2026, 3, 2)  # a Monday: two working days later is Wednesday 4 March
+
+
+@pytest.fixture(autouse=True)
+def _documents(_private_data_dir):
+    """Photos go to a temporary data directory."""
+
+
+@pytest.fixture
+def family_of(make_person):
+    """family_of(village) -> {"soldier", "father", "mother", "household"} living in that village."""
+
+    def build(village: str = "371402001001", surname: str = "商") -> dict:
+        soldier = make_person(name=f"{surname}春旺", village=village, born=datetime.date(2006, 3, 1))
+        father = make_person(name=f"{surname}建国", village=village, born=datetime.date(1976, 3, 1))
+        mother = make_person(name="王秀英", village=village, born=datetime.date(1978, 3, 1), sex="F")
+        for parent in (father, mother):
+            people_services.add_relation(
+                actor=None, person=soldier, relative=parent, kind=RelationKind.PARENT
+            )
+        household = people_services.create_household(
+            actor=None,
+            region=soldier.region,
+            address="运河路 12 号",
+            members=[father, mother, soldier],
+            head=father,
+        )
+        soldier.refresh_from_db()
+        return {"soldier": soldier, "father": father, "mother": mother, "household": household}
+
+    return build
+
+
+@pytest.fixture
+def family(family_of):
+    return family_of()
+
+
+def award_task(soldier, *, level: str = "first_class", recorded_on: datetime.date = AWARDED) -> Task:
+    """Records an award and emits its event the way the award service is expected to."""
+    award = people_services.add_award(
+        actor=None, person=soldier, level=level, awarded_on=recorded_on, notice_number="演示〔2026〕1号"
+    )
+    event, _ = emit(
+        kind=EventKind.AWARD_RECORDED,
+        key=f"award:{award.pk}",
+        person=soldier,
+        occurred_on=recorded_on,
+        payload={"award": award.pk, "level": level},
+    )
+    return Task.objects.get(cause=event, kind=TaskKind.MERIT_NOTICE)
+
+
+def gift_pack_task(soldier, key: str = "candidate:1") -> Task:
+    event, _ = emit(kind=EventKind.ENLISTMENT_APPROVED, key=key, person=soldier, occurred_on=ENLISTED)
+    return Task.objects.get(cause=event, kind=TaskKind.GIFT_PACK)
+
+
+def condolence_task(soldier, on: datetime.date = datetime.date(2026, 6, 1)) -> Task:
+    emit(
+        kind=EventKind.ENLISTMENT_APPROVED,
+        key=f"candidate:{soldier.pk}",
+        person=soldier,
+        occurred_on=ENLISTED,
+    )
+    event, _ = emit(
+        kind=EventKind.DIED_IN_SERVICE,
+        key=f"death:{soldier.pk}",
+        person=soldier,
+        occurred_on=on,
+        payload={"subtype": "martyr"},
+    )
+    return Task.objects.get(cause=event, kind=TaskKind.CONDOLENCE_VISIT)
+
+
+def png() -> bytes:
+    """A small valid image, for the optional photo."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
