@@ -51,3 +51,9 @@ format: setup
 
 clean:
 	rm -rf $(VENV) node_modules src/yizhan/core/static/vendor
+
+# Benchmarks (not tests): figures and ratios printed as JSON; see bench/README.md and docs/benchmarks.md.
+BENCH_PERSONS ?= 100000
+bench: setup
+	$(BIN)/yizhan bench --persons $(BENCH_PERSONS) --db sqlite --json
+	$(BIN)/yizhan bench --persons $(BENCH_PERSONS) --db postgres --json

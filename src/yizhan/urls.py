@@ -1,10 +1,11 @@
 from django.urls import include, path
 
 from yizhan.api import api
-from yizhan.core.views import healthz
+from yizhan.core.views import healthz, ping
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("accounts/", include("yizhan.accounts.urls")),
     path("people/", include("yizhan.people.urls")),
     path("audit/", include("yizhan.audit.urls")),
