@@ -240,3 +240,15 @@ def test_assistance_moves_only_along_its_flow(serving):
         actor=None, case=case, to=AssistanceStatus.PAID, on=DISCHARGED, reference="凭-01"
     )
     assert case.status == AssistanceStatus.PAID
+
+
+def test_the_yearly_confirmation_is_recorded_from_the_person_page_once_a_year(serving, login_as):
+    veteran_with_profile(serving)
+    client = login_as("xinhu_clerk")
+    page = client.get(f"/people/{serving.pk}/?tab=benefits").content.decode()
+    assert 'data-testid="confirm-form"' in page and "本户荣誉墙" in page
+    form = {"year": 2026, "on": "2026-11-02", "alive": "on", "status_note": "健在，务农"}
+    client.post(f"/veterans/people/{serving.pk}/confirm/", form)
+    client.post(f"/veterans/people/{serving.pk}/confirm/", form)
+    assert serving.profile_record.confirmations.count() == 1
+    assert "2026 年已确认" in client.get(f"/people/{serving.pk}/?tab=benefits").content.decode()
