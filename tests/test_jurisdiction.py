@@ -14,6 +14,7 @@ from tests.benefits.factories import benefits_of
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.conscription.models import Campaign, Candidate, Registration
+from yizhan.ledgers.models import ImportRun
 from yizhan.people import services
 from yizhan.people.models import IdentityKind
 from yizhan.veterans.models import AssistanceCase, PreferentialCard
@@ -37,6 +38,7 @@ PARAMETERS = {
     "recipient_pk": "allowance_recipient",
     "entitlement_pk": "bonus",
     "plaque_pk": "plaque",
+    "run_pk": "import_run",
 }
 PK_BY_SECTION = {"people": "person", "api": "person", "tasks": "task"}
 # Non-id parameters of those patterns get a valid value, so only the id decides the answer.
@@ -103,6 +105,10 @@ def foreign(make_person, persona, settings, tmp_path):
     }  # fmt: skip
     objects.update(care_records(person))
     objects.update(benefits_of(person))
+    objects["import_run"] = ImportRun.objects.create(
+        kind="people", region_id="320583400000", file_name="台账.xlsx", source_path=str(tmp_path / "x.xlsx"),
+        file_sha256="0" * 64, status="done", header_row=1,
+    )  # fmt: skip
     return objects
 
 

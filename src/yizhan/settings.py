@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "yizhan.veterans",
     "yizhan.benefits",
     "yizhan.care",
+    "yizhan.ledgers",
 ]
 
 MIDDLEWARE = [

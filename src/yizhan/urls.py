@@ -14,6 +14,7 @@ urlpatterns = [
     path("veterans/", include("yizhan.veterans.urls")),
     path("benefits/", include("yizhan.benefits.urls")),
     path("care/", include("yizhan.care.urls")),
+    path("ledgers/", include("yizhan.ledgers.urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

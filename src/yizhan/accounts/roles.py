@@ -5,6 +5,7 @@ One table per question, so `grep` finds who may do what. Permissions derive from
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -61,7 +62,7 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("benefits", "优抚", STAFF_ROLES, VETERANS, "benefits:index"),
     ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "care:index"),
     ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "core:area"),
-    ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "core:area"),
+    ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "ledgers:index"),
     (
         "reports",
         "统计",
@@ -72,3 +73,9 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("system", "系统", [Role.SYSADMIN], ALL_DEPTS, "core:area"),
     ("audit", "审计记录", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "audit:list"),
 ]
+
+
+def require(user, perm: str) -> None:
+    """403 with the same Chinese sentence everywhere when a post lacks the permission."""
+    if not user.can(perm):
+        raise PermissionDenied("您的岗位没有此项权限。")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.roles import Perm, require
 from yizhan.benefits import selectors, services
 from yizhan.benefits.forms import (
     AllowanceRateForm,
@@ -31,24 +31,12 @@ from yizhan.benefits.models import (
     BonusStatus,
     PlaqueStatus,
 )
+from yizhan.core.forms import add_errors
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.calendar import next_holiday
 from yizhan.people.selectors import get_person, people_visible_to
 from yizhan.regions.models import Level, Region
 from yizhan.worklist.models import TaskKind
-
-
-def _require(request: HttpRequest, perm: str = Perm.VIEW_PEOPLE) -> None:
-    if not request.user.can(perm):
-        raise PermissionDenied("您的岗位没有此项权限。")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _say(request: HttpRequest, exc: Exception) -> None:
@@ -61,7 +49,7 @@ def _villages(user):
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     return render(
         request,
         "benefits/index.html",
@@ -77,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def allowance_rates(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     provinces = sorted(selectors.provinces_run_by(request.user))
     names = dict(
         Region.objects.filter(code__in=[p.ljust(12, "0") for p in provinces]).values_list("code", "name")
@@ -111,7 +99,7 @@ def allowance_rates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     counties = selectors.counties_run_by(request.user)
     form = BatchForm(request.POST or None, counties=counties, initial={"as_of": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -141,7 +129,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     batch = selectors.get_batch(user=request.user, pk=batch_pk)
     payments = selectors.batch_payments(user=request.user, batch=batch)
     return render(
@@ -165,7 +153,7 @@ def batch_detail(request: HttpRequest, batch_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_review(request: HttpRequest, batch_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     batch = selectors.get_batch(user=request.user, pk=batch_pk)
     try:
         services.review_batch(actor=request.user, batch=batch)
@@ -178,7 +166,7 @@ def batch_review(request: HttpRequest, batch_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_paid(request: HttpRequest, batch_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     batch = selectors.get_batch(user=request.user, pk=batch_pk)
     form = PaidForm(request.POST)
     if not form.is_valid():
@@ -195,7 +183,7 @@ def batch_paid(request: HttpRequest, batch_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_export(request: HttpRequest, batch_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     batch = selectors.get_batch(user=request.user, pk=batch_pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -216,7 +204,7 @@ def batch_export(request: HttpRequest, batch_pk: int) -> HttpResponse:
 
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     year = request.GET.get("year", "")
     village = request.GET.get("village", "")
     villages = _villages(request.user)
@@ -267,7 +255,7 @@ def _recipient_form(request: HttpRequest, servicemember, task=None) -> HttpRespo
                 task=task,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -292,7 +280,7 @@ def _recipient_form(request: HttpRequest, servicemember, task=None) -> HttpRespo
 
 @login_required
 def task_recipient(request: HttpRequest, task_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     task = selectors.task_of_kind(user=request.user, pk=task_pk, kind=TaskKind.ALLOWANCE_RECIPIENT)
     servicemember = get_person(user=request.user, pk=task.person_id or 0)
     return _recipient_form(request, servicemember, task)
@@ -300,7 +288,7 @@ def task_recipient(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 @login_required
 def person_recipient(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     return _recipient_form(request, get_person(user=request.user, pk=person_id))
 
 
@@ -327,7 +315,7 @@ def recipient_reveal(request: HttpRequest, recipient_pk: int) -> HttpResponse:
 
 @login_required
 def bonus_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     status = request.GET.get("status", BonusStatus.DUE)
     bonuses = selectors.bonuses_visible_to(request.user).select_related("person__region")
     if status in BonusStatus.values:
@@ -348,7 +336,7 @@ def bonus_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bonus_pay(request: HttpRequest, entitlement_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     bonus = selectors.get_bonus(user=request.user, pk=entitlement_pk)
     form = PaidForm(request.POST)
     error = None
@@ -374,7 +362,7 @@ def bonus_pay(request: HttpRequest, entitlement_pk: int) -> HttpResponse:
 
 @login_required
 def bonus_rates(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     counties = selectors.counties_run_by(request.user)
     form = BonusRateForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
@@ -409,7 +397,7 @@ def _plaque_form(request: HttpRequest, *, household, task=None, plaque=None) -> 
                 raise ValidationError(f"该待办已{task.get_status_display()}。")
             services.hang_plaque(actor=request.user, household=household, task=task, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -432,7 +420,7 @@ def _plaque_form(request: HttpRequest, *, household, task=None, plaque=None) -> 
 
 @login_required
 def task_plaque(request: HttpRequest, task_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     task = selectors.task_of_kind(user=request.user, pk=task_pk, kind=TaskKind.HONOR_PLAQUE)
     household = task.household or (task.person.household if task.person_id else None)
     return _plaque_form(request, household=household, task=task)
@@ -440,7 +428,7 @@ def task_plaque(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 @login_required
 def plaque_hang(request: HttpRequest, plaque_pk: int) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     plaque = selectors.get_plaque(user=request.user, pk=plaque_pk)
     task = selectors.open_plaque_task(plaque.household)
     return _plaque_form(request, household=plaque.household, task=task, plaque=plaque)
@@ -448,7 +436,7 @@ def plaque_hang(request: HttpRequest, plaque_pk: int) -> HttpResponse:
 
 @login_required
 def plaque_list(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     status = request.GET.get("status", "")
     plaques = selectors.plaques_visible_to(request.user).select_related("household__region")
     if status in PlaqueStatus.values:
@@ -461,7 +449,7 @@ def plaque_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plaque_campaign(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    require(request.user, Perm.VIEW_PEOPLE)
     village = request.GET.get("village", "")
     villages = _villages(request.user)
     today = timezone.localdate()

@@ -7,33 +7,21 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.roles import Perm, require
 from yizhan.care import selectors, services
 from yizhan.care.forms import GiftPackForm, MeritNoticeForm, VisitForm
 from yizhan.care.links import record_url
 from yizhan.care.models import GIFT_PACK_ITEMS, DeliveryLevel, VisitReason, delivery_level_for
+from yizhan.core.forms import add_errors
 from yizhan.people.models import AwardLevel
 from yizhan.worklist.models import Task, TaskKind
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.can(perm):
-        raise PermissionDenied("您的岗位没有此项权限。")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @dataclass
@@ -64,7 +52,7 @@ class Row:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.VIEW_PEOPLE)
+    require(request.user, Perm.VIEW_PEOPLE)
     kind = request.GET.get("kind", "")
     if kind not in dict(selectors.KINDS):
         kind = ""
@@ -93,7 +81,7 @@ def _work(
     """The shape of every care work form: the task (in scope and of this kind, else 404), the
     form, the service that records the work and closes the task, then the record's page."""
     task = selectors.get_work_task(user=request.user, pk=task_pk, kind=kind)
-    _require(request, Perm.EDIT_PEOPLE)
+    require(request.user, Perm.EDIT_PEOPLE)
     if not task.is_open:
         done = selectors.record_for_task(task)
         messages.info(request, f"该待办已{task.get_status_display()}。")
@@ -104,7 +92,7 @@ def _work(
         try:
             item = save(task, form)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已登记并办结待办：{task}")
             return redirect(record_url(item))

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from yizhan.conscription.models import Conclusion, Half, Stage
-from yizhan.core.forms import StyledForm
+from yizhan.core.forms import StyledForm, add_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RESULTS = [("passed", "通过"), ("failed", "未通过")]
@@ -35,11 +35,7 @@ class ServiceForm(StyledForm):
         super().__init__(*args, **kwargs)
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
+        add_errors(self, exc)
 
 
 class RegistrationForm(ServiceForm):

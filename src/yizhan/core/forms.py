@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledForm(forms.Form):
@@ -15,3 +16,12 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form: beside the field it names, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
+from yizhan.core.forms import add_errors
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
@@ -41,22 +42,9 @@ TABS = [
 ]
 
 
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.can(perm):
-        raise PermissionDenied("您的岗位没有此项权限。")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.VIEW_PEOPLE)
+    require(request.user, Perm.VIEW_PEOPLE)
     query = request.GET.get("q", "").strip()
     identity = request.GET.get("identity", "")
     village = request.GET.get("village", "")
@@ -89,7 +77,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.EDIT_PEOPLE)
+    require(request.user, Perm.EDIT_PEOPLE)
     form = PersonForm(request.POST or None, user=request.user)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -103,7 +91,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             duplicate = exc.existing
             form.add_error("id_number", str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已登记：{person.name}")
             return redirect("people:detail", pk=person.pk)
@@ -172,7 +160,7 @@ def person_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Perm.EDIT_PEOPLE)
+    require(request.user, Perm.EDIT_PEOPLE)
     person = selectors.get_person(user=request.user, pk=pk)
     initial = {f: getattr(person, f) for f in services.EDITABLE}
     initial["version"] = person.version
@@ -191,7 +179,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = exc
             status = 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("people:detail", pk=person.pk)
@@ -228,7 +216,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def _post_action(request: HttpRequest, pk: int, form_class, action, tab: str) -> HttpResponse:
     """Shared shape of the small POST forms on the person page: validate, call the service,
     come back to the tab with a message."""
-    _require(request, Perm.EDIT_PEOPLE)
+    require(request.user, Perm.EDIT_PEOPLE)
     person = selectors.get_person(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
@@ -334,7 +322,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 
 @login_required
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Perm.MERGE_PEOPLE)
+    require(request.user, Perm.MERGE_PEOPLE)
     keep = selectors.get_person(user=request.user, pk=pk)
     duplicate_pk = request.POST.get("duplicate") or request.GET.get("duplicate")
     duplicate = (
@@ -349,7 +337,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已将记录 #{duplicate.pk} 合并到本记录。")
             return redirect("people:detail", pk=keep.pk)

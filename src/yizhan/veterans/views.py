@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.roles import Perm, require
 from yizhan.audit.services import record
+from yizhan.core.forms import add_errors
 from yizhan.people.selectors import get_person, people_visible_to
 from yizhan.veterans import selectors, services
 from yizhan.veterans.forms import (
@@ -31,19 +32,6 @@ from yizhan.veterans.forms import (
 from yizhan.veterans.models import CardStatus, ProfileRecord
 from yizhan.worklist.models import OPEN_STATUSES, TaskKind
 from yizhan.worklist.selectors import tasks_visible_to
-
-
-def _editor(request: HttpRequest) -> None:
-    if not request.user.can(Perm.EDIT_PEOPLE):
-        raise PermissionDenied("您的岗位没有此项权限。")
-
-
-def _errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -72,7 +60,7 @@ def _person_form(
 ):
     """The shape shared by the one-form pages about a person: show, validate, call the service,
     go back to the person (or `done`) with a message; errors stay beside the fields."""
-    _editor(request)
+    require(request.user, Perm.EDIT_PEOPLE)
     person = get_person(user=request.user, pk=person_id)
     form = form_class(
         request.POST or None, request.FILES or None, initial={"on": timezone.localdate(), **(initial or {})}
@@ -81,7 +69,7 @@ def _person_form(
         try:
             act(person, form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"{title}：已保存。")
             return done(person) if done else redirect(f"/people/{person.pk}/?tab=service")
@@ -205,12 +193,12 @@ def assistance_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.get_assistance(user=request.user, pk=case_id)
     form = AssistanceMoveForm(request.POST or None)
     if request.method == "POST":
-        _editor(request)
+        require(request.user, Perm.EDIT_PEOPLE)
         if form.is_valid():
             try:
                 services.move_assistance(actor=request.user, case=case, **form.cleaned_data)
             except ValidationError as exc:
-                _errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, f"帮扶案件：{case.get_status_display()}")
                 return redirect("veterans:assistance", case_id=case.pk)
@@ -223,7 +211,7 @@ def assistance_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
-    _editor(request)
+    require(request.user, Perm.EDIT_PEOPLE)
     person = get_person(user=request.user, pk=person_id)
     card_type, reason = services.card_eligibility(person)
     form = CardApplicationForm(
@@ -239,7 +227,7 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
                 refusal_grounds=form.cleaned_data["refusal_grounds"], phone=form.cleaned_data["phone"],
             )  # fmt: skip
         except ValidationError as exc:
-            _errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "优待证申领已受理。")
             return redirect("veterans:card", card_id=card.pk)

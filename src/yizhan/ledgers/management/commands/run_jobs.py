@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from yizhan.ledgers.importing.jobs import work
+
+
+class Command(BaseCommand):
+    help = "后台任务进程：执行排队中的台账导入。The worker deployments keep running."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="执行完当前排队的任务后退出")
+        parser.add_argument("--poll", type=float, default=1.0, help="队列为空时的轮询间隔（秒）")
+
+    def handle(self, *args, once, poll, **options):
+        executed = work(once=once, poll_seconds=poll, log=self.stdout.write)
+        self.stdout.write(f"共执行 {executed} 个任务。")

@@ -1,0 +1,173 @@
+"""Ledger imports: each run recorded (who, what file, counts, outcome of every row that changed
+something or was rejected), mapping templates, and the household numbers of imported ledgers.
+
+A run is also its own job: status queued → running → done/failed, with progress on the row; the
+`run_jobs` worker picks queued runs (the runs table is the queue, see importing/__init__.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from yizhan.people.models import Household, Person
+from yizhan.regions.models import Region
+
+
+class ImportKind(models.TextChoices):
+    PEOPLE = "people", "人员（户）"
+    VETERANS = "veterans", "退役军人 / 现役军人（服役记录）"
+    FAMILIES = "families", "军人家属（亲属关系）"
+    REGISTRATIONS = "registrations", "兵役登记"
+    AWARDS = "awards", "立功受奖"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "待确认"  # uploaded, mapping being checked; never executed
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    UNDONE = "undone", "已撤销"
+
+
+class Outcome(models.TextChoices):
+    CREATED = "created", "新增"
+    UPDATED = "updated", "更新"
+    UNCHANGED = "unchanged", "无变化"
+    REJECTED = "rejected", "未导入"
+    IGNORED_BLANK = "ignored_blank", "空行"
+
+
+class ImportRun(models.Model):
+    kind = models.CharField("台账类型", max_length=20, choices=ImportKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="导入地区")
+    file_name = models.CharField("文件名", max_length=255)
+    # Where the worker and the report writer read the file: under DATA_DIR/imports for uploads,
+    # the given path for the command line. Never under a static or media URL.
+    source_path = models.CharField(max_length=1000, editable=False)
+    file_sha256 = models.CharField("文件校验值", max_length=64)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    header_row = models.PositiveIntegerField("表头行", null=True, blank=True)
+    # {column index (as a string): field key}; empty means detect from the header synonyms.
+    mapping = models.JSONField("列对应", default=dict, blank=True)
+    dry_run = models.BooleanField("试运行", default=False)
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    total = models.PositiveIntegerField("总行数（估计）", null=True, blank=True)
+    done = models.PositiveIntegerField("已处理行数", default=0)
+    rows = models.PositiveIntegerField("数据行", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    rejected = models.PositiveIntegerField("未导入", default=0)
+    ignored_blank = models.PositiveIntegerField("空行", default=0)
+    failure = models.TextField("失败原因", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The draft this run was started from (the upload whose mapping the clerk confirmed).
+    draft = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    # The highest audit event id when the run finished: a later event on one of its people means
+    # someone touched that person after the import (undo refuses then).
+    audit_mark = models.BigIntegerField(default=0)
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "台账导入"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"], name="importrun_queue")]
+
+    def __str__(self) -> str:
+        return f"导入#{self.pk} {self.get_kind_display()} {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in {RunStatus.DONE, RunStatus.UNDONE}:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {RunStatus.DONE, RunStatus.FAILED, RunStatus.UNDONE}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "ignored_blank": self.ignored_blank,
+        }
+
+
+class ImportRunRow(models.Model):
+    """One spreadsheet row of a run that created, updated or was rejected (unchanged and blank
+    rows are only counted). Enough to write the error report and to undo the run."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_results")
+    row = models.PositiveIntegerField("行号")  # as Excel shows it, 1-based
+    outcome = models.CharField("结果", max_length=15, choices=Outcome.choices)
+    # [{"column": header text, "value": masked cell, "reason": Chinese sentence}] when rejected.
+    errors = models.JSONField(default=list, blank=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person_created = models.BooleanField(default=False)
+    person_version = models.PositiveIntegerField(null=True, blank=True)  # right after this run's write
+    # For an updated person: {field: value before} (only ever empty values or a township region).
+    previous = models.JSONField(default=dict, blank=True)
+    # What the row created besides the person, in creation order: [["app_label.model", pk]].
+    records = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入行结果"
+        ordering = ["run", "row"]
+        indexes = [models.Index(fields=["run", "outcome", "row"], name="importrow_outcome")]
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.get_outcome_display()}"
+
+
+class MappingTemplate(models.Model):
+    """A clerk's saved column mapping (header text → field), applied to later uploads of the kind."""
+
+    name = models.CharField("模板名称", max_length=100)
+    kind = models.CharField("台账类型", max_length=20, choices=ImportKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="地区")
+    mapping = models.JSONField("表头对应", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入模板"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "name"], name="mapping_template_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdKey(models.Model):
+    """The household number (户号) a ledger used, so re-importing it finds the same 户."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField("户号", max_length=50)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "台账户号"
+        constraints = [models.UniqueConstraint(fields=["region", "key"], name="household_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

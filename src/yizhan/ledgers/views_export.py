@@ -1,0 +1,132 @@
+"""Ledger exports and printable rosters: the list, a form per ledger, the download and the print."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from yizhan.accounts.roles import Perm
+from yizhan.ledgers.exports import service
+from yizhan.ledgers.exports.registry import Ledger, find_ledger
+from yizhan.ledgers.exports.writer import XLSX
+from yizhan.regions.models import Region
+
+
+class ExportForm(forms.Form):
+    region = forms.CharField(label="区域", max_length=12)
+    year = forms.IntegerField(label="年度", required=False, min_value=1949, max_value=2100)
+    reason = forms.CharField(label="用途", max_length=100, initial="报送上级")
+
+    def __init__(self, *args, ledger: Ledger, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if ledger.year_label:
+            self.fields["year"].label = ledger.year_label
+        else:
+            del self.fields["year"]
+
+
+def _ledger(request: HttpRequest, slug: str) -> Ledger:
+    ledger = find_ledger(slug)
+    if ledger is None or ledger.slug != slug:
+        raise Http404("未找到")
+    if not service.may_export(request.user, ledger):
+        raise PermissionDenied("您的岗位没有导出此台账的权限。")
+    return ledger
+
+
+def _region(request: HttpRequest, code: str) -> Region:
+    if code:
+        return service.region_in_scope(request.user, code)
+    region = service.default_region(request.user)
+    if region is None:
+        raise Http404("未找到")
+    return region
+
+
+def _year(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def export_index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.can(Perm.EXPORT):
+        raise PermissionDenied("您的岗位没有导出权限。")
+    context = {
+        "ledgers": service.ledgers_for(user),
+        "units": [post.region for post in user.active_posts if post.region_id],
+        "full": user.can(Perm.REVEAL_PII),
+    }
+    return render(request, "ledgers/export_index.html", context)
+
+
+@login_required
+def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the form (region, year, purpose); POST: the xlsx, streamed from a temporary file."""
+    user = request.user
+    ledger = _ledger(request, slug)
+    if request.method == "POST":
+        form = ExportForm(request.POST, ledger=ledger)
+        if form.is_valid():
+            data = form.cleaned_data
+            region = service.region_in_scope(user, data["region"])
+            # Anonymous and deleted once FileResponse closes it: no named file another request
+            # could fetch. The response owns it, hence no `with`.
+            handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+            try:
+                export = service.export_ledger(
+                    actor=user, ledger=ledger, region=region, year=data.get("year"), target=handle,
+                    reason=data["reason"],
+                )  # fmt: skip
+            except BaseException:
+                handle.close()
+                raise
+            handle.seek(0)
+            response = FileResponse(
+                handle, as_attachment=True, filename=f"{export.title}.xlsx", content_type=XLSX
+            )
+            response["Cache-Control"] = "private, no-store"
+            return response
+        region = _region(request, request.POST.get("region", ""))
+        messages.error(request, "请检查填写的内容。")
+    else:
+        region = _region(request, request.GET.get("region", ""))
+        form = ExportForm(initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger)
+    return _form_page(request, ledger, form, region)
+
+
+@login_required
+def print_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    """The ledger as an A4 roster. Opening it counts as printing it and is audited."""
+    ledger = _ledger(request, slug)
+    region = _region(request, request.GET.get("region", ""))
+    year = _year(request.GET.get("year", ""))
+    try:
+        roster = service.print_roster(actor=request.user, ledger=ledger, region=region, year=year)
+    except service.TooLargeToPrint as exc:
+        messages.error(request, str(exc))
+        form = ExportForm(initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger)
+        return _form_page(request, ledger, form, region)
+    return render(request, "ledgers/print_roster.html", {"roster": roster, "ledger": ledger})
+
+
+def _initial(ledger: Ledger, region: Region, year: str) -> dict:
+    return {"region": region.code, "year": service.effective_year(ledger, _year(year))}
+
+
+def _form_page(request: HttpRequest, ledger: Ledger, form: ExportForm, region: Region) -> HttpResponse:
+    context = {
+        "ledger": ledger,
+        "form": form,
+        "region": region,
+        "regions": service.export_regions(request.user),
+        "full": request.user.can(Perm.REVEAL_PII),
+        "large": service.LARGE,
+    }
+    return render(request, "ledgers/export_form.html", context)

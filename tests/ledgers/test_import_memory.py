@@ -1,0 +1,61 @@
+"""Memory stays flat with the file's length: four times the rows, about the same peak."""
+
+from __future__ import annotations
+
+import datetime
+import tracemalloc
+
+import xlsxwriter
+
+from yizhan.core.idnumber import make
+from yizhan.people.models import Person
+
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周杰", "吴霞"]
+VILLAGES = ["新湖社区", "湖滨社区", "运河社区", "德兴社区", "长庆社区"]
+
+
+def generated(path, rows: int, *, first: int = 0):
+    """A plain people ledger of `rows` valid, distinct people (numbered from `first`)."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["序号", "姓名", "性别", "身份证号", "联系电话", "所属村（社区）", "现住址"])
+    for i in range(first, first + rows):
+        sex = "M" if i % 2 else "F"
+        born = datetime.date(1950, 1, 1) + datetime.timedelta(days=i // 400)
+        number = make(area_code="371402", birth_date=born, sex=sex, sequence=(i // 2) % 200)
+        sheet.write_row(
+            i - first + 1,
+            0,
+            [
+                i + 1,
+                NAMES[i % 10],
+                "男" if sex == "M" else "女",
+                number,
+                f"138{i:08d}",
+                VILLAGES[i % 5],
+                f"{i}号",
+            ],
+        )
+    book.close()
+    return path
+
+
+def peak_of(run_import, path) -> int:
+    tracemalloc.start()
+    try:
+        run = run_import(path, batch_size=500)
+        return tracemalloc.get_traced_memory()[1], run
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_memory_peak_does_not_grow_with_the_number_of_rows(world, run_import, tmp_path):
+    run_import(generated(tmp_path / "warm.xlsx", 50, first=100_000))  # loads pinyin tables, caches
+
+    small_peak, small = peak_of(run_import, generated(tmp_path / "small.xlsx", 2_000))
+    large_peak, large = peak_of(run_import, generated(tmp_path / "large.xlsx", 8_000, first=2_000))
+
+    assert (small.created, large.created) == (2_000, 8_000)
+    assert Person.objects.count() == 10_050
+    # Linear growth would make the large peak four times the small one.
+    assert large_peak < small_peak * 1.5, (small_peak, large_peak)
