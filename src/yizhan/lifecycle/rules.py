@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from yizhan.benefits.effects import bonus_entitlement, plaque_due, schedule_allowance_periods, stop_allowance
 from yizhan.conscription.services import enter_open_campaign
+from yizhan.core.maintenance import refresh_statistics
 from yizhan.lifecycle.effects import (
     FAMILY,
     HOUSEHOLD,
@@ -97,4 +98,5 @@ RULES = {
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
     ("逾期未报到提请站长督办", escalate_overdue_checkins),
+    ("更新数据库查询统计", refresh_statistics),
 ]

@@ -91,8 +91,16 @@ class Person(models.Model):
     )
     is_household_head = models.BooleanField("户主", default=False)
     dependent_adult = models.BooleanField("成年但不能独立生活", default=False)
+    # No index: nothing looks people up by it, and with one SQLite's planner took "merged_into IS
+    # NULL" (true of nearly every row) as its way into the table (docs/benchmarks.md).
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
@@ -106,7 +114,12 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = "人员"
-        indexes = [models.Index(fields=["region", "name"], name="person_region_name")]
+        indexes = [
+            models.Index(fields=["region", "name"], name="person_region_name"),
+            # Pinyin keys with the region, so the scope check is answered inside the index.
+            models.Index(fields=["name_initials", "region"], name="person_initials_region"),
+            models.Index(fields=["name_pinyin", "region"], name="person_pinyin_region"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -22,6 +22,7 @@ from django.utils import timezone
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
+from yizhan.core.maintenance import refresh_statistics
 from yizhan.ledgers.importing.engine import BATCH_SIZE, Importer
 from yizhan.ledgers.importing.layout import locate
 from yizhan.ledgers.importing.reading import UnreadableFile, open_sheet, sha256_of
@@ -204,6 +205,10 @@ def start_run(*, actor, draft: ImportRun, dry_run: bool) -> ImportRun:
     return run
 
 
+# Rows created by one run after which the planner's statistics are refreshed.
+STATISTICS_AFTER = 1000
+
+
 def execute_run(run: ImportRun, *, batch_size: int = BATCH_SIZE) -> ImportRun:
     """Runs the import (the worker's job); the run ends done or failed, never half-recorded:
     each batch is its own transaction, and counts always describe the committed batches."""
@@ -233,6 +238,8 @@ def execute_run(run: ImportRun, *, batch_size: int = BATCH_SIZE) -> ImportRun:
             status=status, failure=failure, finished_at=timezone.now(), audit_mark=event.pk
         )
     run.refresh_from_db()
+    if not run.dry_run and run.created >= STATISTICS_AFTER:
+        refresh_statistics()  # a large import changes what the planner should choose
     return run
 
 

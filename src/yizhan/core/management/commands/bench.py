@@ -94,6 +94,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     from django.db import connection
 
     from yizhan.accounts.services import issue_api_token
+    from yizhan.core.maintenance import refresh_statistics
     from yizhan.regions.models import scope_bounds
     from yizhan_bench import dataset, ingest, measure
 
@@ -104,6 +105,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     start = time.perf_counter()
     added = dataset.build(persons - import_rows)
     build_seconds = time.perf_counter() - start
+    refresh_statistics()
     figures: dict = {
         "persons": persons,
         "db": connection.vendor,
@@ -127,6 +129,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     elif not already:
         figures.update(ingest.import_rows(ledger, import_rows, dict(os.environ)))
         figures.update(ingest.raw_insert(import_rows))
+        refresh_statistics()
         if figures.get("raw_insert_rows_per_s"):
             figures["import_vs_raw"] = round(
                 figures["import_rows_per_s"] / figures["raw_insert_rows_per_s"], 3

@@ -5,6 +5,7 @@ from yizhan.accounts import demo as accounts_demo
 from yizhan.benefits import demo as benefits_demo
 from yizhan.care import demo as care_demo
 from yizhan.conscription import demo as conscription_demo
+from yizhan.core.maintenance import refresh_statistics
 from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
 from yizhan.veterans import demo as veterans_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         for label, seeder in SEEDERS:
             changed = seeder()
             self.stdout.write(f"{label}：新增或更新 {changed} 项")
+        refresh_statistics()
         self.stdout.write(f"\n演示账号（密码均为 {settings.YIZHAN_DEMO_PASSWORD}）：")
         for line in accounts_demo.describe():
             self.stdout.write("  " + line)
