@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -54,6 +55,9 @@ SURNAMES = {
 }
 
 
+# Names repeat a great deal (a township has many 王建国): the cache spares pypinyin's segmentation
+# on every repeat during imports. A pure function of the name, so caching cannot go stale.
+@lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lowercase ASCII: 商春旺 -> ("shangchunwang", "scw").
 

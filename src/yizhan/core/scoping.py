@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, ForeignKey, Lookup, Model, Q, QuerySet
+from django.db.models.fields.related_lookups import RelatedLookupMixin
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
 
 
-def scope_q(user, field: str) -> Q:
+def scope_q(user, field: str, *, outside_index: bool = False) -> Q:
     """Q limiting `field` (a 12-digit region code) to the user's jurisdiction; matches nothing for
-    a user without a region post."""
+    a user without a region post. `outside_index` for queries that another index should drive."""
     bounds = getattr(user, "scope_bounds", None) or []
     if not bounds:
         return Q(pk__in=[])
+    gte, lt = ("gte_outside_index", "lt_outside_index") if outside_index else ("gte", "lt")
     condition = Q()
     for lo, hi in bounds:
-        condition |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+        condition |= Q(**{f"{field}__{gte}": lo, f"{field}__{lt}": hi})
     return condition
 
 
@@ -32,3 +34,43 @@ def get_in_scope(queryset: QuerySet[M], **lookup) -> M:
     if obj is None:
         raise Http404("未找到")
     return obj
+
+
+class _OutsideIndex:
+    """On SQLite, `+column` keeps the planner from using the column's indexes for this term (the
+    documented way to steer it). The prefix searches need this: otherwise SQLite may walk every
+    person in the township's code range instead of the few whose name or pinyin match
+    (docs/benchmarks.md). Other databases get the plain comparison."""
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"+{lhs} {self.operator} {rhs}", (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} {self.operator} {rhs}", (*lhs_params, *rhs_params)
+
+
+@Field.register_lookup
+class GteOutsideIndex(_OutsideIndex, Lookup):
+    lookup_name = "gte_outside_index"
+    operator = ">="
+
+
+@Field.register_lookup
+class LtOutsideIndex(_OutsideIndex, Lookup):
+    lookup_name = "lt_outside_index"
+    operator = "<"
+
+
+# Region codes are also foreign keys (Person.region_id): the same lookups for them.
+@ForeignKey.register_lookup
+class RelatedGteOutsideIndex(RelatedLookupMixin, GteOutsideIndex):
+    pass
+
+
+@ForeignKey.register_lookup
+class RelatedLtOutsideIndex(RelatedLookupMixin, LtOutsideIndex):
+    pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from yizhan.accounts.roles import Perm
@@ -24,11 +24,14 @@ from yizhan.people.models import (
 from yizhan.regions.models import scope_bounds
 
 
-def people_visible_to(user) -> QuerySet[Person]:
-    """Every person the user may see: under his posts' regions, merged duplicates left out."""
+def people_visible_to(user, *, searching: bool = False) -> QuerySet[Person]:
+    """Every person the user may see: under his posts' regions, merged duplicates left out.
+    `searching`: the name/pinyin index drives the query and the scope only filters it."""
     if not user.can(Perm.VIEW_PEOPLE):
         return Person.objects.none()
-    return Person.objects.filter(scope_q(user, "region_id"), merged_into__isnull=True)
+    return Person.objects.filter(
+        scope_q(user, "region_id", outside_index=searching), merged_into__isnull=True
+    )
 
 
 def get_person(*, user, pk: int) -> Person:
@@ -54,11 +57,16 @@ def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
     query = query.strip()
     if not query:
         return []
-    visible = people_visible_to(user).select_related("region")
+    # No select_related, and the scope kept out of the index choice: otherwise SQLite's planner
+    # may walk every person in the township instead of the few whose name matches
+    # (docs/benchmarks.md). Regions are fetched afterwards for the page of results.
+    visible = people_visible_to(user, searching=True)
     kind = query_kind(query)
     if kind == "id_number":
         number = idnumber.normalize(query)
-        return list(visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))[:limit])
+        found = list(visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))[:limit])
+        prefetch_related_objects(found, "region")
+        return found
     if kind == "pinyin":
         key = query.lower()
         tiers = [
@@ -80,6 +88,7 @@ def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
         for person in batch:
             seen.add(person.pk)
             found.append(person)
+    prefetch_related_objects(found, "region")
     return found
 
 
