@@ -14,7 +14,7 @@ from tests.benefits.factories import benefits_of
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.conscription.models import Campaign, Candidate, Registration
-from yizhan.ledgers.models import ImportRun
+from yizhan.ledgers.models import ExportRun, ImportRun
 from yizhan.people import services
 from yizhan.people.models import IdentityKind
 from yizhan.veterans.models import AssistanceCase, PreferentialCard
@@ -39,6 +39,7 @@ PARAMETERS = {
     "entitlement_pk": "bonus",
     "plaque_pk": "plaque",
     "run_pk": "import_run",
+    "export_run_pk": "export_run",
 }
 PK_BY_SECTION = {"people": "person", "api": "person", "tasks": "task"}
 # Non-id parameters of those patterns get a valid value, so only the id decides the answer.
@@ -108,6 +109,14 @@ def foreign(make_person, persona, settings, tmp_path):
     objects["import_run"] = ImportRun.objects.create(
         kind="people", region_id="320583400000", file_name="台账.xlsx", source_path=str(tmp_path / "x.xlsx"),
         file_sha256="0" * 64, status="done", header_row=1,
+    )  # fmt: skip
+    # Requested by the walker himself, as if from a post he no longer holds: only the region keeps
+    # the finished file from him.
+    (tmp_path / "export.xlsx").write_bytes(b"PK foreign")
+    objects["export_run"] = ExportRun.objects.create(
+        requested_by=persona("xinhu_head"), ledger="veterans", title="昆山市花桥镇退役军人花名册",
+        region_id="320583400000", reason="核对", status="done", total=1, done=1,
+        file_path=str(tmp_path / "export.xlsx"),
     )  # fmt: skip
     return objects
 

@@ -1,8 +1,10 @@
 """Ledger imports: each run recorded (who, what file, counts, outcome of every row that changed
-something or was rejected), mapping templates, and the household numbers of imported ledgers.
+something or was rejected), mapping templates, and the household numbers of imported ledgers;
+and the exports too large to write during a request.
 
-A run is also its own job: status queued → running → done/failed, with progress on the row; the
-`run_jobs` worker picks queued runs (the runs table is the queue, see importing/__init__.py).
+A run (import or export) is also its own job: status queued → running → done/failed, with progress
+on the row; the `run_jobs` worker picks queued runs (the runs tables are the queue, see
+importing/jobs.py).
 """
 
 from __future__ import annotations
@@ -171,3 +173,57 @@ class HouseholdKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportRun(models.Model):
+    """A ledger export too large to write during the request: queued by the export page, written
+    by the worker as its requester, downloaded by him alone (see exports/runs.py)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    ledger = models.CharField("台账", max_length=40)  # the slug in exports.registry.LEDGERS
+    title = models.CharField("标题", max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="区域")
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+    reason = models.CharField("用途", max_length=100)
+    # Personal numbers in full (the requester held REVEAL_PII when the file was written).
+    full = models.BooleanField("含完整个人号码", default=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField("总行数", null=True, blank=True)
+    done = models.PositiveIntegerField("已写入行数", default=0)
+    # Under DATA_DIR/exports, never under a static or media URL; "" until written and once purged.
+    file_path = models.CharField(max_length=1000, blank=True, editable=False)
+    failure = models.TextField("失败原因", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "台账导出"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"], name="exportrun_queue")]
+
+    def __str__(self) -> str:
+        return f"导出#{self.pk} {self.title}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}

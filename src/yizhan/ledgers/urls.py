@@ -14,4 +14,6 @@ urlpatterns = [
     path("exports/", views_export.export_index, name="exports"),
     path("exports/<slug:slug>/", views_export.export_ledger, name="export"),
     path("exports/<slug:slug>/print/", views_export.print_ledger, name="print"),
+    path("exports/runs/<int:export_run_pk>/", views_export.export_run, name="export_run"),
+    path("exports/runs/<int:export_run_pk>/download/", views_export.export_download, name="export_download"),
 ]

@@ -1,4 +1,6 @@
-"""Ledger exports and printable rosters: the list, a form per ledger, the download and the print."""
+"""Ledger exports and printable rosters: the list, a form per ledger, the download and the print;
+exports above runs.BACKGROUND_ABOVE rows are queued, with a status page (progress bar) and the
+download of the finished file."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from yizhan.accounts.roles import Perm
-from yizhan.ledgers.exports import service
+from yizhan.ledgers.exports import runs, service
 from yizhan.ledgers.exports.registry import Ledger, find_ledger
 from yizhan.ledgers.exports.writer import XLSX
 from yizhan.regions.models import Region
@@ -62,13 +65,15 @@ def export_index(request: HttpRequest) -> HttpResponse:
         "ledgers": service.ledgers_for(user),
         "units": [post.region for post in user.active_posts if post.region_id],
         "full": user.can(Perm.REVEAL_PII),
+        "runs": runs.runs_visible_to(user)[:10],
     }
     return render(request, "ledgers/export_index.html", context)
 
 
 @login_required
 def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
-    """GET: the form (region, year, purpose); POST: the xlsx, streamed from a temporary file."""
+    """GET: the form (region, year, purpose); POST: the xlsx, streamed from a temporary file, or
+    for a large ledger a queued run and its status page."""
     user = request.user
     ledger = _ledger(request, slug)
     if request.method == "POST":
@@ -76,6 +81,14 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             region = service.region_in_scope(user, data["region"])
+            rows = service.rows_of(user=user, ledger=ledger, region=region, year=data.get("year"))
+            total = service.count(rows)
+            if total > runs.BACKGROUND_ABOVE:
+                run = runs.queue_export(
+                    actor=user, ledger=ledger, region=region, year=data.get("year"), reason=data["reason"],
+                    total=total,
+                )  # fmt: skip
+                return redirect("ledgers:export_run", export_run_pk=run.pk)
             # Anonymous and deleted once FileResponse closes it: no named file another request
             # could fetch. The response owns it, hence no `with`.
             handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
@@ -99,6 +112,26 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
         region = _region(request, request.GET.get("region", ""))
         form = ExportForm(initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger)
     return _form_page(request, ledger, form, region)
+
+
+@login_required
+@require_safe
+def export_run(request: HttpRequest, export_run_pk: int) -> HttpResponse:
+    """The run's status page; polled by htmx for its progress partial until the run is finished."""
+    run = runs.get_run(user=request.user, pk=export_run_pk)
+    context = {"run": run, "may_download": runs.may_download(request.user, run), "keep": runs.KEEP.days}
+    template = "ledgers/export_run.html#progress" if request.htmx else "ledgers/export_run.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def export_download(request: HttpRequest, export_run_pk: int) -> FileResponse:
+    run = runs.get_run(user=request.user, pk=export_run_pk)
+    handle = runs.open_download(user=request.user, run=run)
+    response = FileResponse(handle, as_attachment=True, filename=f"{run.title}.xlsx", content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -128,5 +161,6 @@ def _form_page(request: HttpRequest, ledger: Ledger, form: ExportForm, region: R
         "regions": service.export_regions(request.user),
         "full": request.user.can(Perm.REVEAL_PII),
         "large": service.LARGE,
+        "background": runs.BACKGROUND_ABOVE,
     }
     return render(request, "ledgers/export_form.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -19,7 +20,7 @@ from yizhan.ledgers.exports.writer import write_ledger_xlsx
 from yizhan.regions.models import Level, Region
 
 # Above this many rows a roster is not printed: a 200-page roster is a file to send, not a document
-# to print. (Exports of any size are written to a temporary file and streamed; see __init__.)
+# to print. (Exports above runs.BACKGROUND_ABOVE rows are written by the worker.)
 LARGE = 5000
 CHUNK = 2000
 
@@ -129,6 +130,12 @@ class Export:
     title: str
     rows: int
     full: bool
+    year: int | None = None
+
+
+# progress(done, total): told every PROGRESS_EVERY rows written (and once before the first).
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 500
 
 
 def export_ledger(
@@ -136,10 +143,29 @@ def export_ledger(
 ) -> Export:
     """Writes the ledger as xlsx to `target`: the actor's rows only, personal numbers masked unless
     he may reveal them. Audited once the file is complete, with the row count."""
+    export = write_export(actor=actor, ledger=ledger, region=region, year=year, target=target)
+    audit_export(actor=actor, ledger=ledger, region=region, export=export, reason=reason)
+    return export
+
+
+def write_export(
+    *,
+    actor,
+    ledger: Ledger,
+    region: Region,
+    year: int | None,
+    target: str | IO[bytes],
+    progress: Progress | None = None,
+) -> Export:
+    """The file alone, unaudited: export_ledger, and the background run that audits it in the
+    transaction marking the run done (runs.execute_export)."""
     rows = rows_of(user=actor, ledger=ledger, region=region, year=year)
     year = effective_year(ledger, year)
     full = actor.can(Perm.REVEAL_PII)
     title = title_of(ledger, region, year)
+    numbered = enumerate(_each(rows), start=1)
+    if progress is not None:
+        numbered = _reporting(numbered, progress, total=count(rows))
     written = write_ledger_xlsx(
         target,
         title=title,
@@ -147,10 +173,22 @@ def export_ledger(
         on=timezone.localdate(),
         headers=ledger.headers,
         widths=ledger.widths,
-        rows=([n, *ledger.values(row, full=full)] for n, row in enumerate(_each(rows), start=1)),
+        rows=([n, *ledger.values(row, full=full)] for n, row in numbered),
     )
-    _audit(actor, "export", ledger, region, year, written, full, reason)
-    return Export(title=title, rows=written, full=full)
+    return Export(title=title, rows=written, full=full, year=year)
+
+
+def _reporting(numbered: Iterator[tuple[int, Any]], progress: Progress, *, total: int):
+    progress(0, total)
+    for n, row in numbered:
+        yield n, row
+        # Back here once the writer asked for the next row: row n is written.
+        if n % PROGRESS_EVERY == 0:
+            progress(n, total)
+
+
+def audit_export(*, actor, ledger: Ledger, region: Region, export: Export, reason: str) -> None:
+    _audit(actor, "export", ledger, region, export.year, export.rows, export.full, reason)
 
 
 @dataclass

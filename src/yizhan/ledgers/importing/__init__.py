@@ -10,7 +10,8 @@ Entry points (all keyword-only):
 - undo.undo_run(actor=, run=) — undo while nobody touched the run's rows.
 
 Decisions:
-- The runs table is the job queue (status + progress on the row, `yizhan run_jobs` as the worker):
+- The runs tables (ImportRun, and ExportRun for large exports) are the job queue (status +
+  progress on the row, `yizhan run_jobs` as the worker):
   django-tasks would need a new dependency, its own tables and settings, for one kind of job.
 - A person repeated in one file: the first row with an ID number is the one imported; every later
   row with that number is rejected "与第 N 行是同一人", whatever the first row's outcome, so the

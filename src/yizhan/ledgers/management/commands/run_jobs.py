@@ -4,7 +4,7 @@ from yizhan.ledgers.importing.jobs import work
 
 
 class Command(BaseCommand):
-    help = "后台任务进程：执行排队中的台账导入。The worker deployments keep running."
+    help = "后台任务进程：执行排队中的台账导入和大批量导出。The worker deployments keep running."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="执行完当前排队的任务后退出")
