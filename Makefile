@@ -33,7 +33,9 @@ demo: setup
 	$(BIN)/yizhan collectstatic --no-input --verbosity 0
 	@echo ""
 	@echo "一站 demo: http://127.0.0.1:$(PORT)  (demo accounts above; Ctrl-C stops)"
-	$(BIN)/gunicorn yizhan.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --error-logfile -
+	@# The access log leaves out query strings: a search by ID number must not land in a log.
+	$(BIN)/gunicorn yizhan.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --error-logfile - \
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 test: setup
 	$(BIN)/pytest

@@ -129,9 +129,9 @@ def test_a_returned_recruit_loses_the_identities_the_enlistment_gave(family):
     assert cancelled == {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT}
 
 
-def test_the_timeline_traces_each_event_to_what_it_created(family):
+def test_the_timeline_traces_each_event_to_what_it_created(family, persona):
     event, _ = approve(family["soldier"])
-    [trace] = traces_of(family["soldier"])
+    [trace] = traces_of(family["soldier"], user=persona("xinhu_head"))
     assert trace.event == event
     assert len(trace.tasks) == 3
     assert {i.person for i in trace.identities} == {family["soldier"], family["father"], family["mother"]}
@@ -169,3 +169,15 @@ def test_plaques_fall_due_before_the_next_bayi_or_spring_festival(after, expecte
 
 def test_working_days_skip_the_weekend():
     assert add_working_days(datetime.date(2026, 11, 27), 2) == datetime.date(2026, 12, 1)  # Fri → Tue
+
+
+def test_the_timeline_names_no_one_outside_the_users_jurisdiction(family, make_person, persona):
+    aunt = make_person(name="钱外姑", village="320583400001", born=datetime.date(1970, 3, 1), sex="F")
+    people_services.add_relation(
+        actor=None, person=family["soldier"], relative=aunt, kind=RelationKind.GUARDIAN
+    )
+    approve(family["soldier"])
+    [trace] = traces_of(family["soldier"], user=persona("xinhu_head"))
+    assert aunt not in {i.person for i in trace.identities}
+    [clerk_trace] = traces_of(family["soldier"], user=persona("xinhu_village"))
+    assert clerk_trace.tasks == [] or all(t.department in {"joint"} for t in clerk_trace.tasks)

@@ -26,7 +26,7 @@ from yizhan.benefits.models import (
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.models import EventKind
 from yizhan.people.models import Award, Household, Person, RelationKind, ServiceRecord, ServiceType
-from yizhan.people.selectors import family_of, people_visible_to
+from yizhan.people.selectors import family_of, household_label, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.selectors import get_task, tasks_visible_to
@@ -263,6 +263,7 @@ def honor_wall(*, user, person: Person) -> dict:
         honors.append(Honor(bonus.person, bonus.get_level_display(), bonus.awarded_on, "", bonus))
     return {
         "household": household,
+        "label": household_label(household, visible=people_visible_to(user))[0] if household else person.name,
         "members": people,
         "honors": sorted(honors, key=lambda h: h.awarded_on, reverse=True),
         "plaque": HonorPlaque.objects.filter(household=household).first() if household else None,
@@ -321,16 +322,11 @@ class CampaignRow:
     task: Task | None
 
 
-def _household_label(household: Household) -> tuple[str, list[str]]:
-    members = [m for m in household.members.all() if m.merged_into_id is None]
-    head = next((m for m in members if m.is_household_head), None)
-    return (f"{head.name}户" if head else f"户#{household.pk}"), [m.name for m in members]
-
-
 def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
     """Households whose plaque is due, by village: the register's due rows, and households whose
     plaque task is open but not yet on the register."""
     rows: list[CampaignRow] = []
+    visible = people_visible_to(user)
     due = (
         plaques_visible_to(user)
         .filter(status=PlaqueStatus.DUE)
@@ -345,7 +341,7 @@ def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
     )
     task_by_household = {t.household_id: t for t in tasks if t.household_id}
     for plaque in due:
-        label, members = _household_label(plaque.household)
+        label, members = household_label(plaque.household, visible=visible)
         rows.append(
             CampaignRow(
                 region=plaque.household.region,
@@ -364,7 +360,7 @@ def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
         if task.household_id in on_register:
             continue
         if task.household_id:
-            label, members = _household_label(task.household)
+            label, members = household_label(task.household, visible=visible)
             region = task.household.region
         else:
             label, members, region = f"{task.person.name}（未设户）", [task.person.name], task.person.region

@@ -408,6 +408,7 @@ def _plaque_form(request: HttpRequest, *, household, task=None, plaque=None) -> 
         "benefits/plaque_form.html",
         {
             "household": household,
+            "members": people_visible_to(request.user).filter(household=household) if household else [],
             "task": task,
             "plaque": plaque,
             "already_hung": already_hung,

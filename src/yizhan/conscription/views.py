@@ -296,7 +296,9 @@ def unregistered_export(request: HttpRequest) -> HttpResponse:
         action="export",
         object_type="must_register",
         object_id=year,
-        region_code=village,
+        # Without a village the export covers the exporter's whole area: file it there, so the
+        # station head's audit viewer shows it.
+        region_code=village or (user.primary_post.region_id if user.primary_post else ""),
         changes={"list": "应登未登", "year": year, "village": village, "rows": rows, "masked": not full},
     )
     return response

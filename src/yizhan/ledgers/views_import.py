@@ -172,8 +172,10 @@ def run(request: HttpRequest, run_pk: int) -> HttpResponse:
 @login_required
 def run_report(request: HttpRequest, run_pk: int) -> FileResponse:
     run_ = selectors.get_run(user=request.user, pk=run_pk)
-    if not request.user.can(Perm.EXPORT):
-        raise PermissionDenied("您的岗位不能下载台账文件。")
+    # The report is the clerk's own sheet, full numbers included, so he can correct and re-import
+    # it: only a post that may see full personal values downloads it.
+    if not (request.user.can(Perm.EXPORT) and request.user.can(Perm.REVEAL_PII)):
+        raise PermissionDenied("您的岗位不能下载含完整个人信息的错误报告。")
     if not run_.is_finished or run_.header_row is None or not Path(run_.source_path).is_file():
         raise Http404("没有可下载的错误报告。")
     # Closed by FileResponse when the download ends; deleted by the OS on close.

@@ -47,8 +47,12 @@ class PersonForm(StyledForm):
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, masked=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if masked is not None:  # editing: say what is on file, masked, without filling it in
+            for name, shown in (("id_number", masked.id_number_masked), ("phone", masked.phone_masked)):
+                if shown:
+                    self.fields[name].help_text = f"现登记为 {shown}；不修改请留空，修改请输入完整号码。"
         self.fields["region"].queryset = regions_for(user)
         self.fields["region"].label_from_instance = lambda r: f"{r.name}（{r.code}）"
 

@@ -58,8 +58,9 @@ class Household(models.Model):
         verbose_name = "户"
 
     def __str__(self) -> str:
-        head = self.members.filter(is_household_head=True).first()
-        return f"{head.name}户" if head else f"户#{self.pk}"
+        # No member's name: a household label appears on task lists, and its head may live under
+        # another station's jurisdiction. Pages that may name members use a scoped selector.
+        return f"{self.region.name}·户{self.pk}"
 
 
 class Person(models.Model):

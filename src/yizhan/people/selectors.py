@@ -112,12 +112,17 @@ def current_identities(person: Person, today: datetime.date | None = None) -> li
     return list(person.identities.filter(Identity.current_q(today)).select_related("through"))
 
 
-def family_of(person: Person) -> list[tuple[Person, str]]:
-    """(relative, kind as seen from `person`), whichever side the relation was recorded from."""
+def family_of(person: Person, *, visible: QuerySet[Person] | None = None) -> list[tuple[Person, str]]:
+    """(relative, kind as seen from `person`), whichever side the relation was recorded from.
+    Pages pass `visible` (the user's people): a relative outside his jurisdiction is not named."""
     family: list[tuple[Person, str]] = []
-    for rel in Relation.objects.filter(person=person).select_related("relative"):
+    mine = Relation.objects.filter(person=person)
+    theirs = Relation.objects.filter(relative=person)
+    if visible is not None:
+        mine, theirs = mine.filter(relative__in=visible), theirs.filter(person__in=visible)
+    for rel in mine.select_related("relative"):
         family.append((rel.relative, rel.kind))
-    for rel in Relation.objects.filter(relative=person).select_related("person"):
+    for rel in theirs.select_related("person"):
         family.append((rel.person, INVERSE_RELATION[rel.kind]))
     return family
 
@@ -149,3 +154,11 @@ def with_current_identities(people: QuerySet[Person]) -> QuerySet[Person]:
             "identities", queryset=Identity.objects.filter(Identity.current_q()), to_attr="current_identities"
         )
     )
+
+
+def household_label(household, *, visible: QuerySet[Person]) -> tuple[str, list[str]]:
+    """("商建国户", [member names]) naming only the members the user may see (visible =
+    people_visible_to(user)); a household whose head lives elsewhere gets its plain label."""
+    members = list(visible.filter(household=household).order_by("-is_household_head", "pk"))
+    head = next((m for m in members if m.is_household_head), None)
+    return (f"{head.name}户" if head else str(household)), [m.name for m in members]

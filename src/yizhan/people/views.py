@@ -120,9 +120,12 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
         "can_merge": request.user.can(Perm.MERGE_PEOPLE),
     }
     if tab == "family":
-        context["family"] = selectors.family_of(person)
+        visible = selectors.people_visible_to(request.user)
+        context["family"] = selectors.family_of(person, visible=visible)
         context["household_members"] = (
-            list(person.household.members.exclude(pk=person.pk)) if person.household_id else []
+            list(visible.filter(household_id=person.household_id).exclude(pk=person.pk))
+            if person.household_id
+            else []
         )
         context["relation_form"] = RelationForm()
     elif tab == "service":
@@ -145,7 +148,7 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
     elif tab == "tasks":
         context["tasks"] = list(tasks_of_person(user=request.user, person=person).select_related("assignee"))
     elif tab == "timeline":
-        context["traces"] = traces_of(person)
+        context["traces"] = traces_of(person, user=request.user)
         context["timeline"] = list(selectors.timeline_of(person)[:200])
     return context
 
@@ -162,9 +165,11 @@ def person_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.EDIT_PEOPLE)
     person = selectors.get_person(user=request.user, pk=pk)
-    initial = {f: getattr(person, f) for f in services.EDITABLE}
+    # The ID number and phone are never put into the form: showing them in full is a reveal
+    # (permission, reason, audit). Left blank they stay as they are; typed, they replace.
+    initial = {f: getattr(person, f) for f in services.EDITABLE if f not in services.SENSITIVE}
     initial["version"] = person.version
-    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    form = PersonForm(request.POST or None, user=request.user, initial=initial, masked=person)
     conflict = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -173,7 +178,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 person=person,
                 expected_version=form.cleaned_data["version"] or 0,
-                **form.person_values(),
+                **{k: v for k, v in form.person_values().items() if v or k not in services.SENSITIVE},
             )
         except services.StaleEdit as exc:
             conflict = exc

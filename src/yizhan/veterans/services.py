@@ -72,6 +72,15 @@ def record_discharge(
     service.settlement_type = settlement_type
     service.discharge_certificate_no = certificate_no.strip()
     service.save(update_fields=["settlement_type", "discharge_certificate_no"])
+    _audit(
+        actor,
+        "person.service.settle",
+        person,
+        {
+            "settlement_type": service.get_settlement_type_display(),
+            "certificate": service.discharge_certificate_no,
+        },
+    )
     emit(
         kind=EventKind.DISCHARGED,
         key=f"service:{service.pk}",
@@ -111,6 +120,18 @@ def record_status_change(*, actor, person: Person, on: datetime.date, change: st
         StatusChange.NCO_CONVERSION: ServiceType.NCO,
     }.get(change, service.service_type)
     service.save(update_fields=["service_type"])
+    _audit(
+        actor,
+        "person.service.type",
+        person,
+        {"service_type": service.get_service_type_display(), "change": change},
+    )
+    _audit(
+        actor,
+        "person.service.type",
+        person,
+        {"service_type": service.get_service_type_display(), "change": change},
+    )
     emit(
         kind=EventKind.STATUS_CHANGED,
         key=f"service:{service.pk}:{change}",

@@ -143,6 +143,17 @@ def hand_back(*, actor: User | None, post: Post) -> int:
 @transaction.atomic
 def mark_overdue(*, today: datetime.date) -> int:
     """Stamps open tasks past their due date; already stamped ones are left as they are."""
-    return Task.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, overdue_since__isnull=True).update(
-        overdue_since=today
+    overdue = list(
+        Task.objects.filter(
+            status__in=OPEN_STATUSES, due_on__lt=today, overdue_since__isnull=True
+        ).values_list("pk", flat=True)
     )
+    if overdue:
+        Task.objects.filter(pk__in=overdue).update(overdue_since=today)
+        record(
+            actor=None,
+            action="task.overdue",
+            object_type="task",
+            changes={"tasks": overdue, "on": today.isoformat()},
+        )
+    return len(overdue)

@@ -133,17 +133,18 @@ def upload(*, actor, kind: str, region: Region, file_name: str, chunks) -> Impor
         header_row, mapping = layout.header_row, layout.mapping()
     except UnreadableFile:  # no known header: the clerk names the header row and columns
         header_row, mapping = 1, {}
-    run = create_run(
-        actor=actor,
-        path=stored,
-        kind=kind,
-        region=region,
-        file_name=Path(file_name).name[:255],
-        status=RunStatus.DRAFT,
-    )
-    run.header_row, run.mapping = header_row, mapping
-    run.save(update_fields=["header_row", "mapping"])
-    _audit_run(actor, "ledger.import.upload", run, {"size": run.file_size})
+    with transaction.atomic():  # the draft and its audit event, or neither
+        run = create_run(
+            actor=actor,
+            path=stored,
+            kind=kind,
+            region=region,
+            file_name=Path(file_name).name[:255],
+            status=RunStatus.DRAFT,
+        )
+        run.header_row, run.mapping = header_row, mapping
+        run.save(update_fields=["header_row", "mapping"])
+        _audit_run(actor, "ledger.import.upload", run, {"size": run.file_size})
     return run
 
 
@@ -187,6 +188,7 @@ def set_mapping(*, actor, draft: ImportRun, header_row: int, mapping: dict[str, 
         raise ValidationError("该文件已开始导入，不能再修改列对应。")
     draft.header_row, draft.mapping = header_row, mapping
     draft.save(update_fields=["header_row", "mapping"])
+    _audit_run(actor, "ledger.import.mapping", draft, {"header_row": header_row, "mapping": mapping})
     return draft
 
 
