@@ -40,3 +40,22 @@ def test_production_mode_refuses_the_demo_password(persona, settings):
     )
     assert response.status_code == 200
     assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_grant_post_creates_an_account_that_can_then_sign_in(world, monkeypatch):
+    import io
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-1\n"))
+    call_command(
+        "grant_post", "zhang_clerk", "--role", "station_clerk", "--department", "veterans",
+        "--region", "371402001000", "--title", "服务站干事", "--create", "张干事",
+    )  # fmt: skip
+    response = Client().post(
+        reverse("accounts:login"), {"username": "zhang_clerk", "password": "a-long-password-1"}
+    )
+    assert response.status_code == 302
+    with pytest.raises(CommandError, match="区划代码"):
+        call_command("grant_post", "zhang_clerk", "--role", "station_clerk", "--region", "999999999999")
