@@ -59,3 +59,16 @@ def test_grant_post_creates_an_account_that_can_then_sign_in(world, monkeypatch)
     assert response.status_code == 302
     with pytest.raises(CommandError, match="区划代码"):
         call_command("grant_post", "zhang_clerk", "--role", "station_clerk", "--region", "999999999999")
+
+
+def test_five_failed_logins_lock_the_name_from_that_address_even_for_the_right_password(world):
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": "guess-guess-1"})
+    locked = client.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": DEMO_PASSWORD})
+    assert locked.status_code == 429 or "已暂时锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client(REMOTE_ADDR="10.9.8.8").post(
+        reverse("accounts:login"), {"username": "xinhu_clerk", "password": DEMO_PASSWORD}
+    )
+    assert other.status_code == 302  # another address is not locked out

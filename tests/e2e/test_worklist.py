@@ -17,8 +17,15 @@ from yizhan.worklist.models import Task, TaskKind, TaskStatus
 def test_a_gift_pack_task_is_done_from_the_workbench_through_its_form(page, sign_in, live_server):
     today = timezone.localdate()
     number = make(area_code="371402", birth_date=datetime.date(2006, 5, 6), sex="M", sequence=21)
-    soldier = create_person(actor=None, name="商春旺", id_number=number, region=Region.objects.get(code="371402001001"))
-    emit(kind=EventKind.ENLISTMENT_APPROVED, key="candidate:wb", person=soldier, occurred_on=today - datetime.timedelta(days=2))
+    soldier = create_person(
+        actor=None, name="商春旺", id_number=number, region=Region.objects.get(code="371402001001")
+    )
+    emit(
+        kind=EventKind.ENLISTMENT_APPROVED,
+        key="candidate:wb",
+        person=soldier,
+        occurred_on=today - datetime.timedelta(days=2),
+    )
 
     sign_in(page, "xinhu_head")
     station = page.get_by_test_id("station-tasks")
