@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,9 +76,21 @@ def issue_api_token(*, actor: User | None, user: User, name: str) -> str:
     return token
 
 
+# An integration calls the API many times a second; the token's user and his posts are kept for
+# this long (per process), so a revoked token or an ended post takes effect within a minute.
+TOKEN_CACHE_SECONDS = 60
+
+
 def user_for_token(token: str) -> User | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
+    key = f"api-token:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     found = ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True).select_related("user").first()
     if found is None or not found.user.is_active or not found.user.active_posts:
         return None
-    return found.user
+    user = found.user
+    _ = user.permissions, user.scope_bounds, user.menu_areas  # computed once, cached with the user
+    cache.set(key, user, TOKEN_CACHE_SECONDS)
+    return user
