@@ -26,7 +26,7 @@ from yizhan.benefits.models import (
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.models import EventKind
 from yizhan.people.models import Award, Household, Person, RelationKind, ServiceRecord, ServiceType
-from yizhan.people.selectors import family_of, household_label, people_visible_to
+from yizhan.people.selectors import family_of, household_label, people_visible_to, visible_through
 from yizhan.regions.models import Level, Region, scope_bounds
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.selectors import get_task, tasks_visible_to
@@ -122,7 +122,7 @@ def current_recipient(service_record: ServiceRecord | None) -> AllowanceRecipien
 
 def get_recipient(*, user, pk: int) -> AllowanceRecipient:
     return get_in_scope(
-        AllowanceRecipient.objects.filter(servicemember__in=people_visible_to(user)).select_related(
+        AllowanceRecipient.objects.filter(visible_through(user, "servicemember")).select_related(
             "servicemember", "recipient"
         ),
         pk=pk,
@@ -230,7 +230,7 @@ def due_overview(*, user, today: datetime.date) -> dict:
 
 
 def bonuses_visible_to(user) -> QuerySet[BonusEntitlement]:
-    return BonusEntitlement.objects.filter(person__in=people_visible_to(user))
+    return BonusEntitlement.objects.filter(visible_through(user, "person"))
 
 
 def get_bonus(*, user, pk: int) -> BonusEntitlement:

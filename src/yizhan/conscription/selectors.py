@@ -23,7 +23,7 @@ from yizhan.conscription.services import suggest_split
 from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.people.models import Person, Sex
-from yizhan.people.selectors import people_visible_to
+from yizhan.people.selectors import people_visible_to, visible_through
 from yizhan.regions.models import Level, Region, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
@@ -107,7 +107,7 @@ def registration_settings(year: int) -> RegistrationYear | None:
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
-    return Registration.objects.filter(person__in=people_visible_to(user).values("pk"))
+    return Registration.objects.filter(visible_through(user, "person"))
 
 
 def must_register(user, year: int) -> QuerySet[Person]:

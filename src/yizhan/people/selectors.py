@@ -24,14 +24,26 @@ from yizhan.people.models import (
 from yizhan.regions.models import scope_bounds
 
 
-def people_visible_to(user, *, searching: bool = False) -> QuerySet[Person]:
+def people_visible_to(user, *, scope_filters_only: bool = False) -> QuerySet[Person]:
     """Every person the user may see: under his posts' regions, merged duplicates left out.
-    `searching`: the name/pinyin index drives the query and the scope only filters it."""
+    `scope_filters_only`: another index (name, pinyin, household) leads the query and the scope
+    only filters what it finds."""
     if not user.can(Perm.VIEW_PEOPLE):
         return Person.objects.none()
     return Person.objects.filter(
-        scope_q(user, "region_id", outside_index=searching), merged_into__isnull=True
+        scope_q(user, "region_id", outside_index=scope_filters_only), merged_into__isnull=True
     )
+
+
+def visible_through(user, via: str) -> Q:
+    """people_visible_to's rule applied through a relation (`via`: "person", "relative", …) as a
+    join. Preferred to `via__in=people_visible_to(user)`, which SQLite may answer by listing every
+    visible person first (a whole township for each page: docs/benchmarks.md)."""
+    if not user.can(Perm.VIEW_PEOPLE):
+        return Q(pk__in=[])
+    # The range stays usable by the index: letting SQLite start from the records instead is faster
+    # only when their statistics are right, and a scan of every person when they are not.
+    return scope_q(user, f"{via}__region_id") & Q(**{f"{via}__merged_into__isnull": True})
 
 
 def get_person(*, user, pk: int) -> Person:
@@ -60,7 +72,7 @@ def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
     # No select_related, and the scope kept out of the index choice: otherwise SQLite's planner
     # may walk every person in the township instead of the few whose name matches
     # (docs/benchmarks.md). Regions are fetched afterwards for the page of results.
-    visible = people_visible_to(user, searching=True)
+    visible = people_visible_to(user, scope_filters_only=True)
     kind = query_kind(query)
     if kind == "id_number":
         number = idnumber.normalize(query)
@@ -112,14 +124,17 @@ def current_identities(person: Person, today: datetime.date | None = None) -> li
     return list(person.identities.filter(Identity.current_q(today)).select_related("through"))
 
 
-def family_of(person: Person, *, visible: QuerySet[Person] | None = None) -> list[tuple[Person, str]]:
+def family_of(person: Person, *, user=None) -> list[tuple[Person, str]]:
     """(relative, kind as seen from `person`), whichever side the relation was recorded from.
-    Pages pass `visible` (the user's people): a relative outside his jurisdiction is not named."""
+    Pages pass the `user`: a relative outside his jurisdiction is not named."""
     family: list[tuple[Person, str]] = []
     mine = Relation.objects.filter(person=person)
     theirs = Relation.objects.filter(relative=person)
-    if visible is not None:
-        mine, theirs = mine.filter(relative__in=visible), theirs.filter(person__in=visible)
+    if user is not None:
+        mine, theirs = (
+            mine.filter(visible_through(user, "relative")),
+            theirs.filter(visible_through(user, "person")),
+        )
     for rel in mine.select_related("relative"):
         family.append((rel.relative, rel.kind))
     for rel in theirs.select_related("person"):

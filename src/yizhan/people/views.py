@@ -120,8 +120,8 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
         "can_merge": request.user.can(Perm.MERGE_PEOPLE),
     }
     if tab == "family":
-        visible = selectors.people_visible_to(request.user)
-        context["family"] = selectors.family_of(person, visible=visible)
+        visible = selectors.people_visible_to(request.user, scope_filters_only=True)
+        context["family"] = selectors.family_of(person, user=request.user)
         context["household_members"] = (
             list(visible.filter(household_id=person.household_id).exclude(pk=person.pk))
             if person.household_id

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from yizhan.core.scoping import get_in_scope, scope_q
-from yizhan.people.selectors import people_visible_to
+from yizhan.core.scoping import get_in_scope
+from yizhan.people.selectors import visible_through
 from yizhan.veterans.models import AssistanceCase, CardStatus, PreferentialCard
 
 
 def cards_visible_to(user) -> QuerySet[PreferentialCard]:
-    return PreferentialCard.objects.filter(
-        scope_q(user, "person__region_id"), person__in=people_visible_to(user)
-    ).select_related("person")
+    return PreferentialCard.objects.filter(visible_through(user, "person")).select_related("person")
 
 
 def get_card(*, user, pk: int) -> PreferentialCard:
@@ -24,7 +22,7 @@ def cards_in_progress(*, user) -> QuerySet[PreferentialCard]:
 
 
 def assistance_visible_to(user) -> QuerySet[AssistanceCase]:
-    return AssistanceCase.objects.filter(person__in=people_visible_to(user)).select_related("person")
+    return AssistanceCase.objects.filter(visible_through(user, "person")).select_related("person")
 
 
 def get_assistance(*, user, pk: int) -> AssistanceCase:
