@@ -26,9 +26,12 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def _private_data_dir(settings, tmp_path):
-    settings.DOCUMENTS_DIR = tmp_path / "documents"
+    """Uploaded documents, ledger sources and export files go under the test's own directory
+    (the database stays where settings put it)."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DOCUMENTS_DIR = tmp_path / "data" / "documents"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
 from tests.benefits.factories import benefits_of
+from tests.files import png
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.conscription.models import Campaign, Candidate, Registration
@@ -74,7 +75,7 @@ def foreign(make_person, persona, settings, tmp_path):
         actor=None, person=person, kind=IdentityKind.VETERAN, since=datetime.date(2020, 1, 1), source="manual"
     )
     document = services.attach_document(
-        actor=None, person=person, kind="photo", title="照片", content=b"\x89PNG foreign", filename="p.png"
+        actor=None, person=person, kind="photo", title="照片", content=png("foreign"), filename="p.png"
     )
     task, _ = ensure_task(
         kind="profile_record", rule="test:foreign", department="joint", due_on=datetime.date(2026, 12, 1),

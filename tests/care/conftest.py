@@ -4,10 +4,8 @@ death in service — each emitted through the lifecycle engine, as the real serv
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
-from PIL import Image
 
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
@@ -89,10 +87,3 @@ def condolence_task(soldier, on: datetime.date = datetime.date(2026, 6, 1)) -> T
         payload={"subtype": "martyr"},
     )
     return Task.objects.get(cause=event, kind=TaskKind.CONDOLENCE_VISIT)
-
-
-def png() -> bytes:
-    """A small valid image, for the optional photo."""
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format="PNG")
-    return out.getvalue()

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.care.conftest import condolence_task, png
+from tests.care.conftest import condolence_task
+from tests.files import png
 from yizhan.care import services
 from yizhan.care.models import CondolenceVisit, VisitReason
 from yizhan.worklist.models import TaskStatus

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.care.conftest import AWARDED, award_task, png
+from tests.care.conftest import AWARDED, award_task
+from tests.files import png
 from yizhan.audit.models import AuditEvent
 from yizhan.care import services
 from yizhan.care.models import DeliveryLevel, MeritNoticeDelivery, delivery_level_for

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tests.benefits.factories import benefits_of
+from tests.files import png
 from yizhan.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from yizhan.audit.models import AuditEvent
 from yizhan.benefits.models import HonorPlaque, PlaqueCategory, PlaqueStatus
@@ -69,7 +70,7 @@ def veteran(make_person, name: str, village: str, phone: str):
         person=person,
         kind="photo",
         title="照片",
-        content=b"\x89PNG " + name.encode(),
+        content=png(name),
         filename="p.png",
     )
     PreferentialCard.objects.create(

@@ -241,27 +241,6 @@ def test_a_clerk_may_not_merge(make_person, persona):
         services.merge_people(actor=persona("xinhu_clerk"), keep=a, duplicate=b, reason="x")
 
 
-def test_a_document_is_stored_under_the_data_directory_with_its_checksum(
-    make_person, persona, settings, tmp_path
-):
-    settings.DOCUMENTS_DIR = tmp_path
-    person = make_person(name="商春旺")
-    document = services.attach_document(
-        actor=persona("xinhu_clerk"),
-        person=person,
-        kind="discharge_certificate",
-        title="退役证",
-        content=b"%PDF-1.4 scan",
-        filename="scan.PDF",
-    )
-    assert (tmp_path / document.path).read_bytes() == b"%PDF-1.4 scan"
-    assert document.path.endswith(".pdf")
-    assert services.read_document(actor=persona("xinhu_clerk"), document=document) == b"%PDF-1.4 scan"
-    (tmp_path / document.path).write_bytes(b"tampered")
-    with pytest.raises(ValidationError, match="校验失败"):
-        services.read_document(actor=persona("xinhu_clerk"), document=document)
-
-
 def test_a_merge_moves_the_records_of_other_areas_too(make_person, persona):
     from yizhan.lifecycle.models import DomainEvent, EventKind
     from yizhan.lifecycle.services import emit

@@ -5,12 +5,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.files import PDF
 from yizhan.audit.models import AuditEvent
 from yizhan.config import KeyRing
+from yizhan.core import files
 from yizhan.core.crypto import blind_index, decrypt
 from yizhan.core.idnumber import make
 from yizhan.people.models import ID_CONTEXT, PHONE_CONTEXT, Person
-from yizhan.people.services import create_person
+from yizhan.people.services import attach_document, create_person, read_document
 from yizhan.regions.models import Region
 
 K1 = bytes(range(32))
@@ -186,3 +188,21 @@ def test_a_tampered_token_stops_the_run_without_losing_the_value(people, setting
 def test_a_batch_size_below_one_is_refused_in_chinese(people):
     with pytest.raises(CommandError, match="--batch 必须是正整数"):
         rotate("--batch", "0")
+
+
+def test_rotation_re_seals_uploaded_documents_with_the_new_key(people, settings):
+    person = Person.objects.order_by("pk").first()
+    document = attach_document(
+        actor=None, person=person, kind="other", title="退役证", content=PDF, filename="a.pdf"
+    )
+    sealed = files.store("documents") / document.path
+    before = sealed.read_bytes()
+    settings.YIZHAN_KEYRING = ring(keys={"k1": K1, "k2": K2}, active="k2")
+
+    output = rotate()
+
+    assert "上传文件 documents：检查 1 个，重新加密 1 个" in output
+    assert sealed.read_bytes() != before
+    assert not files.needs_rotation(sealed)
+    settings.YIZHAN_KEYRING = ring(keys={"k2": K2}, active="k2")
+    assert read_document(actor=None, document=document) == PDF

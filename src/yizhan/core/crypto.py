@@ -71,6 +71,30 @@ def decrypt(token: str, *, context: str) -> str:
     return plaintext.decode()
 
 
+def active_key() -> tuple[str, str, bytes]:
+    """(algorithm, key id, key) that new values are sealed with; core.files seals whole files."""
+    ring = _ring()
+    return ring.algorithm, ring.active, ring.keys[ring.active]
+
+
+def key_named(key_id: str) -> bytes:
+    key = _ring().keys.get(key_id)
+    if key is None:
+        raise DecryptionError(f"无法解密：密钥“{key_id}”不在当前密钥环中，可能已被移除。")
+    return key
+
+
+def seal(algorithm: str, key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+    return _SEAL[algorithm](key, nonce, data, aad)
+
+
+def unseal(algorithm: str, key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
+    try:
+        return _OPEN[algorithm](key, nonce, sealed, aad)
+    except InvalidTag:
+        raise DecryptionError("无法解密：密文已被改动，或不属于这个文件。") from None
+
+
 def needs_rotation(token: str) -> bool:
     """True when the token was not made with the active key id and the configured algorithm."""
     ring = _ring()

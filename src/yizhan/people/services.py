@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import mimetypes
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +14,8 @@ from django.db.models import F
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
-from yizhan.core import crypto, idnumber
+from yizhan.accounts.models import User
+from yizhan.core import crypto, files, filetypes, idnumber
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.pinyin import name_keys
@@ -363,28 +361,26 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 @transaction.atomic
 def attach_document(
-    *, actor, person: Person, kind: str, title: str, content: bytes, filename: str
+    *, actor: User | None, person: Person, kind: str, title: str, content: bytes, filename: str
 ) -> Document:
-    """Stores the file under <data>/documents/<person>/<sha256><ext>, checksummed."""
+    """Stores the file sealed under <documents>/<person>/<sha256><suffix>, checksummed. Its type
+    comes from the bytes (JPEG, PNG or PDF only), never from the client's name or header."""
     if not content:
         raise ValidationError({"file": "文件为空。"})
     if len(content) > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": "文件超过 20 MB。"})
+    file_type = filetypes.detect(content)
     digest = hashlib.sha256(content).hexdigest()
-    suffix = Path(filename).suffix.lower()[:10]
-    relative = Path(str(person.pk)) / f"{digest}{suffix}"
-    target = Path(settings.DOCUMENTS_DIR) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        target.write_bytes(content)
+    relative = f"{person.pk}/{digest}{file_type.suffix}"
+    files.write("documents", relative, [content])
     document = Document.objects.create(
         person=person,
         kind=kind,
         title=title.strip() or filename,
-        path=str(relative),
+        path=relative,
         sha256=digest,
         size=len(content),
-        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        content_type=file_type.content_type,
         uploaded_by=actor,
     )
     if kind == "photo":
@@ -398,9 +394,12 @@ def attach_document(
     return document
 
 
-def read_document(*, actor, document: Document) -> bytes:
-    """The stored bytes, checked against the checksum; the download is audited."""
-    content = (Path(settings.DOCUMENTS_DIR) / document.path).read_bytes()
+def read_document(*, actor: User, document: Document) -> bytes:
+    """The stored bytes, decrypted and checked against the checksum; the download is audited."""
+    try:
+        content = files.read("documents", document.path)
+    except crypto.DecryptionError:
+        raise ValidationError("文件校验失败：存储的文件无法解密，可能已被改动。") from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValidationError("文件校验失败：存储的文件与登记时不一致。")
     _audit(actor, "person.document.download", document.person, {"document": document.pk})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
+from yizhan.core import filetypes
 from yizhan.core.forms import add_errors
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.lifecycle.selectors import traces_of
@@ -319,8 +320,12 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
         content = services.read_document(actor=request.user, document=document)
     except (ValidationError, FileNotFoundError):
         raise Http404("文件缺失或已损坏") from None
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = f"inline; filename=document-{document.pk}"
+    file_type = filetypes.served_as(content)
+    response = HttpResponse(content, content_type=file_type.content_type)
+    # Inline only for an image (shown in an <img>); a PDF or anything else is a download, never a
+    # page in our origin. nosniff comes with every response (SECURE_CONTENT_TYPE_NOSNIFF).
+    disposition = "inline" if file_type.image else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="document-{document.pk}{file_type.suffix}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -1,5 +1,6 @@
-"""`yizhan rotate_keys`: re-encrypts personal values with the active key and algorithm, and
-recomputes every blind index with the current index key.
+"""`yizhan rotate_keys`: re-encrypts personal values and uploaded files (documents,
+ledger sources) with the active key and algorithm, and recomputes every blind index with the
+current index key. Files stored before uploads were sealed are sealed by it too.
 
 Run it after every process has been given the new key ring (the old key ids still in it): web
 workers must already read the new tokens and search with the new index key. Each batch commits on
@@ -21,7 +22,7 @@ from django.db.models import Q
 from yizhan.audit.services import record
 from yizhan.benefits.models import ACCOUNT_CONTEXT, AllowanceRecipient
 from yizhan.config import KeyRing
-from yizhan.core import crypto
+from yizhan.core import crypto, files
 from yizhan.people.models import ID_CONTEXT, PHONE_CONTEXT, Person
 
 
@@ -79,6 +80,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{column.context}：检查 {counts.checked} 条，{verb}重新加密 {counts.reencrypted} 条，"
                     f"{verb}盲索引更新 {counts.reindexed} 条"
+                )
+            for kind in files.STORES:
+                results[f"files:{kind}"] = counts = _rotate_files(kind=kind, dry_run=dry_run)
+                verb = "将" if dry_run else ""
+                self.stdout.write(
+                    f"上传文件 {kind}：检查 {counts.checked} 个，{verb}重新加密 {counts.reencrypted} 个"
                 )
         except BaseException:
             # Earlier batches are committed: the audit trail must say so even when the run stops.
@@ -190,6 +197,18 @@ def _rotate_rows(*, column: EncryptedColumn, rows: list[models.Model], counts: C
         if dirty:
             changed.append(row)
     return changed
+
+
+def _rotate_files(*, kind: str, dry_run: bool) -> Counts:
+    """Uploaded files (core.files) sealed with another key, or stored before files were sealed."""
+    counts = Counts()
+    for name in files.stored_files(kind):
+        counts.checked += 1
+        if files.needs_rotation(files.store(kind) / name):
+            if not dry_run:
+                files.reseal(kind, name)
+            counts.reencrypted += 1
+    return counts
 
 
 def _audit(*, results: dict[str, Counts], ring: KeyRing, completed: bool) -> None:
