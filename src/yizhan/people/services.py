@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
-from yizhan.accounts.models import User
 from yizhan.core import crypto, files, filetypes, idnumber
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.phone import PhoneError, normalize_phone
