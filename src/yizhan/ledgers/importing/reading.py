@@ -14,12 +14,16 @@ import codecs
 import csv
 import datetime
 import hashlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import python_calamine
+
+from yizhan.core.crypto import DecryptionError
+from yizhan.ledgers.storage import open_source
 
 # About 200,000 rows of ten columns, which calamine holds in roughly 200 MB.
 CALAMINE_MAX_BYTES = 8 * 1024 * 1024
@@ -53,7 +57,8 @@ class Sheet:
 
     def _calamine_rows(self) -> Iterator[tuple[int, list]]:
         try:
-            sheet = python_calamine.load_workbook(str(self.path)).get_sheet_by_index(0)
+            with open_source(self.path) as handle:
+                sheet = python_calamine.load_workbook(handle).get_sheet_by_index(0)
         except python_calamine.CalamineError as exc:
             raise UnreadableFile(f"无法读取该文件：{exc}") from None
         if sheet.start is None:
@@ -65,18 +70,19 @@ class Sheet:
             yield index + 1, [None] * offset + [None if c == "" else c for c in cells]
 
     def _openpyxl_rows(self) -> Iterator[tuple[int, list]]:
-        try:
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise UnreadableFile(f"无法读取该文件：{exc}") from None
-        try:
-            for index, cells in enumerate(book.worksheets[0].iter_rows(values_only=True)):
-                yield index + 1, [None if c == "" else c for c in cells]
-        finally:
-            book.close()
+        with open_source(self.path) as handle:
+            try:
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            except Exception as exc:  # openpyxl raises many types for a damaged file
+                raise UnreadableFile(f"无法读取该文件：{exc}") from None
+            try:
+                for index, cells in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+                    yield index + 1, [None if c == "" else c for c in cells]
+            finally:
+                book.close()
 
     def _csv_rows(self) -> Iterator[tuple[int, list]]:
-        with open(self.path, encoding=self.encoding, newline="") as handle:
+        with io.TextIOWrapper(open_source(self.path), encoding=self.encoding, newline="") as handle:
             try:
                 for index, cells in enumerate(csv.reader(handle, delimiter=self.delimiter)):
                     yield index + 1, [c if c.strip() else None for c in cells]
@@ -90,10 +96,12 @@ def open_sheet(path: Path | str) -> Sheet:
     """Recognises the format by content, not by the file name's extension."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
+        with open_source(path) as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise UnreadableFile(f"无法打开文件：{exc.strerror}") from None
+    except DecryptionError:
+        raise UnreadableFile("存储的台账文件已损坏，请重新上传。") from None
     if not head:
         raise UnreadableFile("文件是空的。")
     if head.startswith(b"PK\x03\x04"):
@@ -106,9 +114,10 @@ def open_sheet(path: Path | str) -> Sheet:
 def _xlsx(path: Path) -> Sheet:
     if path.stat().st_size > CALAMINE_MAX_BYTES:
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            total = book.worksheets[0].max_row
-            book.close()
+            with open_source(path) as handle:
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                total = book.worksheets[0].max_row
+                book.close()
         except Exception as exc:
             raise UnreadableFile(f"无法读取该文件：{exc}") from None
         return Sheet(path=path, format="xlsx", streaming=True, total_rows=total)
@@ -117,7 +126,8 @@ def _xlsx(path: Path) -> Sheet:
 
 def _calamine_sheet(path: Path, fmt: str) -> Sheet:
     try:
-        book = python_calamine.load_workbook(str(path))
+        with open_source(path) as handle:
+            book = python_calamine.load_workbook(handle)
         sheet = book.get_sheet_by_index(0)
     except python_calamine.CalamineError as exc:
         raise UnreadableFile(f"无法读取该文件：{exc}") from None
@@ -147,7 +157,7 @@ def _csv(path: Path, head: bytes) -> Sheet:
 
 def _count_lines(path: Path) -> int:
     lines = 0
-    with open(path, "rb") as handle:
+    with open_source(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             lines += block.count(b"\n")
     return lines + 1
@@ -155,10 +165,16 @@ def _count_lines(path: Path) -> int:
 
 def sha256_of(path: Path | str) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_source(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def source_size(path: Path | str) -> int:
+    """The plaintext size (a sealed source is a little larger on disk)."""
+    with open_source(path) as handle:
+        return handle.seek(0, io.SEEK_END)
 
 
 def display(value) -> str:

@@ -10,8 +10,6 @@ awards, registrations) goes through its own service and is audited there, per pe
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -25,17 +23,14 @@ from yizhan.audit.services import record
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.ledgers.importing.engine import BATCH_SIZE, Importer
 from yizhan.ledgers.importing.layout import locate
-from yizhan.ledgers.importing.reading import UnreadableFile, open_sheet, sha256_of
+from yizhan.ledgers import storage
+from yizhan.ledgers.importing.reading import UnreadableFile, open_sheet, sha256_of, source_size
 from yizhan.ledgers.models import ImportKind, ImportRun, MappingTemplate, RunStatus
 from yizhan.regions.models import Level, Region
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
-
-
-def imports_dir() -> Path:
-    return Path(settings.DATA_DIR) / "imports"
 
 
 def can_import(user) -> bool:
@@ -93,7 +88,7 @@ def create_run(
         file_name=file_name or path.name,
         source_path=str(path),
         file_sha256=sha256_of(path),
-        file_size=path.stat().st_size,
+        file_size=source_size(path),
         dry_run=dry_run,
         status=status,
         created_by=actor,
@@ -101,26 +96,25 @@ def create_run(
 
 
 def upload(*, actor, kind: str, region: Region, file_name: str, chunks) -> ImportRun:
-    """Stores an uploaded file under DATA_DIR/imports (by checksum) and returns a draft run with
+    """Stores an uploaded file sealed (ledgers.storage) and returns a draft run with
     the detected header row and column mapping, saved templates applied."""
     suffix = Path(file_name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError({"file": "请上传 xlsx、xls 或 csv 文件。"})
-    imports_dir().mkdir(parents=True, exist_ok=True)
     size = 0
-    with tempfile.NamedTemporaryFile(dir=imports_dir(), suffix=".part", delete=False) as handle:
+
+    def limited():
+        nonlocal size
         for chunk in chunks:
             size += len(chunk)
             if size > MAX_UPLOAD_BYTES:
-                handle.close()
-                Path(handle.name).unlink()
                 raise ValidationError({"file": "文件超过 200 MB，请拆分后上传，或使用命令行导入。"})
-            handle.write(chunk)
+            yield chunk
+
+    stored = storage.write_source(limited(), suffix=suffix)
     if size == 0:
-        Path(handle.name).unlink()
+        stored.unlink()
         raise ValidationError({"file": "文件是空的。"})
-    stored = imports_dir() / f"{sha256_of(handle.name)}{suffix}"
-    shutil.move(handle.name, stored)
     try:
         rows = open_sheet(stored).rows()
         first = next(rows, None)
