@@ -29,4 +29,4 @@ def open_source(path: Path | str) -> BinaryIO:
     path = Path(path)
     if path.parent.resolve() == files.store(STORE).resolve():
         return files.open_sealed(STORE, path.name)
-    return open(path, "rb")  # noqa: SIM115 — the caller closes it
+    return open(path, "rb")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +20,9 @@ from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
 from yizhan.core.maintenance import refresh_statistics
+from yizhan.ledgers import storage
 from yizhan.ledgers.importing.engine import BATCH_SIZE, Importer
 from yizhan.ledgers.importing.layout import locate
-from yizhan.ledgers import storage
 from yizhan.ledgers.importing.reading import UnreadableFile, open_sheet, sha256_of, source_size
 from yizhan.ledgers.models import ImportKind, ImportRun, MappingTemplate, RunStatus
 from yizhan.regions.models import Level, Region
