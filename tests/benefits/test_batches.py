@@ -168,9 +168,13 @@ def test_the_bank_file_has_the_banks_headers_masks_for_a_user_without_reveal_and
     assert (event.changes, event.reason) == ({"rows": 2, "full": False}, "银行代发")
 
 
-def test_the_county_officer_exports_every_row_in_full(conscripts, persona):
+def test_the_county_officer_exports_every_row_in_full_only_when_he_asks(conscripts, persona):
     batch = generate(persona).batch
     _, *rows = read_back(services.bank_file(actor=persona("decheng"), batch=batch, reason="银行代发"))
+    assert not {row[3] for row in rows} & set(ACCOUNTS.values())
+    _, *rows = read_back(
+        services.bank_file(actor=persona("decheng"), batch=batch, reason="银行代发", full=True)
+    )
     assert len(rows) == 4
     assert {row[3] for row in rows} == set(ACCOUNTS.values())
     assert conscripts["there"][1].id_number in {row[1] for row in rows}

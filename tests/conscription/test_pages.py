@@ -22,6 +22,7 @@ from yizhan.conscription.models import (
     Stage,
     TownshipQuota,
 )
+from yizhan.core.masking import mask_id_number
 
 from .conftest import HUAQIAO_VILLAGE, XINHU_VILLAGE
 
@@ -156,13 +157,30 @@ def test_the_csv_export_is_scoped_masked_by_permission_and_audited(login_as, mak
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["村（社区）", "姓名"]
     assert [r[1] for r in rows[1:]] == ["甲未登"]
-    assert rows[1][4] == unregistered.id_number  # the head may reveal: full values
+    # The head may reveal, but a plain GET is masked for him too.
+    assert rows[1][4] == mask_id_number(unregistered.id_number)
     event = AuditEvent.objects.filter(action="export").get()
-    assert (event.object_type, event.changes["rows"], event.changes["masked"]) == ("must_register", 1, False)
+    assert (event.object_type, event.changes["rows"], event.changes["masked"]) == ("must_register", 1, True)
     assert event.actor.username == "xinhu_head"
 
     assert login_as("xinhu_village").get(url).status_code == 403  # liaisons export nothing
     assert AuditEvent.objects.filter(action="export").count() == 1
+
+
+def test_the_csv_gives_full_numbers_only_when_asked_for_with_a_purpose(login_as, make_person, this_year):
+    unregistered = make_person(name="甲未登", born=adult_born(18), phone="13812345678")
+    url = reverse("conscription:unregistered_export") + f"?year={TODAY.year}"
+    head = login_as("xinhu_head")
+
+    without_purpose = head.post(url, {"full": "on", "reason": " "}, follow=True)
+    assert "显示完整号码须填写用途" in without_purpose.content.decode()
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+    response = head.post(url, {"full": "on", "reason": "核对兵役登记"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][4:6] == [unregistered.id_number, unregistered.phone]
+    event = AuditEvent.objects.filter(action="export").get()
+    assert (event.changes["masked"], event.reason) == (False, "核对兵役登记")
 
 
 def test_the_list_page_shows_counts_per_village_in_scope_only(login_as, make_person, this_year):

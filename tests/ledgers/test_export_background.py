@@ -38,8 +38,9 @@ def background(monkeypatch):
     monkeypatch.setattr(runs, "BACKGROUND_ABOVE", 1)
 
 
-def post_export(client, slug: str = "veterans", region: str = XINHU):
-    return client.post(f"/ledgers/exports/{slug}/", {"region": region, "reason": REASON})
+def post_export(client, slug: str = "veterans", region: str = XINHU, *, full: bool = False):
+    data = {"region": region, "reason": REASON, **({"full": "on"} if full else {})}
+    return client.post(f"/ledgers/exports/{slug}/", data)
 
 
 def status_url(run: ExportRun) -> str:
@@ -54,7 +55,7 @@ def download_url(run: ExportRun) -> str:
 def finished(townships, login_as, background):
     """The clerk's veterans roster of 新湖, queued and written: (his client, the done run)."""
     client = login_as("xinhu_clerk")
-    post_export(client)
+    post_export(client, full=True)
     assert work(once=True) == 1
     return client, ExportRun.objects.get()
 
@@ -73,7 +74,7 @@ def transfer_to_huaqiao(username: str) -> None:
 
 
 def test_a_large_export_is_queued_and_the_page_redirects_to_its_status(townships, login_as, background):
-    response = post_export(login_as("xinhu_clerk"))
+    response = post_export(login_as("xinhu_clerk"), full=True)
     run = ExportRun.objects.get()
     assert response.status_code == 302 and response.url == status_url(run)
     assert (run.status, run.ledger, run.region_id, run.year, run.total, run.done) == (
@@ -136,7 +137,7 @@ def test_the_status_page_polls_its_progress_partial_every_second_until_done(town
 def test_the_worker_writes_the_file_with_progress_on_the_run_and_audits_the_export(
     townships, login_as, background, settings, monkeypatch
 ):
-    post_export(login_as("xinhu_clerk"))
+    post_export(login_as("xinhu_clerk"), full=True)
     monkeypatch.setattr(service, "PROGRESS_EVERY", 1)
     seen = []
     write_export = service.write_export
@@ -169,7 +170,7 @@ def test_progress_is_reported_before_the_first_row_and_every_500_rows(townships,
     seen = []
     service.write_export(
         actor=persona("xinhu_clerk"), ledger=LEDGERS["veterans"], region=Region.objects.get(code=XINHU),
-        year=None, target=io.BytesIO(), progress=lambda done, total: seen.append((done, total)),
+        year=None, target=io.BytesIO(), full=False, progress=lambda done, total: seen.append((done, total)),
     )  # fmt: skip
     assert seen == [(0, 2), (2, 2)]
     assert not AuditEvent.objects.filter(action="export").exists(), "the caller audits"

@@ -25,7 +25,7 @@ def run(*args: str) -> str:
 
 def test_the_command_writes_the_ledger_as_the_named_user(townships, tmp_path):
     target = tmp_path / "roster.xlsx"
-    said = run("退役军人花名册", "--region", XINHU, "-o", str(target), "--user", "xinhu_head")
+    said = run("退役军人花名册", "--region", XINHU, "-o", str(target), "--user", "xinhu_head", "--full")
     sheet = read(target.read_bytes())
     assert sheet[0][0] == "德城区新湖街道退役军人花名册"
     assert column(sheet, "姓名") == ["商春旺", "李湖滨"]

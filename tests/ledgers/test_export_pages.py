@@ -69,7 +69,7 @@ def test_posting_the_form_downloads_the_xlsx_with_only_in_scope_rows_and_audits_
     assert column(sheet, "慰问对象") == ["商春旺", "李湖滨"]
     event = AuditEvent.objects.get(action="export")
     assert event.actor.username == "xinhu_clerk" and event.reason == "报送区退役军人事务局"
-    assert event.changes == {"ledger": "走访慰问登记表", "rows": 2, "full": True, "year": YEAR}
+    assert event.changes == {"ledger": "走访慰问登记表", "rows": 2, "full": False, "year": YEAR}
 
 
 def test_a_region_outside_the_users_scope_answers_404_on_get_and_post(townships, login_as):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -128,12 +128,14 @@ def read(content: bytes) -> list[list]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def export(user, slug: str, region: str, year: int | None = None) -> list[list]:
-    """The ledger as `user` exports it, read back: [title row, unit/date row, headers, *rows]."""
+def export(user, slug: str, region: str, year: int | None = None, *, full: bool = False) -> list[list]:
+    """The ledger as `user` exports it, read back: [title row, unit/date row, headers, *rows];
+    `full` asks for full numbers, with a purpose."""
     target = io.BytesIO()
     service.export_ledger(
-        actor=user, ledger=LEDGERS[slug], region=Region.objects.get(code=region), year=year, target=target
-    )
+        actor=user, ledger=LEDGERS[slug], region=Region.objects.get(code=region), year=year, target=target,
+        full=full, reason="报送上级" if full else "",
+    )  # fmt: skip
     return read(target.getvalue())
 
 
@@ -212,8 +214,23 @@ def test_personal_numbers_are_masked_for_an_exporter_without_the_reveal_permissi
     assert AuditEvent.objects.get(action="export").changes["full"] is False
 
 
-def test_personal_numbers_are_in_full_for_an_exporter_with_the_reveal_permission(townships, persona):
+def test_personal_numbers_are_masked_for_every_role_unless_asked_for(townships, persona):
     sheet = export(persona("xinhu_head"), "veterans", XINHU)
+    assert column(sheet, "公民身份号码") == [
+        mask_id_number(townships["xinhu"].id_number),
+        mask_id_number(townships["hubin"].id_number),
+    ]
+    assert column(sheet, "联系电话") == ["138****1234", "138****5678"]
+
+
+def test_personal_numbers_are_in_full_when_a_holder_of_reveal_asks_with_a_purpose(townships, persona):
+    with pytest.raises(ValidationError, match="须填写用途"):
+        service.export_ledger(
+            actor=persona("xinhu_head"), ledger=LEDGERS["veterans"], region=Region.objects.get(code=XINHU),
+            year=None, target=io.BytesIO(), full=True, reason="",
+        )  # fmt: skip
+    sheet = export(persona("xinhu_head"), "veterans", XINHU, full=True)
+    assert AuditEvent.objects.get(action="export").reason == "报送上级"
     assert column(sheet, "公民身份号码") == [townships["xinhu"].id_number, townships["hubin"].id_number]
     assert column(sheet, "联系电话") == ["13800001234", "13800005678"]
 
@@ -226,7 +243,7 @@ def test_the_village_liaison_may_not_export(townships, persona):
 
 def test_every_export_is_audited_with_the_ledger_the_row_count_and_whether_in_full(townships, persona):
     head = persona("xinhu_head")
-    export(head, "veterans", XINHU)
+    export(head, "veterans", XINHU, full=True)
     export(head, "unregistered", XINHU, year=YEAR)
     events = list(AuditEvent.objects.filter(action="export").order_by("id"))
     assert [(e.actor, e.object_type, e.object_id, e.region_code) for e in events] == [
@@ -234,7 +251,7 @@ def test_every_export_is_audited_with_the_ledger_the_row_count_and_whether_in_fu
         (head, "ledger", "unregistered", XINHU),
     ]
     assert events[0].changes == {"ledger": "退役军人花名册", "rows": 2, "full": True}
-    assert events[1].changes == {"ledger": "应登未登名单", "rows": 1, "full": True, "year": YEAR}
+    assert events[1].changes == {"ledger": "应登未登名单", "rows": 1, "full": False, "year": YEAR}
 
 
 # --- the ledgers one by one ---------------------------------------------------------------------
@@ -286,7 +303,7 @@ def test_the_card_ledger_lists_the_townships_applications_masked_without_reveal(
 
 
 def test_the_card_ledger_shows_full_numbers_to_an_exporter_with_reveal(townships, persona):
-    sheet = export(persona("decheng"), "preferential-cards", DECHENG)
+    sheet = export(persona("decheng"), "preferential-cards", DECHENG, full=True)
     assert column(sheet, "公民身份号码") == [townships["xinhu"].id_number, townships["hubin"].id_number]
 
 
@@ -329,7 +346,7 @@ def test_the_families_roster_names_each_relative_beside_the_serving_member(make_
             actor=None, person=relative, kind=IdentityKind.MILITARY_FAMILY, since=datetime.date(2025, 9, 1),
             source="test", through=soldier,
         )  # fmt: skip
-    sheet = export(persona("xinhu_clerk"), "families", XINHU)
+    sheet = export(persona("xinhu_clerk"), "families", XINHU, full=True)
     assert sheet[0][0] == "德城区新湖街道现役军人家庭名册"
     assert column(sheet, "现役军人") == ["吴现役", "吴现役"]
     assert column(sheet, "家属姓名") == ["吴建国", "王秀英"]
@@ -350,7 +367,7 @@ def test_the_allowance_sheet_keeps_to_the_township_and_masks_bank_accounts_witho
     assert column(sheet, "银行账号") == [mask_bank_account("6228480000000000001")]
     assert column(sheet, "领取人身份证号") == [mask_id_number(here.id_number)]
     assert column(sheet, "金额（元）") == [10000]
-    full = export(persona("xinhu_head"), "allowance", XINHU)
+    full = export(persona("xinhu_head"), "allowance", XINHU, full=True)
     assert column(full, "银行账号") == ["6228480000000000001"]
 
 

@@ -32,7 +32,21 @@ def test_printing_a_roster_is_audited(townships, login_as, persona):
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
         persona("xinhu_clerk"), "ledger", "visits", XINHU,
     )  # fmt: skip
-    assert event.changes == {"ledger": "走访慰问登记表", "rows": 2, "full": True}
+    assert event.changes == {"ledger": "走访慰问登记表", "rows": 2, "full": False}
+
+
+def test_a_print_is_masked_for_the_head_too_unless_he_asks_with_a_purpose(townships, login_as):
+    head = login_as("xinhu_head")
+    url = f"/ledgers/exports/veterans/print/?region={XINHU}"
+    number = townships["xinhu"].id_number
+    assert number not in head.get(url).content.decode()
+
+    refused = head.get(url + "&full=1&reason=").content.decode()
+    assert "显示完整号码须填写用途" in refused and number not in refused
+
+    assert number in head.get(url + "&full=1&reason=核对花名册").content.decode()
+    events = AuditEvent.objects.filter(action="print").order_by("id")
+    assert [(e.changes["full"], e.reason) for e in events] == [(False, ""), (True, "核对花名册")]
 
 
 def test_the_roster_answers_404_for_a_foreign_region_and_prints_nothing(townships, login_as):

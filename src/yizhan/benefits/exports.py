@@ -9,29 +9,34 @@ import xlsxwriter
 
 from yizhan.benefits.models import AllowancePayment
 from yizhan.core.masking import mask_bank_account, mask_id_number
+from yizhan.core.sheets import write_xlsx_row
 
 BANK_HEADERS = ["姓名", "身份证号", "开户行", "账号", "金额", "期次"]
 
 
 def bank_xlsx(payments: Iterable[AllowancePayment], *, full: bool) -> bytes:
     """One row per payment to the recipient's card; ID numbers and accounts masked unless `full`.
-    Numbers are written as text so that banks' 18- and 19-digit values keep every digit."""
+    Numbers are written as text so that banks' 18- and 19-digit values keep every digit; every
+    cell goes through core.sheets, so no value becomes a formula."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("代发明细")
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     money = workbook.add_format({"num_format": "0.00"})
-    sheet.write_row(0, 0, BANK_HEADERS, bold)
+    write_xlsx_row(sheet, 0, BANK_HEADERS, {"text": bold})
     for row, payment in enumerate(payments, start=1):
         recipient = payment.recipient
         id_number = recipient.recipient.id_number
         account = recipient.account
-        sheet.write_string(row, 0, recipient.recipient.name)
-        sheet.write_string(row, 1, id_number if full else mask_id_number(id_number))
-        sheet.write_string(row, 2, recipient.bank_name)
-        sheet.write_string(row, 3, account if full else mask_bank_account(account))
-        sheet.write_number(row, 4, float(payment.amount), money)
-        sheet.write_string(row, 5, f"{payment.period.person.name} {payment.period.label}")
+        values = [
+            recipient.recipient.name,
+            id_number if full else mask_id_number(id_number),
+            recipient.bank_name,
+            account if full else mask_bank_account(account),
+            payment.amount,
+            f"{payment.period.person.name} {payment.period.label}",
+        ]
+        write_xlsx_row(sheet, row, values, {"money": money})
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 1, 22)
     sheet.set_column(2, 2, 24)

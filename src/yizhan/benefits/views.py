@@ -190,7 +190,10 @@ def batch_export(request: HttpRequest, batch_pk: int) -> HttpResponse:
         messages.error(request, "导出须填写事由。")
         return redirect("benefits:batch", batch.pk)
     try:
-        content = services.bank_file(actor=request.user, batch=batch, reason=form.cleaned_data["reason"])
+        content = services.bank_file(
+            actor=request.user, batch=batch, reason=form.cleaned_data["reason"],
+            full=request.POST.get("full") == "on",
+        )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
         _say(request, exc)
         return redirect("benefits:batch", batch.pk)

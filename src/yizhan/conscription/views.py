@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm
-from yizhan.audit.services import record
-from yizhan.conscription import selectors, services
+from yizhan.conscription import exports, selectors, services
 from yizhan.conscription.forms import (
     ApplyForm,
     CampaignForm,
@@ -30,7 +27,6 @@ from yizhan.conscription.forms import (
 )
 from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, Stage
 from yizhan.conscription.workflow import NEXT, TransitionError
-from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.people.models import Person
 from yizhan.people.selectors import get_person, search_people
 from yizhan.regions.models import Region
@@ -253,6 +249,7 @@ def unregistered(request: HttpRequest) -> HttpResponse:
         "total": sum(v.count for v in villages),
         "page": page,
         "can_export": user.can(Perm.EXPORT),
+        "can_reveal": user.can(Perm.REVEAL_PII),
         "record": selectors.can_record(user),
     }
     return render(request, "conscription/unregistered.html", context)
@@ -260,47 +257,24 @@ def unregistered(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unregistered_export(request: HttpRequest) -> HttpResponse:
-    """The 应登未登 list as CSV (UTF-8 with BOM, so Excel opens it in Chinese). Personal values are
-    masked unless the exporter may reveal them; the export itself is audited."""
+    """The 应登未登 list as CSV. A GET (the page's link) is masked; full numbers need a POST with
+    the "显示完整号码" choice and a purpose (accounts.reveal). Audited by the service."""
     user = request.user
     _require(selectors.works_on_conscription(user) and user.can(Perm.EXPORT))
+    params = request.POST if request.method == "POST" else request.GET
     year = _year(request)
     village = _village_filter(request, selectors.must_register_by_village(user, year))
-    people = selectors.must_register(user, year)
-    if village:
-        people = people.filter(region_id=village)
-    full = user.can(Perm.REVEAL_PII)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="unregistered-{year}.csv"'
     response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["村（社区）", "姓名", "性别", "出生日期", "公民身份号码", "联系电话", "现住址"])
-    rows = 0
-    for person in people.iterator(chunk_size=500):
-        number, phone = person.id_number, person.phone
-        writer.writerow(
-            [
-                person.region.name,
-                person.name,
-                person.get_sex_display(),
-                person.birth_date.isoformat() if person.birth_date else "",
-                number if full else mask_id_number(number),
-                phone if full else mask_phone(phone),
-                person.address,
-            ]
-        )
-        rows += 1
-    record(
-        actor=user,
-        action="export",
-        object_type="must_register",
-        object_id=year,
-        # Without a village the export covers the exporter's whole area: file it there, so the
-        # station head's audit viewer shows it.
-        region_code=village or (user.primary_post.region_id if user.primary_post else ""),
-        changes={"list": "应登未登", "year": year, "village": village, "rows": rows, "masked": not full},
-    )
+    try:
+        exports.export_must_register(
+            actor=user, year=year, village=village, target=response,
+            full=request.method == "POST" and params.get("full") == "on", reason=params.get("reason", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{reverse('conscription:unregistered')}?year={year}")
     return response
 
 

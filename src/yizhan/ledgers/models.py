@@ -194,7 +194,8 @@ class ExportRun(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="区域")
     year = models.PositiveIntegerField("年度", null=True, blank=True)
     reason = models.CharField("用途", max_length=100)
-    # Personal numbers in full (the requester held REVEAL_PII when the file was written).
+    # Personal numbers in full: asked for explicitly, with a purpose, by a holder of REVEAL_PII
+    # (accounts.reveal); the worker asks for the permission again when it writes the file.
     full = models.BooleanField("含完整个人号码", default=False)
     status = models.CharField(
         "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED

@@ -9,11 +9,12 @@ import tempfile
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from yizhan.accounts.reveal import CHOICE_LABEL
 from yizhan.accounts.roles import Perm
 from yizhan.ledgers.exports import runs, service
 from yizhan.ledgers.exports.registry import Ledger, find_ledger
@@ -25,13 +26,17 @@ class ExportForm(forms.Form):
     region = forms.CharField(label="区域", max_length=12)
     year = forms.IntegerField(label="年度", required=False, min_value=1949, max_value=2100)
     reason = forms.CharField(label="用途", max_length=100, initial="报送上级")
+    # Offered only to holders of REVEAL_PII; unticked, the file is masked for them too.
+    full = forms.BooleanField(label=CHOICE_LABEL, required=False)
 
-    def __init__(self, *args, ledger: Ledger, **kwargs) -> None:
+    def __init__(self, *args, ledger: Ledger, may_reveal: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if ledger.year_label:
             self.fields["year"].label = ledger.year_label
         else:
             del self.fields["year"]
+        if not may_reveal:
+            del self.fields["full"]
 
 
 def _ledger(request: HttpRequest, slug: str) -> Ledger:
@@ -76,17 +81,19 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     for a large ledger a queued run and its status page."""
     user = request.user
     ledger = _ledger(request, slug)
+    may_reveal = user.can(Perm.REVEAL_PII)
     if request.method == "POST":
-        form = ExportForm(request.POST, ledger=ledger)
+        form = ExportForm(request.POST, ledger=ledger, may_reveal=may_reveal)
         if form.is_valid():
             data = form.cleaned_data
+            full = data.get("full", False)
             region = service.region_in_scope(user, data["region"])
             rows = service.rows_of(user=user, ledger=ledger, region=region, year=data.get("year"))
             total = service.count(rows)
             if total > runs.BACKGROUND_ABOVE:
                 run = runs.queue_export(
                     actor=user, ledger=ledger, region=region, year=data.get("year"), reason=data["reason"],
-                    total=total,
+                    total=total, full=full,
                 )  # fmt: skip
                 return redirect("ledgers:export_run", export_run_pk=run.pk)
             # Anonymous and deleted once FileResponse closes it: no named file another request
@@ -95,7 +102,7 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 export = service.export_ledger(
                     actor=user, ledger=ledger, region=region, year=data.get("year"), target=handle,
-                    reason=data["reason"],
+                    reason=data["reason"], full=full,
                 )  # fmt: skip
             except BaseException:
                 handle.close()
@@ -110,7 +117,11 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "请检查填写的内容。")
     else:
         region = _region(request, request.GET.get("region", ""))
-        form = ExportForm(initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger)
+        form = ExportForm(
+            initial=_initial(ledger, region, request.GET.get("year", "")),
+            ledger=ledger,
+            may_reveal=may_reveal,
+        )
     return _form_page(request, ledger, form, region)
 
 
@@ -136,15 +147,22 @@ def export_download(request: HttpRequest, export_run_pk: int) -> FileResponse:
 
 @login_required
 def print_ledger(request: HttpRequest, slug: str) -> HttpResponse:
-    """The ledger as an A4 roster. Opening it counts as printing it and is audited."""
+    """The ledger as an A4 roster. Opening it counts as printing it and is audited, with the
+    purpose; full numbers only with the explicit choice (?full=1) and a purpose."""
     ledger = _ledger(request, slug)
     region = _region(request, request.GET.get("region", ""))
     year = _year(request.GET.get("year", ""))
     try:
-        roster = service.print_roster(actor=request.user, ledger=ledger, region=region, year=year)
-    except service.TooLargeToPrint as exc:
-        messages.error(request, str(exc))
-        form = ExportForm(initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger)
+        roster = service.print_roster(
+            actor=request.user, ledger=ledger, region=region, year=year,
+            full=request.GET.get("full") == "1", reason=request.GET.get("reason", "").strip()[:100],
+        )  # fmt: skip
+    except (service.TooLargeToPrint, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        form = ExportForm(
+            initial=_initial(ledger, region, request.GET.get("year", "")), ledger=ledger,
+            may_reveal=request.user.can(Perm.REVEAL_PII),
+        )  # fmt: skip
         return _form_page(request, ledger, form, region)
     return render(request, "ledgers/print_roster.html", {"roster": roster, "ledger": ledger})
 

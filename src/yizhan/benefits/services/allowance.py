@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.benefits import exports, selectors
 from yizhan.benefits.models import (
@@ -400,13 +401,14 @@ def mark_batch_paid(*, actor, batch: PaymentBatch, paid_on: datetime.date, refer
 
 
 @transaction.atomic
-def bank_file(*, actor, batch: PaymentBatch, reason: str) -> bytes:
+def bank_file(*, actor, batch: PaymentBatch, reason: str, full: bool = False) -> bytes:
     """The xlsx the bank pays from: the actor's rows only, ID numbers and accounts masked unless
-    the actor may reveal them. The export itself is audited with its reason."""
+    asked for in full (accounts.reveal) — the bank's own file needs them, and says so. The export
+    itself is audited with its reason."""
     if not actor.can(Perm.EXPORT):
         raise PermissionDenied("您的岗位没有导出权限。")
     reason = require_reason(reason)
-    full = actor.can(Perm.REVEAL_PII)
+    full = full_values(actor, requested=full, purpose=reason)
     payments = list(selectors.batch_payments(user=actor, batch=batch))
     content = exports.bank_xlsx(payments, full=full)
     audit(

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
 from yizhan.core.scoping import get_in_scope, scope_q
@@ -74,17 +75,19 @@ def may_download(user, run: ExportRun) -> bool:
 
 @transaction.atomic
 def queue_export(
-    *, actor, ledger: Ledger, region: Region, year: int | None, reason: str, total: int
+    *, actor, ledger: Ledger, region: Region, year: int | None, reason: str, total: int, full: bool = False
 ) -> ExportRun:
-    """A queued run of the export the actor asked for (the worker writes it)."""
+    """A queued run of the export the actor asked for (the worker writes it), masked unless he
+    asked for full numbers (accounts.reveal)."""
     if not service.may_export(actor, ledger):
         raise PermissionDenied("您的岗位没有导出此台账的权限。")
+    full = full_values(actor, requested=full, purpose=reason)
     service.region_in_scope(actor, region.code)
     # The year settled now: a run queued on 31 December is still of that year.
     year = service.effective_year(ledger, year)
     run = ExportRun.objects.create(
         requested_by=actor, ledger=ledger.slug, title=service.title_of(ledger, region, year), region=region,
-        year=year, reason=reason, full=actor.can(Perm.REVEAL_PII), total=total,
+        year=year, reason=reason, full=full, total=total,
     )  # fmt: skip
     changes: dict = {"ledger": ledger.name, "rows": total, "full": run.full}
     if year:
@@ -127,6 +130,7 @@ def execute_export(run: ExportRun) -> ExportRun:
             region=run.region,
             year=run.year,
             target=str(partial),
+            full=run.full,
             progress=progress,
         )
     except (Http404, PermissionDenied):

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yizhan.accounts.models import Post
+from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.audit.services import record
 from yizhan.core.scoping import get_in_scope, scope_q
@@ -139,11 +140,14 @@ PROGRESS_EVERY = 500
 
 
 def export_ledger(
-    *, actor, ledger: Ledger, region: Region, year: int | None, target: str | IO[bytes], reason: str = ""
-) -> Export:
+    *, actor, ledger: Ledger, region: Region, year: int | None, target: str | IO[bytes], reason: str = "",
+    full: bool = False,
+) -> Export:  # fmt: skip
     """Writes the ledger as xlsx to `target`: the actor's rows only, personal numbers masked unless
-    he may reveal them. Audited once the file is complete, with the row count."""
-    export = write_export(actor=actor, ledger=ledger, region=region, year=year, target=target)
+    he asked for them in full (accounts.reveal). Audited once the file is complete, with the row
+    count and the purpose."""
+    full = full_values(actor, requested=full, purpose=reason)
+    export = write_export(actor=actor, ledger=ledger, region=region, year=year, target=target, full=full)
     audit_export(actor=actor, ledger=ledger, region=region, export=export, reason=reason)
     return export
 
@@ -155,13 +159,16 @@ def write_export(
     region: Region,
     year: int | None,
     target: str | IO[bytes],
+    full: bool,
     progress: Progress | None = None,
 ) -> Export:
     """The file alone, unaudited: export_ledger, and the background run that audits it in the
-    transaction marking the run done (runs.execute_export)."""
+    transaction marking the run done (runs.execute_export). `full` was settled by the caller
+    through accounts.reveal; the permission is asked again here, for a run queued long ago."""
     rows = rows_of(user=actor, ledger=ledger, region=region, year=year)
     year = effective_year(ledger, year)
-    full = actor.can(Perm.REVEAL_PII)
+    if full and not actor.can(Perm.REVEAL_PII):
+        raise PermissionDenied("您的岗位不能导出或打印完整号码。")
     title = title_of(ledger, region, year)
     numbered = enumerate(_each(rows), start=1)
     if progress is not None:
@@ -211,15 +218,17 @@ class TooLargeToPrint(Exception):
         self.rows = rows
 
 
-def print_roster(*, actor, ledger: Ledger, region: Region, year: int | None) -> Roster:
-    """The roster to print (audited as a print). A ledger over LARGE rows is refused before
-    anything is read or recorded."""
+def print_roster(
+    *, actor, ledger: Ledger, region: Region, year: int | None, full: bool = False, reason: str = ""
+) -> Roster:
+    """The roster to print (audited as a print, with the purpose). Masked unless asked for in full
+    (accounts.reveal). A ledger over LARGE rows is refused before anything is read or recorded."""
+    full = full_values(actor, requested=full, purpose=reason)
     rows = rows_of(user=actor, ledger=ledger, region=region, year=year)
     total = count(rows)
     if total > LARGE:
         raise TooLargeToPrint(total)
     year = effective_year(ledger, year)
-    full = actor.can(Perm.REVEAL_PII)
     groups: list[list[list[Any]]] = []
     last_key: object = object()
     for n, row in enumerate(_each(rows), start=1):
@@ -229,7 +238,7 @@ def print_roster(*, actor, ledger: Ledger, region: Region, year: int | None) -> 
             last_key = key
         groups[-1].append([n, *(_text(v) for v in ledger.values(row, full=full))])
     written = sum(len(g) for g in groups)
-    _audit(actor, "print", ledger, region, year, written, full, "")
+    _audit(actor, "print", ledger, region, year, written, full, reason)
     return Roster(
         title=title_of(ledger, region, year),
         unit=region.full_name,

@@ -4,17 +4,19 @@ the Chinese headers, then one row per record.
 Rows are streamed (XlsxWriter's constant_memory mode keeps one row in memory and flushes the rest
 to a temporary file), so a county-wide roster costs no more memory than a village's. Personal
 numbers arrive as text and are written as text: an 18-digit ID or a 19-digit bank account written
-as a number would lose its last digits in Excel.
+as a number would lose its last digits in Excel. Every cell goes through core.sheets: no value a
+clerk typed ever becomes a formula.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
+
+from yizhan.core.sheets import merge_text, write_xlsx_cell, write_xlsx_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Row 1: title; row 2: unit and date; row 3: headers; the data starts on row 4.
@@ -45,11 +47,11 @@ def write_ledger_xlsx(
         _span(sheet, 0, 0, last, title, formats["title"])
         _span(sheet, 1, 0, middle - 1, f"填报单位：{unit}", formats["meta"])
         _span(sheet, 1, middle, last, f"导出日期：{on.year}年{on.month}月{on.day}日", formats["date"])
-        sheet.write_row(HEADER_ROW, 0, headers, formats["header"])
+        write_xlsx_row(sheet, HEADER_ROW, headers, {"text": formats["header"]})
         count = 0
         for count, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                _write_cell(sheet, HEADER_ROW + count, col, value, formats)
+                write_xlsx_cell(sheet, HEADER_ROW + count, col, value, formats)
         sheet.freeze_panes(HEADER_ROW + 1, 0)
         sheet.set_paper(A4)
         sheet.set_landscape()
@@ -83,21 +85,6 @@ def _formats(workbook) -> dict:
 
 def _span(sheet, row: int, first: int, last: int, text: str, fmt) -> None:
     if last > first:
-        sheet.merge_range(row, first, row, last, text, fmt)
+        merge_text(sheet, row, first, row, last, text, fmt)
     else:
         sheet.write_string(row, first, text, fmt)
-
-
-def _write_cell(sheet, row: int, col: int, value: Any, formats: dict) -> None:
-    if value is None or value == "":
-        sheet.write_blank(row, col, None, formats["text"])
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否", formats["text"])
-    elif isinstance(value, datetime.date):
-        sheet.write_datetime(row, col, value, formats["day"])
-    elif isinstance(value, Decimal):
-        sheet.write_number(row, col, float(value), formats["money"])
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, formats["text"])
-    else:
-        sheet.write_string(row, col, str(value), formats["text"])

@@ -15,6 +15,7 @@ from typing import IO
 
 import xlsxwriter
 
+from yizhan.core.sheets import merge_text
 from yizhan.ledgers.importing import cells
 from yizhan.ledgers.importing.columns import IGNORED_COLUMN
 from yizhan.ledgers.importing.reading import open_sheet
@@ -73,7 +74,7 @@ def write_report(*, run: ImportRun, out: Path | str | IO[bytes]) -> None:
                 continue
             span = next(((lr, lc) for c, lr, lc in merged_starts if c == column), None)
             if span is not None and isinstance(value, str):
-                sheet_out.merge_range(index, column, span[0], span[1], value)
+                merge_text(sheet_out, index, column, span[0], span[1], value)
             else:
                 _write(sheet_out, index, column, value, date_format)
         if number == header_row:

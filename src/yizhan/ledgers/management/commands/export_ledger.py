@@ -1,7 +1,8 @@
 """`yizhan export_ledger NAME --region CODE -o FILE [--user USERNAME] [--year YEAR]`.
 
-With --user the export is exactly what that user would download: his scope, and personal numbers
-in full only if he holds the reveal permission. Without --user it runs as the system for the
+With --user the export is exactly what that user would download: his scope, personal numbers
+masked unless --full is given and he holds the reveal permission (the purpose, --reason, is
+audited). Without --user it runs as the system for the
 region (its rows only), always masked: whoever has shell access must name an account to get
 personal numbers in full. Either way the export is audited.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
@@ -35,8 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="以该用户的身份导出（管辖范围、脱敏与审计）")
         parser.add_argument("--year", type=int, default=None, help="年度（台账支持按年度筛选时）")
         parser.add_argument("--reason", default="命令行导出", help="用途，写入审计记录")
+        parser.add_argument(
+            "--full", action="store_true", help="显示完整号码（须 --user 且该用户有查看完整号码权限）"
+        )
 
-    def handle(self, *args, name, region, output, user, year, reason, **options):
+    def handle(self, *args, name, region, output, user, year, reason, full, **options):
         ledger = find_ledger(name)
         if ledger is None:
             raise CommandError(f"没有名为“{name}”的台账。可用：{'、'.join(LEDGERS)}")
@@ -57,10 +61,12 @@ class Command(BaseCommand):
         partial = f"{output}.part"
         try:
             export = service.export_ledger(
-                actor=actor, ledger=ledger, region=place, year=year, target=partial, reason=reason
+                actor=actor, ledger=ledger, region=place, year=year, target=partial, reason=reason, full=full
             )
-        except PermissionDenied as exc:
-            raise CommandError(str(exc)) from None
+        except (PermissionDenied, ValidationError) as exc:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(partial)
+            raise CommandError("；".join(getattr(exc, "messages", [str(exc)]))) from None
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(partial)
