@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI, Schema
+from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyCookie, HttpBearer
 
 from yizhan.accounts.services import user_for_token
@@ -30,9 +33,22 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
+class LocalSwagger(DocsBase):
+    """Swagger UI served from our static files (npm swagger-ui-dist, vendored) and started by our
+    own script: no CDN, no inline script. ninja's own templates load it from a CDN unless ninja is
+    an installed app, and then still carry ninja's copy of unknown version."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        context = {"title": api.title, "openapi_url": self.get_openapi_url(api, kwargs)}
+        return render(request, "core/api_docs.html", context)
+
+
 api = NinjaAPI(
-    title="一站 Yizhan API", version="1", auth=[BearerToken(), SessionAuth()], urls_namespace="api"
-)
+    title="一站 Yizhan API", version="1", auth=[BearerToken(), SessionAuth()], urls_namespace="api",
+    docs=LocalSwagger(),
+    # The docs and the schema are for signed-in staff: anyone else goes to the login page.
+    docs_decorator=login_required,
+)  # fmt: skip
 
 
 class IdentityOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from tests.ledgers import test_exports
 from tests.ledgers.test_exports import HUAQIAO, XINHU, XINHU_VILLAGE
@@ -16,11 +17,15 @@ townships = test_exports.townships
 without_reveal = test_exports.without_reveal
 
 
-def test_the_roster_prints_for_a_clerk_on_a4_with_headers_repeated_on_every_page(townships, login_as):
+def test_the_roster_prints_for_a_clerk_on_a4_with_headers_repeated_on_every_page(
+    townships, login_as, settings
+):
     response = login_as("xinhu_clerk").get(f"/ledgers/exports/veterans/print/?region={XINHU}")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "@page { size: A4" in page and "thead { display: table-header-group; }" in page
+    assert "/static/ledgers/print_roster.css" in page  # a stylesheet: the CSP refuses inline styles
+    css = (Path(settings.BASE_DIR) / "ledgers" / "static" / "ledgers" / "print_roster.css").read_text()
+    assert "@page { size: A4 landscape" in css and "thead { display: table-header-group; }" in css
     assert "德城区新湖街道退役军人花名册" in page and "填报单位：德州市德城区新湖街道" in page
     assert "商春旺" in page and "李湖滨" in page and "钱花桥" not in page
     assert "<th>公民身份号码</th>" in page
