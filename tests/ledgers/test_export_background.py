@@ -157,6 +157,10 @@ def test_the_worker_writes_the_file_with_progress_on_the_run_and_audits_the_expo
     exports = settings.DATA_DIR / "exports"
     assert Path(run.file_path) == exports / f"{run.pk}.xlsx" and Path(run.file_path).is_file()
     assert [p.name for p in exports.iterdir()] == [f"{run.pk}.xlsx"], "no partial file left behind"
+    sealed = Path(run.file_path).read_bytes()
+    assert not sealed.startswith(b"PK") and townships["xinhu"].id_number.encode() not in sealed, (
+        "sealed at rest"
+    )
     event = AuditEvent.objects.get(action="export")
     assert (event.actor.username, event.object_id, event.region_code, event.reason) == (
         "xinhu_clerk", "veterans", XINHU, REASON,
@@ -188,7 +192,8 @@ def test_a_run_fails_without_a_file_when_the_requester_left_the_region_before_it
         "申请人已无权导出该区域的此台账。",
         "",
     )
-    assert not any((settings.DATA_DIR / "exports").iterdir())
+    exports = settings.DATA_DIR / "exports"
+    assert not exports.exists() or not any(exports.iterdir())
     assert not AuditEvent.objects.filter(action="export").exists()
 
 

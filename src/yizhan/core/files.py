@@ -1,8 +1,8 @@
 """Uploaded files at rest: sealed with the column keys (core.crypto), 0600 in 0700 directories.
 
-Two stores hold what users upload: scans and photos ("documents") and ledger files ("imports").
-Both may hold full ID numbers, so a copied data directory must reveal no more than a copied
-database. A file is sealed in segments (the STREAM construction: each segment its own AEAD, the
+Three stores hold files with personal data: scans and photos ("documents"), uploaded ledgers
+("imports") and the ledgers the worker writes for download ("exports"). Each may hold full ID
+numbers, so a copied data directory must reveal no more than a copied database. A file is sealed in segments (the STREAM construction: each segment its own AEAD, the
 nonce carrying the segment number and a last-segment flag), so a 200 MB ledger is written and read
 with one segment in memory, and a reader can seek — openpyxl reads an xlsx as a zip, from its end.
 
@@ -29,6 +29,7 @@ PREFIX_BYTES = 7  # + 4 bytes of segment number + 1 byte last flag = the 12-byte
 STORES = {
     "documents": lambda: Path(settings.DOCUMENTS_DIR),
     "imports": lambda: Path(settings.DATA_DIR) / "imports",
+    "exports": lambda: Path(settings.DATA_DIR) / "exports",  # background exports, kept 7 days
 }
 
 

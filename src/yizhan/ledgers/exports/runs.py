@@ -2,7 +2,7 @@
 worker as the one who asked, downloaded by him alone.
 
 - queue_export — the export page's POST above BACKGROUND_ABOVE rows (audited "export.queue");
-- execute_export — the worker's job: the file under DATA_DIR/exports, progress on the row, and the
+- execute_export — the worker's job: the file sealed under DATA_DIR/exports, progress on the row, and the
   "export" audit event in the transaction that marks the run done, once the file is complete;
 - runs_visible_to / get_run — a run is seen by its requester only, and only while his posts still
   cover its region: anyone else, and he after a transfer, gets 404 as for a missing run;
@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
+import tempfile
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,6 +28,7 @@ from django.utils import timezone
 from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
+from yizhan.core import files
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.ledgers.exports import service
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
@@ -42,8 +42,7 @@ BACKGROUND_ABOVE = 5000
 KEEP = datetime.timedelta(days=7)
 
 
-def exports_dir() -> Path:
-    return Path(settings.DATA_DIR) / "exports"
+STORE = "exports"  # core.files: sealed with the column keys, 0600 in 0700
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -113,10 +112,9 @@ def execute_export(run: ExportRun) -> ExportRun:
     if not started:
         raise ValidationError("该导出不在排队中。")
     run.refresh_from_db()
-    exports_dir().mkdir(parents=True, exist_ok=True)
-    path = exports_dir() / f"{run.pk}.xlsx"
-    # Written beside the file and renamed when complete: a failed run leaves nothing to download.
-    partial = exports_dir() / f"{run.pk}.part"
+    # Written to an anonymous temporary file, then sealed into the exports store (core.files), which
+    # makes the file appear whole or not at all: a failed run leaves nothing to download.
+    partial = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed below
     actor = run.requested_by
 
     def progress(done: int, total: int) -> None:
@@ -129,7 +127,7 @@ def execute_export(run: ExportRun) -> ExportRun:
             ledger=ledger,
             region=run.region,
             year=run.year,
-            target=str(partial),
+            target=partial,
             full=run.full,
             progress=progress,
         )
@@ -139,7 +137,9 @@ def execute_export(run: ExportRun) -> ExportRun:
         logger.exception("export run %s failed", run.pk)
         failure = f"生成中断（{type(exc).__name__}），请重新导出。"
     else:
-        os.replace(partial, path)
+        partial.seek(0)
+        path = files.write(STORE, f"{run.pk}.xlsx", iter(lambda: partial.read(files.SEGMENT), b""))
+        partial.close()
         with transaction.atomic():
             service.audit_export(
                 actor=actor, ledger=ledger, region=run.region, export=export, reason=run.reason
@@ -150,7 +150,7 @@ def execute_export(run: ExportRun) -> ExportRun:
             )  # fmt: skip
         run.refresh_from_db()
         return run
-    partial.unlink(missing_ok=True)
+    partial.close()
     ExportRun.objects.filter(pk=run.pk).update(
         status=ExportStatus.FAILED, failure=failure, finished_at=timezone.now()
     )
@@ -166,7 +166,7 @@ def open_download(*, user, run: ExportRun) -> IO[bytes]:
     if run.status != ExportStatus.DONE or not run.file_path:
         raise Http404("文件不存在或已过期。")
     try:
-        handle = open(run.file_path, "rb")  # noqa: SIM115 — FileResponse closes it
+        handle = files.open_sealed(STORE, Path(run.file_path).name)  # FileResponse closes it
     except FileNotFoundError:
         raise Http404("文件不存在或已过期。") from None
     try:
