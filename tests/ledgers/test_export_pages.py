@@ -6,6 +6,7 @@ import pytest
 
 from tests.ledgers import test_exports
 from tests.ledgers.test_exports import HUAQIAO, XINHU, XINHU_VILLAGE, YEAR, column, read
+from yizhan.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from yizhan.audit.models import AuditEvent
 from yizhan.ledgers.exports.writer import XLSX
 
@@ -92,3 +93,20 @@ def test_a_form_without_its_purpose_is_shown_again_with_the_error(login_as):
     assert response.status_code == 200
     assert "请检查填写的内容" in response.content.decode()
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_full_numbers_choice_is_offered_only_to_holders_of_reveal(townships, login_as, monkeypatch):
+    page = login_as("xinhu_clerk").get(f"/ledgers/exports/veterans/?region={XINHU}").content.decode()
+    assert 'data-testid="export-full"' in page and 'data-testid="print-full"' in page
+    assert "身份证号、电话和银行账号默认脱敏" in page
+    monkeypatch.setitem(
+        ROLE_PERMISSIONS, Role.STATION_CLERK, ROLE_PERMISSIONS[Role.STATION_CLERK] - {Perm.REVEAL_PII}
+    )
+    page = login_as("xinhu_clerk").get(f"/ledgers/exports/veterans/?region={XINHU}").content.decode()
+    assert 'data-testid="export-full"' not in page and 'data-testid="print-full"' not in page
+    # Asking anyway changes nothing: the field is not on his form, the file is masked.
+    response = login_as("xinhu_clerk").post(
+        "/ledgers/exports/veterans/", {"region": XINHU, "reason": "x", "full": "on"}
+    )
+    assert AuditEvent.objects.get(action="export").changes["full"] is False
+    assert response.status_code == 200
