@@ -20,18 +20,22 @@ from typing import IO, Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_text(value: Any) -> str:
-    """A cell for CSV: text that no spreadsheet will evaluate."""
+def cell_text(value: Any) -> str:
+    """A value as the clerk reads it: for prints, and the text of a CSV cell."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return str(value)
+
+
+def csv_text(value: Any) -> str:
+    """A cell for CSV: text that no spreadsheet will evaluate."""
+    text = cell_text(value)
+    typed = isinstance(value, int | float | Decimal | datetime.date)  # bool is an int
+    return "'" + text if not typed and text.startswith(FORMULA_STARTS) else text
 
 
 def write_csv(target: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

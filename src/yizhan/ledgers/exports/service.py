@@ -16,6 +16,7 @@ from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.audit.services import record
 from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.sheets import cell_text
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
 from yizhan.ledgers.exports.writer import write_ledger_xlsx
 from yizhan.regions.models import Level, Region
@@ -236,7 +237,7 @@ def print_roster(
         if not groups or key != last_key:
             groups.append([])
             last_key = key
-        groups[-1].append([n, *(_text(v) for v in ledger.values(row, full=full))])
+        groups[-1].append([n, *(cell_text(v) for v in ledger.values(row, full=full))])
     written = sum(len(g) for g in groups)
     _audit(actor, "print", ledger, region, year, written, full, reason)
     return Roster(
@@ -249,16 +250,6 @@ def print_roster(
         on=timezone.localdate(),
         grouped=ledger.group is not None,
     )
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _audit(
