@@ -50,9 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+# The pages an area without its own index lists: (label, url name).
+AREA_LINKS = {"system": [("法定节假日与调休", "lifecycle:calendar")]}
+
+
 @login_required
 def area(request: HttpRequest, key: str) -> HttpResponse:
     shown = {k: label for k, label, _ in request.user.menu_areas}
     if key not in shown:
         raise Http404
-    return render(request, "core/area.html", {"area_key": key, "area_label": shown[key]})
+    context = {"area_key": key, "area_label": shown[key], "links": AREA_LINKS.get(key, [])}
+    return render(request, "core/area.html", context)
