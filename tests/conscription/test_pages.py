@@ -50,7 +50,8 @@ def open_campaign(county: str) -> Campaign:
 @pytest.fixture
 def this_year(world):
     return services.set_registration_year(
-        actor=None, region_code="",
+        actor=None,
+        region_code="",
         year=TODAY.year,
         window_start=datetime.date(TODAY.year, 1, 1),
         window_end=datetime.date(TODAY.year, 12, 31),

@@ -33,7 +33,8 @@ def setting_up_a_registered_young_man_and_an_open_intake(today: datetime.date):
     be dated in the past and the public notice can start well over five days before today."""
     registered_on = today - 40 * DAY
     services.set_registration_year(
-        actor=None, region_code="",
+        actor=None,
+        region_code="",
         year=registered_on.year,
         window_start=datetime.date(registered_on.year, 1, 1),
         window_end=datetime.date(registered_on.year, 12, 31),

@@ -528,7 +528,9 @@ def set_township_quotas(*, actor: User | None, campaign: Campaign, quotas: dict[
     for code in quotas:
         township = townships.get(code)
         if township is None or township.level != Level.TOWNSHIP or county_code_of(code) != campaign.county_id:
-            raise ValidationError(f"{township.name if township else code}不是{campaign.county.name}的乡镇（街道）。")
+            raise ValidationError(
+                f"{township.name if township else code}不是{campaign.county.name}的乡镇（街道）。"
+            )
     if any(quota < 0 for quota in quotas.values()):
         raise ValidationError({"quota": "任务数不能为负数。"})
     current = dict(campaign.township_quotas.values_list("township_id", "quota"))

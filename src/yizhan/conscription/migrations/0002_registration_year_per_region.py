@@ -22,29 +22,30 @@ def national_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conscription', '0001_initial'),
+        ("conscription", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='registrationyear',
-            options={'ordering': ['-year', 'region_code'], 'verbose_name': '兵役登记年度设置'},
+            name="registrationyear",
+            options={"ordering": ["-year", "region_code"], "verbose_name": "兵役登记年度设置"},
         ),
         migrations.AddField(
-            model_name='registrationyear',
-            name='region_code',
-            field=models.CharField(blank=True, max_length=12, verbose_name='适用地区'),
+            model_name="registrationyear",
+            name="region_code",
+            field=models.CharField(blank=True, max_length=12, verbose_name="适用地区"),
         ),
         migrations.AlterField(
-            model_name='registrationyear',
-            name='year',
-            field=models.PositiveSmallIntegerField(verbose_name='年度'),
+            model_name="registrationyear",
+            name="year",
+            field=models.PositiveSmallIntegerField(verbose_name="年度"),
         ),
         migrations.AddConstraint(
-            model_name='registrationyear',
-            constraint=models.UniqueConstraint(fields=('region_code', 'year'), name='registration_year_once_per_region'),
+            model_name="registrationyear",
+            constraint=models.UniqueConstraint(
+                fields=("region_code", "year"), name="registration_year_once_per_region"
+            ),
         ),
         migrations.RunPython(national_defaults, migrations.RunPython.noop),
     ]
