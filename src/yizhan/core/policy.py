@@ -9,7 +9,7 @@ stations it governs see the change (audit.selectors).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,12 +39,16 @@ def policy_chain(region_code: str) -> list[str]:
     return [*chain, NATIONAL]
 
 
-def in_force(rows: QuerySet[M], region_code: str, *, field: str = "region_code") -> M | None:
+def most_specific(by_region: Mapping[str, M], region_code: str) -> M | None:
+    """Of rows keyed by their region code, the one in force for `region_code`."""
+    return next((by_region[code] for code in policy_chain(region_code) if code in by_region), None)
+
+
+def in_force(rows: QuerySet[M], region_code: str) -> M | None:
     """Of `rows` (already narrowed to one year, level …), the one of the most specific region
     that has one for `region_code`, or None when not even the national default exists."""
-    chain = policy_chain(region_code)
-    found = {getattr(row, field): row for row in rows.filter(**{f"{field}__in": chain})}
-    return next((found[code] for code in chain if code in found), None)
+    found = {row.region_code: row for row in rows.filter(region_code__in=policy_chain(region_code))}
+    return most_specific(found, region_code)
 
 
 def region_label(region_code: str) -> str:
