@@ -36,28 +36,27 @@ def test_the_bonus_of_the_most_specific_table_applies(world):
     assert bonus(HUAQIAO_VILLAGE) == Decimal("2000")  # 江苏 set nothing
 
 
+def enlisted_with_recipient(make_family, officer):
+    soldier, father, _ = make_family("商春旺")
+    approve(soldier)
+    services.designate_recipient(
+        actor=officer, servicemember=soldier, recipient=father, bank_name="农行",
+        account="6228480012345678901", on=APPROVED,
+    )  # fmt: skip
+
+
 def test_a_batch_pays_the_countys_own_standard_before_the_provinces(make_family, persona, rates):
     services.set_allowance_rate(
         actor=persona("decheng"), region_code=DECHENG, year=2026, annual_amount=Decimal("30000")
     )
-    soldier, father, _ = make_family("商春旺")
-    approve(soldier)
-    services.designate_recipient(
-        actor=persona("decheng"), servicemember=soldier, recipient=father, bank_name="农行",
-        account="6228480012345678901", on=APPROVED,
-    )  # fmt: skip
+    enlisted_with_recipient(make_family, persona("decheng"))
     services.generate_batch(actor=persona("decheng"), county_code=DECHENG, as_of=datetime.date(2026, 9, 30))
     payment = AllowancePayment.objects.get()
     assert (payment.amount, payment.rate.region_code) == (Decimal("15000.00"), DECHENG)
 
 
 def test_without_a_provincial_standard_the_national_default_is_paid(make_family, persona):
-    soldier, father, _ = make_family("商春旺")
-    approve(soldier)
-    services.designate_recipient(
-        actor=persona("decheng"), servicemember=soldier, recipient=father, bank_name="农行",
-        account="6228480012345678901", on=APPROVED,
-    )  # fmt: skip
+    enlisted_with_recipient(make_family, persona("decheng"))
     result = services.generate_batch(
         actor=persona("decheng"), county_code=DECHENG, as_of=datetime.date(2026, 9, 30)
     )

@@ -523,7 +523,7 @@ def set_township_quotas(*, actor: User | None, campaign: Campaign, quotas: dict[
     """Sets the quotas of the intake's townships (code → number) at once, by an officer of the
     county or above; together they may not exceed the county's quota. Returns how many changed."""
     require_officer(actor, campaign.county_id, departments=ARMED, what="乡镇征集任务")
-    campaign = Campaign.objects.select_for_update().select_related("county").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("county").get(pk=campaign.pk)
     townships = {r.code: r for r in Region.objects.filter(code__in=quotas)}
     for code in quotas:
         township = townships.get(code)

@@ -530,7 +530,10 @@ def _stage_message(candidate: Candidate, stage: str, passed: bool) -> str:
         return f"已记录：{name}{label}未通过，本次应征结束。"
     if stage == Stage.APPROVAL:
         effective = candidate.campaign.approval_on
-        return f"{name}已批准入伍（{effective:%Y年%-m月%-d日}起生效）：服役记录已开立，家属已标记为军属，送礼包、挂光荣牌、确定优待金领取人的待办已生成。"
+        return (
+            f"{name}已批准入伍，自 {effective:%Y年%-m月%-d日} 起生效：服役记录自该日开立，家属自该日为军属，"
+            "送礼包、挂光荣牌、确定优待金领取人的待办已生成。"
+        )
     return f"已记录：{name}{label}通过。"
 
 
