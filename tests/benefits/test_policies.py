@@ -109,3 +109,11 @@ def test_the_rates_page_offers_only_the_regions_the_officer_may_set(login_as, wo
     )
     assert not BonusRate.objects.filter(region_code=SHANDONG).exists()
     assert "全国默认" in page  # the shipped national rows are listed by name
+
+
+def test_the_system_administrator_keeps_the_national_default_on_the_page(login_as):
+    client = login_as("admin")
+    form = {"region_code": "", "year": "2028", "level": "first_class", "amount": "10000"}
+    assert client.post("/benefits/bonuses/rates/", form).status_code == 302
+    assert BonusRate.objects.get(region_code="", year=2028, level="first_class").amount == Decimal("10000")
+    assert AuditEvent.objects.get(action="benefits.bonus.rate").region_code == ""

@@ -89,6 +89,13 @@ def test_the_national_default_is_the_system_administrators(persona):
     assert RegistrationYear.objects.get(region_code="", year=2026).window_end == D(2026, 12, 31)
 
 
+def test_the_system_administrator_opens_the_national_settings_from_the_system_area(login_as):
+    client = login_as("admin")
+    assert "/conscription/settings/" in client.get("/area/system/").content.decode()
+    page = client.get(reverse("conscription:settings") + "?year=2026").content.decode()
+    assert "全国默认 2026 年兵役登记设置" in page
+
+
 def test_a_township_has_no_settings_of_its_own(persona):
     with pytest.raises(ValidationError, match="不按乡镇"):
         widen(None, region_code="371402001000")

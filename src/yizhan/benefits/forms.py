@@ -71,7 +71,8 @@ class ReasonForm(StyledForm):
 
 
 class AllowanceRateForm(StyledForm):
-    region_code = forms.ChoiceField(label="适用地区")
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = _year()
     annual_amount = _money("年标准（元）")
     graduate_extra = _money("大学生增发（元/年）", required=False)
@@ -85,7 +86,8 @@ class AllowanceRateForm(StyledForm):
 
 
 class BonusRateForm(StyledForm):
-    region_code = forms.ChoiceField(label="适用地区")
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = _year()
     level = forms.ChoiceField(label="奖励等级", choices=AwardLevel.choices)
     amount = _money("金额（元）")

@@ -72,6 +72,12 @@ def _rate_regions(user) -> list[tuple[str, str]]:
     return choices
 
 
+def _require_rates_reader(user) -> None:
+    """Station and county staff read the tables; administrators keep the national defaults."""
+    if not user.can(Perm.MANAGE_SETTINGS):
+        require(user, Perm.VIEW_PEOPLE)
+
+
 def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:
     rates = list(rates)
     names = dict(Region.objects.filter(code__in={r.region_code for r in rates}).values_list("code", "name"))
@@ -82,7 +88,7 @@ def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:
 
 @login_required
 def allowance_rates(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.VIEW_PEOPLE)
+    _require_rates_reader(request.user)
     regions = _rate_regions(request.user)
     form = AllowanceRateForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
@@ -370,7 +376,7 @@ def bonus_pay(request: HttpRequest, entitlement_pk: int) -> HttpResponse:
 
 @login_required
 def bonus_rates(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.VIEW_PEOPLE)
+    _require_rates_reader(request.user)
     regions = _rate_regions(request.user)
     form = BonusRateForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():

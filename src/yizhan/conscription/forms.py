@@ -125,7 +125,8 @@ class CampaignForm(ServiceForm):
 
 
 class RegistrationYearForm(ServiceForm):
-    region_code = forms.ChoiceField(label="适用地区")
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = forms.IntegerField(widget=forms.HiddenInput)
     window_start = forms.DateField(label="登记开始", widget=DATE)
     window_end = forms.DateField(label="登记截止", widget=DATE)

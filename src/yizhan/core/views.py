@@ -51,7 +51,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # The pages an area without its own index lists: (label, url name).
-AREA_LINKS = {"system": [("法定节假日与调休", "lifecycle:calendar")]}
+AREA_LINKS = {
+    "system": [
+        ("法定节假日与调休", "lifecycle:calendar"),
+        ("兵役登记设置（全国默认）", "conscription:settings"),
+        ("优待金标准（全国默认）", "benefits:allowance_rates"),
+        ("奖励金标准（全国默认）", "benefits:bonus_rates"),
+    ]
+}
 
 
 @login_required
