@@ -27,6 +27,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _calendar_read_afresh():
+    """The official calendar is cached per process: each test reads its own database's."""
+    from yizhan.lifecycle.calendar import forget_official_days
+
+    forget_official_days()
+
+
+@pytest.fixture(autouse=True)
 def _private_data_dir(settings, tmp_path):
     """Uploaded documents, ledger sources and export files go under the test's own directory
     (the database stays where settings put it)."""
