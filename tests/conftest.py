@@ -95,3 +95,9 @@ def make_person(world):
         )
 
     return create
+
+
+@pytest.fixture(autouse=True)
+def _private_audit_anchor(settings, tmp_path):
+    """Each test anchors its own audit chain: the test database is emptied between tests."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit-anchor.json"
