@@ -24,6 +24,8 @@ from yizhan.conscription.models import (
     Verification,
 )
 from yizhan.conscription.workflow import TransitionError, check_transition
+from yizhan.core import dates
+from yizhan.core.dates import check_date, planning_limit
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Education, Person, Sex
@@ -88,6 +90,7 @@ def record_registration(
     family_contacts: str = "",
     wants_to_enlist: bool = False,
 ) -> Registration:
+    check_date(on, field="on", born=person.birth_date)
     settings = RegistrationYear.objects.filter(year=on.year).first()
     if settings is None:
         raise ValidationError(f"尚未设置 {on.year} 年兵役登记（登记时间窗口）。")
@@ -122,6 +125,7 @@ def verify_registration(
     *, actor, registration: Registration, on: datetime.date, conclusion: str, notes: str = ""
 ) -> Verification:
     """The yearly 核验 in the years after registration; a changed conclusion needs its reason."""
+    check_date(on, field="on", born=registration.person.birth_date)
     if on.year <= registration.year:
         raise ValidationError(
             {"on": f"{registration.year} 年登记，自 {registration.year + 1} 年起每年核验。"}
@@ -205,6 +209,7 @@ def apply(
     *, actor, person: Person, campaign: Campaign, on: datetime.date, is_university_student: bool = False
 ) -> Candidate:
     """应征报名: the person becomes a candidate of the campaign (once; a repeat returns him)."""
+    check_date(on, field="on", born=person.birth_date)
     existing = Candidate.objects.filter(campaign=campaign, person=person).first()
     if existing is not None:
         return existing
@@ -252,6 +257,9 @@ def record_stage(
 ) -> Candidate:
     """Records one stage's result; the table in workflow.py decides whether it may be recorded."""
     candidate = Candidate.objects.select_for_update().select_related("person").get(pk=candidate.pk)
+    # 批准入伍 is dated on its intake's day, which may lie ahead; every other stage is a fact.
+    latest = max(candidate.campaign.approval_on, dates.today()) if stage == Stage.APPROVAL else None
+    check_date(on, field="on", latest=latest, born=candidate.person.birth_date)
     check_transition(candidate, stage, passed=passed, on=on)
     reason = reason.strip()
     if stage == Stage.RETURNED:
@@ -351,6 +359,8 @@ def set_registration_year(
     late_limit_other: int = 20,
 ) -> RegistrationYear:
     """Creates or changes one year's registration settings (window and ages)."""
+    check_date(window_start, field="window_start", latest=planning_limit())
+    check_date(window_end, field="window_end", latest=planning_limit())
     errors: dict[str, str] = {}
     if window_start.year != year:
         errors["window_start"] = f"登记开始日期应在 {year} 年内。"
@@ -402,6 +412,8 @@ def create_campaign(
     university_target_percent: int = 0,
 ) -> Campaign:
     """A county's intake for one half-year; approval usually on 1 March or 1 September."""
+    check_date(opens_on, field="opens_on", latest=planning_limit())
+    check_date(approval_on, field="approval_on", latest=planning_limit())
     errors: dict[str, str] = {}
     if county.level != Level.COUNTY:
         errors["county"] = "征兵批次按县（区）设立。"

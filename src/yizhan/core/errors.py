@@ -25,10 +25,9 @@ def chinese_or(text: str, default: str) -> str:
     return text if text and _CHINESE.search(text) else default
 
 
-def page(request: HttpRequest, status: int, title: str, *lines: str) -> HttpResponse:
-    return render(
-        request, "errors/page.html", {"status": status, "title": title, "lines": lines}, status=status
-    )
+def page(request: HttpRequest, status: int, title: str, *lines: str, **extra) -> HttpResponse:
+    context = {"status": status, "title": title, "lines": lines, **extra}
+    return render(request, "errors/page.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -41,8 +40,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # The same words for a missing record and one outside the user's jurisdiction.
-    return page(request, 404, "未找到", "页面或记录不存在，或不在您的管辖范围内。")
+    # The same words for a missing record and one outside the user's jurisdiction — and the same
+    # bytes: without the CSRF token, whose random mask would differ from one answer to the next
+    # (the layout's sign-out button then meets the CSRF page, which has one, and signs out from there).
+    return page(request, 404, "未找到", "页面或记录不存在，或不在您的管辖范围内。", csrf_token="")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -21,6 +21,7 @@ from yizhan.benefits.models import (
     PlaqueStatus,
 )
 from yizhan.benefits.services._base import audit, audit_person, day, require_staff
+from yizhan.core.dates import check_date
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
@@ -116,6 +117,7 @@ def entitle_bonus(
 def pay_bonus(
     *, actor, entitlement: BonusEntitlement, paid_on: datetime.date, reference: str
 ) -> BonusEntitlement:
+    check_date(paid_on, field="paid_on")
     require_staff(actor, entitlement.person.region_id)
     entitlement = BonusEntitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     if entitlement.status == BonusStatus.PAID:
@@ -190,6 +192,7 @@ def hang_plaque(
 ) -> HonorPlaque:
     """Records the hanging (date, who took part, the family's signature) and closes the
     household's plaque task. One plaque per household for good: a second one is refused."""
+    check_date(hung_on, field="hung_on")
     if not actor.can(Perm.EDIT_PEOPLE) or not selectors.in_scope(actor, household.region_id):
         raise PermissionDenied("您的岗位不能登记该户的光荣牌。")
     plaque = HonorPlaque.objects.select_for_update().filter(household=household).first()
