@@ -8,6 +8,7 @@ from django import forms
 from yizhan.benefits.models import PlaqueCategory
 from yizhan.core.dates import FactDateField, PlanningDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.people.models import AwardLevel
 
 
@@ -44,7 +45,7 @@ class RecipientForm(StyledForm):
 class PlaqueForm(StyledForm):
     category = forms.ChoiceField(label="光荣牌类别", choices=PlaqueCategory.choices)
     hung_on = FactDateField(label="悬挂日期")
-    hung_by = forms.CharField(
+    hung_by = NameField(
         label="悬挂人员", max_length=200, help_text="部站联合悬挂：如 区退役军人事务局 张三、街道武装部 李四"
     )
     signed = forms.BooleanField(label="家属已签收", required=False)

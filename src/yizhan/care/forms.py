@@ -7,6 +7,7 @@ from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.care.services import Photo
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.people.models import Award
 
 TEXT = forms.Textarea(attrs={"rows": 2})
@@ -35,7 +36,8 @@ class MeritNoticeForm(PhotoForm):
     award = AwardChoiceField(label="立功受奖", queryset=Award.objects.none(), empty_label=None)
     family_address = forms.CharField(label="家庭地址", max_length=200, help_text="军人本人指定的家庭地址。")
     delivered_on = FactDateField(label="送达日期")
-    participants = forms.CharField(
+    participants = NameField(
+        multiline=True,
         label="送达人员",
         widget=TEXT,
         help_text="部站联合送达，如：区人武部 张某；街道武装部 李某；社区 王某。",
@@ -44,7 +46,7 @@ class MeritNoticeForm(PhotoForm):
         label="登记日期", help_text="收到喜报后登记的日期；应在立功受奖后 2 个工作日内。"
     )
     family_signed = forms.BooleanField(label="家属已签收", required=False)
-    signer_name = forms.CharField(label="签收人", max_length=50, required=False)
+    signer_name = NameField(label="签收人", max_length=50, required=False)
 
     field_order = [
         "award", "family_address", "delivered_on", "participants", "logged_on",
@@ -59,7 +61,7 @@ class MeritNoticeForm(PhotoForm):
 
 class GiftPackForm(StyledForm):
     delivered_on = FactDateField(label="送达日期")
-    received_by = forms.CharField(label="签收家属", max_length=50, help_text="接收礼包的家庭成员姓名。")
+    received_by = NameField(label="签收家属", max_length=50, help_text="接收礼包的家庭成员姓名。")
     # Not required here: the service names exactly which items are missing, in one message.
     items = forms.MultipleChoiceField(
         label="送达物品（须三件齐全）",
@@ -73,7 +75,7 @@ class GiftPackForm(StyledForm):
 
 class VisitForm(PhotoForm):
     visited_on = FactDateField(label="走访日期")
-    participants = forms.CharField(label="走访人员", widget=TEXT)
+    participants = NameField(label="走访人员", widget=TEXT, multiline=True)
     money = forms.DecimalField(
         label="慰问金（元）", min_value=0, max_digits=10, decimal_places=2, initial=0, required=False
     )

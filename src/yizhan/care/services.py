@@ -22,6 +22,7 @@ from yizhan.care.models import (
     delivery_level_for,
 )
 from yizhan.core.dates import date_problem
+from yizhan.core.text import name_problem
 from yizhan.lifecycle.calendar import add_working_days
 from yizhan.people.models import Award, Document, DocumentKind, Person
 from yizhan.people.services import attach_document
@@ -61,9 +62,12 @@ def _impossible_date(errors: dict, field: str, day: datetime.date, label: str, b
 
 
 def _required_text(errors: dict, field: str, value: str, message: str) -> str:
+    """A required line of text (names of who took part or signed, an address), all visible."""
     value = value.strip()
     if not value:
         errors[field] = message
+    elif problem := name_problem(value, multiline=True):
+        errors[field] = problem
     return value
 
 
@@ -124,6 +128,8 @@ def record_merit_notice(
     family_address = _required_text(errors, "family_address", family_address, "请填写家庭地址。")
     participants = _required_text(errors, "participants", participants, "请填写送达人员。")
     signer_name = signer_name.strip()
+    if problem := name_problem(signer_name, label="签收人"):
+        errors["signer_name"] = problem
     if family_signed and not signer_name:
         errors["signer_name"] = "家属已签收时，请填写签收人姓名。"
     _impossible_date(errors, "delivered_on", delivered_on, "送达日期", task.person.birth_date)

@@ -5,6 +5,7 @@ from django import forms
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
 from yizhan.core.scoping import scope_q
+from yizhan.core.text import NameField
 from yizhan.people.models import (
     AwardLevel,
     Branch,
@@ -28,7 +29,7 @@ def regions_for(user):
 
 
 class PersonForm(StyledForm):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = NameField(label="姓名", max_length=50)
     id_number = forms.CharField(
         label="公民身份号码", max_length=40, required=False, help_text="出生日期、性别可由身份证号自动带出"
     )

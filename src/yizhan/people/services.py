@@ -22,6 +22,7 @@ from yizhan.core.dates import check_date, check_enlistment_age, date_problem, pl
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.pinyin import name_keys
+from yizhan.core.text import name_problem
 from yizhan.people.models import (
     ID_CONTEXT,
     PHONE_CONTEXT,
@@ -86,6 +87,8 @@ def _clean(values: dict) -> dict:
         name = " ".join(str(values["name"]).split())
         if not name:
             errors["name"] = "请填写姓名。"
+        elif problem := name_problem(name, label="姓名"):
+            errors["name"] = problem
         cleaned["name"] = name
     if values.get("id_number"):
         try:

@@ -2,6 +2,7 @@ from django import forms
 
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.lifecycle.models import StatusChange
 from yizhan.people.models import AwardLevel, SettlementType
 from yizhan.veterans.models import (
@@ -94,7 +95,7 @@ class AssistanceMoveForm(StyledForm):
 class CardApplicationForm(StyledForm):
     photo = forms.FileField(label="白底证件照（352×440 像素）", required=False)
     phone = forms.CharField(label="联系电话（登记中缺失时填写）", max_length=40, required=False)
-    applicant = forms.CharField(label="申请人", max_length=50, initial="本人")
+    applicant = NameField(label="申请人", max_length=50, initial="本人")
     home_service = forms.BooleanField(label="上门服务（80 岁以上或卧床）", required=False)
     refusal_grounds = forms.MultipleChoiceField(
         label="有下列情形之一的不予受理（如有请勾选）",
@@ -109,4 +110,4 @@ class CardMoveForm(StyledForm):
     to = forms.CharField(widget=forms.HiddenInput)
     on = FactDateField(label="日期")
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
-    signed_by = forms.CharField(label="签收人", max_length=50, required=False)
+    signed_by = NameField(label="签收人", max_length=50, required=False)

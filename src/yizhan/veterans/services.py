@@ -14,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 from yizhan.accounts.roles import Role
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
+from yizhan.core.text import check_name
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -394,6 +395,7 @@ def apply_card(
 ) -> PreferentialCard:  # fmt: skip
     """受理: the clerk confirms what is known and adds only what is missing (photo, phone)."""
     check_date(on, field="on", born=person.birth_date)
+    check_name(applicant, field="applicant", label="申请人")
     card_type, reason = card_eligibility(person)
     if card_type is None:
         raise ValidationError(reason)
@@ -461,6 +463,7 @@ def move_card(
     if to == CardStatus.ISSUED:
         if not signed_by.strip():
             raise ValidationError({"signed_by": "发放须由领取人签收。"})
+        check_name(signed_by, field="signed_by", label="签收人")
         card.issued_on, card.receipt_signed_by = on, signed_by.strip()
     card.return_reason = reason.strip() if to == CardStatus.RETURNED else ""
     card.status = to

@@ -22,6 +22,7 @@ from yizhan.benefits.models import (
 )
 from yizhan.benefits.services._base import audit, audit_person, day, require_staff
 from yizhan.core.dates import check_date
+from yizhan.core.text import check_name
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
@@ -204,6 +205,7 @@ def hang_plaque(
     hung_by = hung_by.strip()
     if not hung_by:
         raise ValidationError({"hung_by": "请填写参加悬挂的人员。"})
+    check_name(hung_by, field="hung_by", label="悬挂人员")
     values = {
         "category": category,
         "status": PlaqueStatus.HUNG,
