@@ -72,25 +72,15 @@ def record_discharge(
         raise ValidationError({"on": "退役日期不能早于入伍日期。"})
     if not settlement_type:
         raise ValidationError({"settlement_type": "请选择安置方式。"})
-    service.settlement_type = settlement_type
-    service.discharge_certificate_no = certificate_no.strip()
-    service.save(update_fields=["settlement_type", "discharge_certificate_no"])
-    _audit(
-        actor,
-        "person.service.settle",
-        person,
-        {
-            "settlement_type": service.get_settlement_type_display(),
-            "certificate": service.discharge_certificate_no,
-        },
-    )
+    # The settlement is written with the discharge date by the rule that closes the record: one
+    # write of the service record, audited once (person.service.close).
     emit(
         kind=EventKind.DISCHARGED,
         key=f"service:{service.pk}",
         person=person,
         occurred_on=on,
         actor=actor,
-        payload={"settlement_type": settlement_type},
+        payload={"settlement_type": settlement_type, "discharge_certificate_no": certificate_no.strip()},
     )
     service.refresh_from_db()
     return service
