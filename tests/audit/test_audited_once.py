@@ -18,6 +18,57 @@ from yizhan.audit.models import AuditEvent
 D = datetime.date
 
 
+# Every public function of the services modules: run in the tables below, or why not.
+COVERED = {
+    "create_person", "update_person", "reveal", "create_household", "add_relation", "grant_identity",
+    "end_identity", "add_service_record", "close_service_record", "add_award", "attach_document",
+    "read_document", "merge_people",
+    "record_award", "record_status_change", "record_discharge", "record_death", "record_checkin",
+    "save_profile", "confirm_year", "add_employment_service", "open_assistance", "move_assistance",
+    "apply_card", "move_card",
+    "set_registration_year", "create_campaign", "set_township_quota", "record_registration",
+    "verify_registration", "apply", "record_stage", "record_stage_for_many", "close_campaign",
+    "set_allowance_rate", "set_bonus_rate", "designate_recipient", "reveal_account", "generate_batch",
+    "review_batch", "bank_file", "mark_batch_paid", "pay_bonus", "hang_plaque", "stop_periods",
+    "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
+    "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back",
+}  # fmt: skip
+NOT_A_WRITE = {
+    "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
+    "card_eligibility": "a read", "check_photo": "a check", "prefill": "a read",
+    "county_code_of": "a read", "current_conclusion": "a read", "open_campaign_for": "a read",
+    "registration_kind": "a check", "suggest_split": "a computation", "log_due_on": "a computation",
+    "add_months": "a computation", "period_bounds": "a computation", "normalize_account": "a check",
+    "bonus_rate_for": "a read",
+    "audit": "the audit helper itself", "audit_person": "the audit helper itself", "day": "formatting",
+    "require_reason": "a check", "require_staff": "a check",
+    "enter_open_campaign": "a rule effect, counted with record_registration's consequences",
+    "schedule_periods": "a rule effect, counted with the enlistment that sets it off",
+    "entitle_bonus": "a rule effect, counted with record_award",
+    "register_plaque_due": "a rule effect, counted with the enlistment that sets it off",
+    "emit": "counted with every fact that emits (event.<kind> in the tables)",
+}  # fmt: skip
+SERVICE_MODULES = [
+    "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
+    "yizhan.benefits.services._base", "yizhan.benefits.services.allowance", "yizhan.benefits.services.honors",
+    "yizhan.care.services", "yizhan.worklist.services", "yizhan.lifecycle.services",
+]  # fmt: skip
+
+
+def test_every_service_is_in_the_table_or_says_why_not():
+    import importlib
+    import inspect
+
+    public = {
+        name
+        for module in map(importlib.import_module, SERVICE_MODULES)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and not name.startswith("_")
+    }
+    assert public - COVERED - set(NOT_A_WRITE) == set()
+    assert COVERED | set(NOT_A_WRITE) <= public  # no stale names
+
+
 def audited(call) -> tuple[object, Counter]:
     before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     result = call()
@@ -39,6 +90,7 @@ class Steps:
         self.observed: dict[str, dict] = {}
 
     def run(self, name: str, expected: dict[str, int], call):
+        assert name.split()[0] in COVERED, f"{name}: add it to COVERED"
         result, counts, rows = audited(call)
         self.observed[name] = dict(counts)
         if dict(counts) != expected:
@@ -81,7 +133,11 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         "update_person unchanged", {},
         lambda: people.update_person(actor=head, person=man, expected_version=man.version, address="新湖1号"),
     )  # fmt: skip
-    steps.run("reveal", {"person.reveal": 1}, lambda: people.reveal(actor=head, person=man, field="id_number", reason="核实"))
+    steps.run(
+        "reveal",
+        {"person.reveal": 1},
+        lambda: people.reveal(actor=head, person=man, field="id_number", reason="核实"),
+    )
     father = make_person(name="商建国", born=D(1970, 1, 1))
     steps.run(
         "create_household", {"person.household": 2},
@@ -119,7 +175,11 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         "attach_document", {"person.document.attach": 1},
         lambda: people.attach_document(actor=head, person=man, kind="other", title="证明", content=b"%PDF-1.4", filename="a.pdf"),
     )  # fmt: skip
-    steps.run("read_document", {"person.document.download": 1}, lambda: people.read_document(actor=head, document=document))
+    steps.run(
+        "read_document",
+        {"person.document.download": 1},
+        lambda: people.read_document(actor=head, document=document),
+    )
     twin = make_person(name="商春旺", born=D(1999, 5, 1))
     twin.id_number_enc, twin.id_number_bidx = "", None
     twin.save()
@@ -140,7 +200,9 @@ def soldier(make_person, persona, today_is):
     today_is(D(2031, 12, 31))  # the scenario runs to 2027
     for year in (2024, 2025, 2026, 2027):
         AllowanceRate.objects.create(province_code="37", year=year, annual_amount=Decimal("22000"))
-        BonusRate.objects.create(region_prefix="371402", year=year, level="third_class", amount=Decimal("3000"))
+        BonusRate.objects.create(
+            region_prefix="371402", year=year, level="third_class", amount=Decimal("3000")
+        )
     man = make_person(name="商春旺", born=D(2005, 3, 1))
     father = make_person(name="商建国", born=D(1975, 3, 1))
     people.add_relation(actor=None, person=man, relative=father, kind="parent")
@@ -151,9 +213,9 @@ def soldier(make_person, persona, today_is):
 
 
 def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _private_data_dir):
+    from tests.veterans.conftest import photo_bytes
     from yizhan.veterans import services as veterans
     from yizhan.veterans.models import CardStatus
-    from tests.veterans.conftest import photo_bytes
 
     head, county = persona("xinhu_head"), persona("decheng")
     steps.run(
@@ -221,4 +283,179 @@ def test_a_death_in_service_is_audited_once_with_its_consequences(soldier, perso
          "benefits.allowance.stop": 1, "task.create": 2},
         lambda: veterans.record_death(actor=persona("xinhu_head"), person=soldier, on=D(2025, 5, 1), subtype="martyr"),
     )  # fmt: skip
+    steps.check()
+
+
+def test_the_benefits_and_care_writes_are_audited_once_each(soldier, persona, steps):
+    from yizhan.benefits import services as benefits
+    from yizhan.benefits.models import BonusEntitlement
+    from yizhan.care import services as care
+    from yizhan.care.models import VisitReason
+    from yizhan.veterans import services as veterans
+    from yizhan.worklist.models import Task, TaskKind
+
+    head, county = persona("xinhu_head"), persona("decheng")
+    father = soldier.household.members.exclude(pk=soldier.pk).get()
+    steps.run(
+        "set_allowance_rate", {"benefits.allowance.rate": 1},
+        lambda: benefits.set_allowance_rate(actor=county, province_code="37", year=2028, annual_amount=Decimal("23000")),
+    )  # fmt: skip
+    steps.run(
+        "set_bonus_rate", {"benefits.bonus.rate": 1},
+        lambda: benefits.set_bonus_rate(actor=county, region_prefix="371402", year=2028, level="second_class", amount=Decimal("5000")),
+    )  # fmt: skip
+    recipient_task = Task.objects.get(person=soldier, kind=TaskKind.ALLOWANCE_RECIPIENT)
+    designation = steps.run(
+        "designate_recipient", {"benefits.allowance.recipient": 1, "task.complete": 1},
+        lambda: benefits.designate_recipient(
+            actor=head, servicemember=soldier, recipient=father, bank_name="农行", account="6228480012345678901",
+            on=D(2024, 9, 5), task=recipient_task,
+        ),
+    )  # fmt: skip
+    steps.run(
+        "reveal_account", {"benefits.allowance.reveal": 1},
+        lambda: benefits.reveal_account(actor=head, designation=designation, reason="核对退票"),
+    )  # fmt: skip
+    batch = steps.run(
+        "generate_batch", {"benefits.batch.generate": 1},
+        lambda: benefits.generate_batch(actor=county, county_code="371402000000", as_of=D(2025, 3, 15)).batch,
+    )  # fmt: skip
+    steps.run(
+        "review_batch", {"benefits.batch.review": 1}, lambda: benefits.review_batch(actor=county, batch=batch)
+    )
+    steps.run(
+        "bank_file",
+        {"benefits.batch.export": 1},
+        lambda: benefits.bank_file(actor=county, batch=batch, reason="银行代发"),
+    )
+    steps.run(
+        "mark_batch_paid", {"benefits.batch.paid": 1},
+        lambda: benefits.mark_batch_paid(actor=county, batch=batch, paid_on=D(2025, 3, 20), reference="回单1"),
+    )  # fmt: skip
+    award = veterans.record_award(
+        actor=head, person=soldier, level="third_class", awarded_on=D(2025, 8, 1), received_on=D(2025, 8, 4)
+    )
+    entitlement = BonusEntitlement.objects.get(person=soldier)
+    steps.run(
+        "pay_bonus", {"benefits.bonus.pay": 1},
+        lambda: benefits.pay_bonus(actor=county, entitlement=entitlement, paid_on=D(2025, 9, 1), reference="回单2"),
+    )  # fmt: skip
+    plaque_task = Task.objects.get(household=soldier.household, kind=TaskKind.HONOR_PLAQUE)
+    steps.run(
+        "hang_plaque", {"benefits.plaque.hang": 1, "task.complete": 1},
+        lambda: benefits.hang_plaque(
+            actor=head, household=soldier.household, category="active", hung_on=D(2024, 9, 20),
+            hung_by="街道武装部 李四", signed=True, task=plaque_task,
+        ),
+    )  # fmt: skip
+    notice = steps.run(
+        "record_merit_notice", {"care.merit_notice.deliver": 1, "task.complete": 1},
+        lambda: care.record_merit_notice(
+            actor=head, task=Task.objects.get(person=soldier, kind=TaskKind.MERIT_NOTICE), award=award,
+            family_address="新湖路 1 号", delivered_on=D(2025, 8, 5), participants="区人武部 张某",
+            logged_on=D(2025, 8, 5), family_signed=True, signer_name="商建国",
+        ),
+    )  # fmt: skip
+    steps.run("record_print", {"print": 1}, lambda: care.record_print(actor=head, item=notice, layout="喜报"))
+    steps.run(
+        "record_gift_pack", {"care.gift_pack.deliver": 1, "task.complete": 1},
+        lambda: care.record_gift_pack(
+            actor=head, task=Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK), delivered_on=D(2024, 9, 3),
+            received_by="商建国", items=["plaque", "service_guide", "policy_handbook"], signed=True,
+        ),
+    )  # fmt: skip
+    steps.run(
+        "record_visit", {"care.visit.record": 1},
+        lambda: care.record_visit(
+            actor=head, person=father, reason=VisitReason.SPRING_FESTIVAL, visited_on=D(2025, 1, 20),
+            participants="社区 王某", money=Decimal("500"),
+        ),
+    )  # fmt: skip
+    steps.run(
+        "stop_periods", {"benefits.allowance.stop": 1},
+        lambda: benefits.stop_periods(actor=head, person=soldier, on=D(2025, 9, 1), reason="选改军士"),
+    )  # fmt: skip
+    steps.check()
+
+
+def test_the_worklists_writes_are_audited_once_each(soldier, persona, steps):
+    from yizhan.accounts.models import Post
+    from yizhan.worklist import services as worklist
+    from yizhan.worklist.models import Task, TaskKind
+
+    head, clerk = persona("xinhu_head"), persona("xinhu_clerk")
+    task, _ = steps.run(
+        "ensure_task", {"task.create": 1},
+        lambda: worklist.ensure_task(
+            kind=TaskKind.OTHER, rule="test", department="veterans", due_on=D(2024, 10, 1),
+            region_code=soldier.region_id, person=soldier,
+        ),
+    )  # fmt: skip
+    steps.run("claim", {"task.claim": 1}, lambda: worklist.claim(actor=clerk, task=task))
+    steps.run("assign", {"task.assign": 1}, lambda: worklist.assign(actor=head, task=task, assignee=head))
+    steps.run(
+        "complete",
+        {"task.complete": 1},
+        lambda: worklist.complete(actor=head, task=task, outcome="已办", on=D(2024, 9, 30)),
+    )
+    other = Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK)
+    steps.run("cancel", {"task.cancel": 1}, lambda: worklist.cancel(actor=head, task=other, reason="重复"))
+    steps.run("mark_overdue", {"task.overdue": 1}, lambda: worklist.mark_overdue(today=D(2031, 1, 1)))
+    plaque = Task.objects.get(household=soldier.household, kind=TaskKind.HONOR_PLAQUE)
+    worklist.claim(actor=clerk, task=plaque)
+    steps.run(
+        "hand_back",
+        {"task.hand_back": 1},
+        lambda: worklist.hand_back(actor=None, post=Post.objects.get(user=clerk)),
+    )
+    steps.check()
+
+
+def test_the_conscription_writes_are_audited_once_each(persona, make_person, steps, today_is):
+    from yizhan.conscription import services as conscription
+    from yizhan.conscription.models import Stage
+    from yizhan.regions.models import Region
+
+    today_is(D(2031, 12, 31))
+    county, head = persona("decheng"), persona("xinhu_head")
+    steps.run(
+        "set_registration_year", {"registration_year.create": 1},
+        lambda: conscription.set_registration_year(actor=county, year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31)),
+    )  # fmt: skip
+    campaign = steps.run(
+        "create_campaign", {"campaign.create": 1},
+        lambda: conscription.create_campaign(
+            actor=county, county=Region.objects.get(code="371402000000"), year=2026, half="second",
+            opens_on=D(2026, 5, 1), approval_on=D(2026, 9, 1), quota=10,
+        ),
+    )  # fmt: skip
+    steps.run(
+        "set_township_quota", {"campaign.quota": 1},
+        lambda: conscription.set_township_quota(actor=county, campaign=campaign, township=Region.objects.get(code="371402001000"), quota=3),
+    )  # fmt: skip
+    man = make_person(name="商春旺", born=D(2008, 3, 1))
+    registration = steps.run(
+        "record_registration", {"registration.record": 1, "event.registration_recorded": 1, "person.identity.grant": 1},
+        lambda: conscription.record_registration(actor=head, person=man, on=D(2026, 4, 1), conclusion="liable"),
+    )  # fmt: skip
+    steps.run(
+        "verify_registration", {"registration.verify": 1},
+        lambda: conscription.verify_registration(actor=head, registration=registration, on=D(2027, 4, 1), conclusion="liable"),
+    )  # fmt: skip
+    candidate = steps.run(
+        "apply", {"person.identity.grant": 1, "candidate.apply": 1}, lambda: conscription.apply(actor=head, person=man, campaign=campaign, on=D(2026, 5, 10))
+    )  # fmt: skip
+    steps.run(
+        "record_stage", {"candidate.stage": 1},
+        lambda: conscription.record_stage(actor=head, candidate=candidate, stage=Stage.PRESCREEN, passed=True, on=D(2026, 5, 11)),
+    )  # fmt: skip
+    steps.run(
+        "record_stage_for_many", {"candidate.stage": 1},
+        lambda: conscription.record_stage_for_many(actor=head, candidates=[candidate], stage=Stage.MEDICAL, passed=True, on=D(2026, 5, 12)),
+    )  # fmt: skip
+    steps.run(
+        "close_campaign",
+        {"campaign.close": 1},
+        lambda: conscription.close_campaign(actor=county, campaign=campaign),
+    )
     steps.check()
