@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.security import APIKeyCookie, HttpBearer
 
 from yizhan.accounts.services import user_for_token
@@ -94,10 +94,9 @@ def _search(request: HttpRequest, q: str, limit: int) -> list[dict]:
 def search_people(request: HttpRequest, q: str, limit: int = 20):
     # A number in a URL lands in access logs and proxies' histories: ID numbers go in a body.
     if looks_like_id_number(q):
-        return 400, {
-            "detail": "按身份证号检索请用 POST /api/people/search（号码放在请求体中），不要放在网址里。"
-        }
-    return 200, _search(request, q, limit)
+        refusal = "按身份证号检索请用 POST /api/people/search（号码放在请求体中），不要放在网址里。"
+        return Status(400, {"detail": refusal})
+    return Status(200, _search(request, q, limit))
 
 
 @api.post(
