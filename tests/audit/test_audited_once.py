@@ -425,7 +425,7 @@ def test_the_conscription_writes_are_audited_once_each(persona, make_person, ste
     campaign = steps.run(
         "create_campaign", {"campaign.create": 1},
         lambda: conscription.create_campaign(
-            actor=county, county=Region.objects.get(code="371402000000"), year=2026, half="second",
+            actor=county, county=Region.objects.get(code="371402000000"), year=2026, half="H2",
             opens_on=D(2026, 5, 1), approval_on=D(2026, 9, 1), quota=10,
         ),
     )  # fmt: skip

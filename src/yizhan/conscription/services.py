@@ -417,7 +417,9 @@ def create_campaign(
     errors: dict[str, str] = {}
     if county.level != Level.COUNTY:
         errors["county"] = "征兵批次按县（区）设立。"
-    if approval_on.year != year:
+    if half not in Half.values:
+        errors["half"] = "请选择上半年或下半年批次。"
+    elif approval_on.year != year:
         errors["approval_on"] = f"批准入伍日期应在 {year} 年内。"
     elif (approval_on.month <= 6) != (half == Half.FIRST):
         errors["approval_on"] = (
