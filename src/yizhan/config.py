@@ -100,27 +100,24 @@ def _new_secret_bytes() -> str:
 def _database_has_people(database_url: str) -> bool:
     """Whether the database already holds registered people (so encrypted values and blind
     indexes made with some earlier key). Read-only, and False when it cannot be asked."""
-    try:
-        if database_url.startswith("sqlite:"):
-            path = Path(database_url.removeprefix("sqlite:///").removeprefix("sqlite://"))
-            if not path.is_file() or path.stat().st_size == 0:
-                return False
+    if database_url.startswith("sqlite:"):
+        path = Path(database_url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        try:
             with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
                 return db.execute("SELECT 1 FROM people_person LIMIT 1").fetchone() is not None
-        import psycopg
+        except sqlite3.Error:  # not migrated yet: no people table
+            return False
+    import psycopg
 
+    try:
         with psycopg.connect(database_url, connect_timeout=5) as db:
-            exists = db.execute("SELECT to_regclass('people_person')").fetchone()[0]
-            if exists is None:
+            if db.execute("SELECT to_regclass('people_person')").fetchone()[0] is None:
                 return False
             return db.execute("SELECT 1 FROM people_person LIMIT 1").fetchone() is not None
-    except sqlite3.Error:  # not migrated yet: no people table
+    except psycopg.Error:  # the server is down or refuses us: Django will say so in its own words
         return False
-    except Exception as exc:
-        # The server is down or refuses us: Django will say so in its own words soon enough.
-        if type(exc).__module__.startswith("psycopg"):
-            return False
-        raise
 
 
 def _local_secrets(data_dir: Path, *, database_url: str, generate_keys: bool) -> dict:
