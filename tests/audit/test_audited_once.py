@@ -26,12 +26,13 @@ COVERED = {
     "record_award", "record_status_change", "record_discharge", "record_death", "record_checkin",
     "save_profile", "confirm_year", "add_employment_service", "open_assistance", "move_assistance",
     "apply_card", "move_card",
-    "set_registration_year", "create_campaign", "set_township_quota", "record_registration",
+    "set_registration_year", "create_campaign", "set_township_quotas", "record_registration",
     "verify_registration", "apply", "record_stage", "record_stage_for_many", "close_campaign",
     "set_allowance_rate", "set_bonus_rate", "designate_recipient", "reveal_account", "generate_batch",
     "review_batch", "bank_file", "mark_batch_paid", "pay_bonus", "hang_plaque", "stop_periods",
     "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
     "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back",
+    "set_calendar_day", "remove_calendar_day",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -47,6 +48,7 @@ NOT_A_WRITE = {
     "entitle_bonus": "a rule effect, counted with record_award",
     "register_plaque_due": "a rule effect, counted with the enlistment that sets it off",
     "emit": "counted with every fact that emits (event.<kind> in the tables)",
+    "intake_date": "a computation", "registration_settings_for": "a read",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
@@ -199,9 +201,9 @@ def soldier(make_person, persona, today_is):
 
     today_is(D(2031, 12, 31))  # the scenario runs to 2027
     for year in (2024, 2025, 2026, 2027):
-        AllowanceRate.objects.create(province_code="37", year=year, annual_amount=Decimal("22000"))
+        AllowanceRate.objects.create(region_code="370000000000", year=year, annual_amount=Decimal("22000"))
         BonusRate.objects.create(
-            region_prefix="371402", year=year, level="third_class", amount=Decimal("3000")
+            region_code="371402000000", year=year, level="third_class", amount=Decimal("3000")
         )
     man = make_person(name="商春旺", born=D(2005, 3, 1))
     father = make_person(name="商建国", born=D(1975, 3, 1))
@@ -298,11 +300,11 @@ def test_the_benefits_and_care_writes_are_audited_once_each(soldier, persona, st
     father = soldier.household.members.exclude(pk=soldier.pk).get()
     steps.run(
         "set_allowance_rate", {"benefits.allowance.rate": 1},
-        lambda: benefits.set_allowance_rate(actor=county, province_code="37", year=2028, annual_amount=Decimal("23000")),
+        lambda: benefits.set_allowance_rate(actor=county, region_code="371402000000", year=2028, annual_amount=Decimal("23000")),
     )  # fmt: skip
     steps.run(
         "set_bonus_rate", {"benefits.bonus.rate": 1},
-        lambda: benefits.set_bonus_rate(actor=county, region_prefix="371402", year=2028, level="second_class", amount=Decimal("5000")),
+        lambda: benefits.set_bonus_rate(actor=county, region_code="371402000000", year=2028, level="second_class", amount=Decimal("5000")),
     )  # fmt: skip
     recipient_task = Task.objects.get(person=soldier, kind=TaskKind.ALLOWANCE_RECIPIENT)
     designation = steps.run(
@@ -420,7 +422,7 @@ def test_the_conscription_writes_are_audited_once_each(persona, make_person, ste
     county, head = persona("decheng"), persona("xinhu_head")
     steps.run(
         "set_registration_year", {"registration_year.create": 1},
-        lambda: conscription.set_registration_year(actor=county, year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31)),
+        lambda: conscription.set_registration_year(actor=county, region_code="371402000000", year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31)),
     )  # fmt: skip
     campaign = steps.run(
         "create_campaign", {"campaign.create": 1},
@@ -430,8 +432,8 @@ def test_the_conscription_writes_are_audited_once_each(persona, make_person, ste
         ),
     )  # fmt: skip
     steps.run(
-        "set_township_quota", {"campaign.quota": 1},
-        lambda: conscription.set_township_quota(actor=county, campaign=campaign, township=Region.objects.get(code="371402001000"), quota=3),
+        "set_township_quotas", {"campaign.quota": 1},
+        lambda: conscription.set_township_quotas(actor=county, campaign=campaign, quotas={"371402001000": 3}),
     )  # fmt: skip
     man = make_person(name="商春旺", born=D(2008, 3, 1))
     registration = steps.run(
@@ -457,5 +459,21 @@ def test_the_conscription_writes_are_audited_once_each(persona, make_person, ste
         "close_campaign",
         {"campaign.close": 1},
         lambda: conscription.close_campaign(actor=county, campaign=campaign),
+    )
+    steps.check()
+
+
+def test_the_calendars_writes_are_audited_once_each(persona, steps):
+    from yizhan.lifecycle import services as lifecycle
+
+    admin = persona("admin")
+    steps.run(
+        "set_calendar_day", {"calendar.set": 1},
+        lambda: lifecycle.set_calendar_day(actor=admin, day=D(2027, 10, 8), kind="holiday", name="国庆节"),
+    )  # fmt: skip
+    steps.run(
+        "remove_calendar_day",
+        {"calendar.remove": 1},
+        lambda: lifecycle.remove_calendar_day(actor=admin, day=D(2027, 10, 8)),
     )
     steps.check()

@@ -55,9 +55,7 @@ class ApplyForm(ServiceForm):
 class StageForm(ServiceForm):
     stage = forms.ChoiceField(label="环节", choices=RECORDABLE, widget=forms.HiddenInput)
     result = forms.ChoiceField(label="结果", choices=RESULTS, widget=forms.RadioSelect, initial="passed")
-    # 批准入伍 is dated on its intake's day, which may lie ahead; the service holds it to that
-    # day and every other stage to today.
-    on = PlanningDateField(label="日期")
+    on = FactDateField(label="日期")
     reason = forms.CharField(label="未通过原因", max_length=200, required=False)
 
     def __init__(self, *args, allow_failure: bool = True, **kwargs):
@@ -116,6 +114,8 @@ class CampaignForm(ServiceForm):
 
 
 class RegistrationYearForm(ServiceForm):
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = forms.IntegerField(widget=forms.HiddenInput)
     window_start = PlanningDateField(label="登记开始")
     window_end = PlanningDateField(label="登记截止")
@@ -126,6 +126,10 @@ class RegistrationYearForm(ServiceForm):
     late_limit_university = forms.IntegerField(label="补登年龄上限（大学）", min_value=16, max_value=40)
     late_limit_senior = forms.IntegerField(label="补登年龄上限（高中）", min_value=16, max_value=40)
     late_limit_other = forms.IntegerField(label="补登年龄上限（其他）", min_value=16, max_value=40)
+
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = regions
 
 
 class QuotaForm(ServiceForm):
