@@ -1,4 +1,5 @@
 // Yizhan's page glue. htmx gets the CSRF token from <body hx-headers>.
+// An error answered to htmx is one of our error pages (core/errors.py): say its Chinese sentences.
 //
 // The Content-Security-Policy allows no inline script and no inline style, so behaviour is
 // declared in the markup and wired here (delegated, so content swapped in by htmx works too):
@@ -10,9 +11,10 @@
 //   data-tab-nav         on a nav-tabs list: the clicked tab becomes the active one
 //   data-width="42"      a progress bar's width in percent (set through the CSSOM, which CSP allows)
 document.addEventListener("htmx:responseError", (event) => {
-  const status = event.detail.xhr.status;
-  const text = status === 404 ? "未找到，或不在您的管辖范围内。" : status === 409 ? "数据已被他人修改，请刷新后再试。" : "操作失败（" + status + "）。";
-  window.alert(text);
+  const xhr = event.detail.xhr;
+  const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  const lines = [...page.querySelectorAll('[data-testid="error"] p:not(.small)')].map((p) => p.textContent.trim());
+  window.alert(lines.length ? lines.join("\n") : "操作失败（" + xhr.status + "），请刷新页面后重试。");
 });
 
 document.addEventListener("click", (event) => {
