@@ -4,7 +4,7 @@ dry-runs it, imports it while the progress bar polls, and downloads the error re
 from playwright.sync_api import expect
 
 from tests.ledgers import messy
-from yizhan.ledgers.importing.jobs import work
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.models import ImportRun, RunStatus
 from yizhan.people.models import Person
 

@@ -23,7 +23,8 @@ from yizhan.core.masking import mask_id_number
 from yizhan.ledgers.exports import runs, service
 from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.ledgers.exports.writer import XLSX
-from yizhan.ledgers.importing.jobs import claim_next_export, work
+from yizhan.core import jobs
+from yizhan.ledgers.jobs import JOBS, work
 from yizhan.ledgers.models import ExportRun, ExportStatus
 from yizhan.regions.models import Region
 
@@ -106,7 +107,8 @@ def test_a_queued_run_settles_the_year_of_a_ledger_that_needs_one(townships, log
 
 def test_a_queued_export_is_claimed_by_one_worker_only(townships, login_as, background):
     post_export(login_as("xinhu_clerk"))
-    first, second = claim_next_export(), claim_next_export()
+    export_job = next(job for job in JOBS if job.model is ExportRun)
+    first, second = jobs.claim(export_job), jobs.claim(export_job)
     assert first is not None and second is None
     assert ExportRun.objects.get().status == ExportStatus.RUNNING
 

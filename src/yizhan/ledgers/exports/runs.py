@@ -2,7 +2,7 @@
 worker as the one who asked, downloaded by him alone.
 
 - queue_export — the export page's POST above BACKGROUND_ABOVE rows (audited "export.queue");
-- execute_export — the worker's job: the file under DATA_DIR/exports, progress on the row, and the
+- execute_export — the worker's job (claimed through core.jobs): the file under DATA_DIR/exports, progress on the row, and the
   "export" audit event in the transaction that marks the run done, once the file is complete;
 - runs_visible_to / get_run — a run is seen by its requester only, and only while his posts still
   cover its region: anyone else, and he after a transfer, gets 404 as for a missing run;
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
+from yizhan.core import jobs
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.ledgers.exports import service
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
@@ -103,13 +104,10 @@ def queue_export(
 
 def execute_export(run: ExportRun) -> ExportRun:
     """Writes the run's file as its requester, with his scope and masking as they are now; the run
-    ends done (file in place, export audited) or failed (no file, nothing audited)."""
-    started = ExportRun.objects.filter(
-        pk=run.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-    ).update(status=ExportStatus.RUNNING, started_at=timezone.now())
-    if not started:
-        raise ValidationError("该导出不在排队中。")
-    run.refresh_from_db()
+    ends done (file in place, export audited) or failed (no file, nothing audited). The worker has
+    claimed the run (core.jobs.claim); a run resumed after its worker died is written again from
+    the start, since an xlsx cannot be appended to. Raises jobs.Lost, leaving no file, when the run
+    was cancelled or taken over meanwhile."""
     exports_dir().mkdir(parents=True, exist_ok=True)
     path = exports_dir() / f"{run.pk}.xlsx"
     # Written beside the file and renamed when complete: a failed run leaves nothing to download.
@@ -117,7 +115,7 @@ def execute_export(run: ExportRun) -> ExportRun:
     actor = run.requested_by
 
     def progress(done: int, total: int) -> None:
-        ExportRun.objects.filter(pk=run.pk).update(done=done, total=total)
+        jobs.checkpoint(run, done=done, total=total)
 
     try:
         ledger = LEDGERS[run.ledger]
@@ -131,25 +129,30 @@ def execute_export(run: ExportRun) -> ExportRun:
         )
     except (Http404, PermissionDenied):
         failure = "申请人已无权导出该区域的此台账。"
+    except jobs.Lost:
+        partial.unlink(missing_ok=True)
+        raise
     except Exception as exc:
         logger.exception("export run %s failed", run.pk)
         failure = f"生成中断（{type(exc).__name__}），请重新导出。"
     else:
         os.replace(partial, path)
-        with transaction.atomic():
-            service.audit_export(
-                actor=actor, ledger=ledger, region=run.region, export=export, reason=run.reason
-            )
-            ExportRun.objects.filter(pk=run.pk).update(
-                status=ExportStatus.DONE, done=export.rows, total=export.rows, full=export.full,
-                file_path=str(path), finished_at=timezone.now(),
-            )  # fmt: skip
+        try:
+            with transaction.atomic():
+                service.audit_export(
+                    actor=actor, ledger=ledger, region=run.region, export=export, reason=run.reason
+                )
+                jobs.checkpoint(
+                    run, status=ExportStatus.DONE, done=export.rows, total=export.rows, full=export.full,
+                    file_path=str(path), finished_at=timezone.now(),
+                )  # fmt: skip
+        except jobs.Lost:
+            path.unlink(missing_ok=True)
+            raise
         run.refresh_from_db()
         return run
     partial.unlink(missing_ok=True)
-    ExportRun.objects.filter(pk=run.pk).update(
-        status=ExportStatus.FAILED, failure=failure, finished_at=timezone.now()
-    )
+    jobs.checkpoint(run, status=ExportStatus.FAILED, failure=failure, finished_at=timezone.now())
     run.refresh_from_db()
     return run
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from yizhan.audit.models import AuditEvent
@@ -60,8 +60,8 @@ def undo_run(*, actor, run: ImportRun) -> ImportRun:
         raise UndoRefused("试运行没有写入任何数据，无需撤销。")
     if run.status == RunStatus.UNDONE:
         raise UndoRefused("该次导入已经撤销。")
-    if run.status not in {RunStatus.DONE, RunStatus.FAILED}:
-        raise UndoRefused("导入尚未结束，不能撤销。")
+    if not run.can_undo:
+        raise UndoRefused("导入尚未结束，不能撤销；已中断的导入请先取消。")
     rows = list(
         ImportRunRow.objects.filter(run=run, outcome__in=[Outcome.CREATED, Outcome.UPDATED]).order_by("-row")
     )
@@ -113,14 +113,6 @@ def _revert(actor, run: ImportRun, person: Person, row: ImportRunRow) -> None:
             actor=actor, person=person, expected_version=row.person_version, **fields
         )
     if "household" in row.previous:
-        Person.objects.filter(pk=person.pk).update(
-            household=None, is_household_head=False, version=F("version") + 1
-        )
-        record(
-            actor=actor,
-            action="person.household",
-            object_type="person",
-            object_id=person.pk,
-            region_code=person.region_id,
-            changes={"household": None, "source": f"undo import:{run.pk}"},
+        people.set_household(
+            actor=actor, person=person, household=None, head=False, source=f"undo import:{run.pk}"
         )
