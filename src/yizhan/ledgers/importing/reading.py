@@ -120,8 +120,7 @@ _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 def _xlsx_rows_within_limits(path: Path) -> int:
     limit_mb = settings.UPLOAD_MAX_UNPACKED_BYTES // (1024 * 1024)
     too_big = UnreadableFile(
-        f"文件解压后超过 {limit_mb} MB（或压缩比异常），不是正常的台账文件，已拒绝读取。"
-        "请确认文件来源，或拆分后上传。"
+        f"文件解压后超过 {limit_mb} MB，已拒绝读取：请确认文件来源，或按乡镇（街道）拆分后上传。"
     )
     try:
         book = zipfile.ZipFile(path)
@@ -133,7 +132,10 @@ def _xlsx_rows_within_limits(path: Path) -> int:
         if sum(m.file_size for m in members) > settings.UPLOAD_MAX_UNPACKED_BYTES:
             raise too_big
         if any(m.file_size > settings.UPLOAD_MAX_RATIO * max(m.compress_size, 1024) for m in members):
-            raise too_big
+            raise UnreadableFile(
+                f"文件内容的压缩比异常（超过 {settings.UPLOAD_MAX_RATIO} 倍），不像正常的台账文件，已拒绝读取。"
+                "请确认文件来源，或用 Excel 重新保存后上传。"
+            )
         first_sheet = _first_sheet_name(book)
         # Then the bytes themselves, streamed: a member inflating past what the directory claims
         # stops zipfile (it reads no further than the declared size and checks the CRC).
