@@ -58,3 +58,26 @@ def test_login_and_failed_login_are_audited_with_the_address(world, client):
     login = AuditEvent.objects.filter(action="login").latest("id")
     assert login.actor_name == "韩晓东"
     assert "新湖街道" in login.post
+
+
+def test_a_batch_append_chains_its_events_in_a_bulk_insert_after_the_last_single_one(db):
+    from django.test.utils import CaptureQueriesContext
+
+    from yizhan.audit.services import record_many
+
+    before = record(actor=None, action="test.before")
+    with CaptureQueriesContext(connection) as queries:
+        batch = record_many(
+            [{"actor": None, "action": f"test.batch.{i}", "object_id": i} for i in range(300)]
+        )
+    after = record(actor=None, action="test.after")
+
+    inserts = [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    # One statement per batch (SQLite splits it by its limit on bound parameters), not per event.
+    assert len(inserts) <= 300 // 50
+    assert batch[0].prev_hash == before.hash and after.prev_hash == batch[-1].hash
+    assert [
+        e.object_id for e in AuditEvent.objects.filter(action__startswith="test.batch").order_by("id")
+    ] == [str(i) for i in range(300)]
+    assert first_broken_link() is None
+    assert record_many([]) == []

@@ -19,11 +19,11 @@ from tests.ledgers.test_exports import HUAQIAO, XINHU, column, read
 from yizhan.accounts.models import Post
 from yizhan.accounts.roles import ROLE_PERMISSIONS, Department, Perm, Role
 from yizhan.audit.models import AuditEvent
+from yizhan.core import jobs
 from yizhan.core.masking import mask_id_number
 from yizhan.ledgers.exports import runs, service
 from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.ledgers.exports.writer import XLSX
-from yizhan.core import jobs
 from yizhan.ledgers.jobs import JOBS, work
 from yizhan.ledgers.models import ExportRun, ExportStatus
 from yizhan.regions.models import Region

@@ -107,7 +107,9 @@ def test_a_killed_import_is_resumed_by_the_next_worker_with_every_row_once(kille
     run = ImportRun.objects.get(pk=killed_run.pk)
     assert run.status == RunStatus.DONE and run.attempts == 2
     assert "继续被中断的任务" in (tmp_path / "second.log").read_text()
-    assert (run.rows, run.created, run.rejected) == (ROWS, ROWS, 0), "rows before the cursor not counted twice"
+    assert (run.rows, run.created, run.rejected) == (ROWS, ROWS, 0), (
+        "rows before the cursor not counted twice"
+    )
     assert Person.objects.count() == ROWS
     assert ImportRunRow.objects.filter(run=run).values("row").distinct().count() == ROWS
     created_events = AuditEvent.objects.filter(action="person.create")

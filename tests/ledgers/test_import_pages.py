@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.ledgers import messy
 from yizhan.audit.models import AuditEvent
-from yizhan.ledgers.jobs import work
 from yizhan.ledgers.importing.services import import_file
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.models import ImportRun, MappingTemplate, RunStatus
 from yizhan.people.models import Person
 
@@ -141,7 +141,9 @@ def test_the_region_list_offers_only_the_clerks_own_regions(world, login_as):
     assert "新湖街道" in page and "花桥" not in page
 
 
-def test_a_file_that_is_no_spreadsheet_is_refused_on_its_page_once_the_worker_looked(world, login_as, tmp_path):
+def test_a_file_that_is_no_spreadsheet_is_refused_on_its_page_once_the_worker_looked(
+    world, login_as, tmp_path
+):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
     client = login_as("xinhu_clerk")

@@ -90,7 +90,9 @@ def rows(count: int):
 
 def upload_and_read(client, path, content_type=XLSX):
     file = SimpleUploadedFile(path.name, path.read_bytes(), content_type=content_type)
-    answer = client.post(reverse("ledgers:import"), {"kind": "people", "region": messy.TOWNSHIP, "file": file})
+    answer = client.post(
+        reverse("ledgers:import"), {"kind": "people", "region": messy.TOWNSHIP, "file": file}
+    )
     assert answer.status_code == 302, "the request only stores the file"
     assert ImportRun.objects.get().status == RunStatus.UPLOADED, "nothing read during the request"
     assert work(once=True) == 1
@@ -133,7 +135,9 @@ def test_a_sheet_inflating_too_steeply_is_refused_though_under_the_size_limit(wo
     assert_refused_unparsed(run, "压缩比异常")
 
 
-def test_a_csv_of_more_lines_than_the_limit_is_refused_before_it_is_parsed(world, login_as, tmp_path, settings):
+def test_a_csv_of_more_lines_than_the_limit_is_refused_before_it_is_parsed(
+    world, login_as, tmp_path, settings
+):
     settings.UPLOAD_MAX_ROWS = 100
     path = tmp_path / "台账.csv"
     path.write_text("姓名,身份证号\n" + "张三,1\n" * 150, encoding="utf-8")

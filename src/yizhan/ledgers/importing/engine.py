@@ -234,7 +234,7 @@ class Importer:
                  "object_id": self.run.pk, "region_code": self.run.region_id,
                  "changes": {"row": result.row, "outcome": result.outcome,
                              "id_number": mask_id_number(numbers[result.row]) if result.row in numbers else ""}}
-                for result in results
+                for result in sorted(results, key=lambda r: r.row)
             ]
         )  # fmt: skip
 

@@ -4,65 +4,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledgers', '0002_exportrun'),
+        ("ledgers", "0002_exportrun"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exportrun',
-            name='attempts',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='执行次数'),
+            model_name="exportrun",
+            name="attempts",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="执行次数"),
         ),
         migrations.AddField(
-            model_name='exportrun',
-            name='cursor',
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name='已提交位置'),
+            model_name="exportrun",
+            name="cursor",
+            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name="已提交位置"),
         ),
         migrations.AddField(
-            model_name='exportrun',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='最近心跳'),
+            model_name="exportrun",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="最近心跳"),
         ),
         migrations.AddField(
-            model_name='exportrun',
-            name='worker',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='执行进程'),
+            model_name="exportrun",
+            name="worker",
+            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name="执行进程"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='attempts',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='执行次数'),
+            model_name="importrun",
+            name="attempts",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="执行次数"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='cursor',
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name='已提交位置'),
+            model_name="importrun",
+            name="cursor",
+            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name="已提交位置"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='最近心跳'),
+            model_name="importrun",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="最近心跳"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='preview',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='预览'),
+            model_name="importrun",
+            name="preview",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="预览"),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='worker',
-            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name='执行进程'),
+            model_name="importrun",
+            name="worker",
+            field=models.CharField(blank=True, editable=False, max_length=100, verbose_name="执行进程"),
         ),
         migrations.AlterField(
-            model_name='exportrun',
-            name='status',
-            field=models.CharField(choices=[('queued', '排队中'), ('running', '生成中'), ('done', '已完成'), ('failed', '失败'), ('cancelled', '已取消')], default='queued', max_length=10, verbose_name='状态'),
+            model_name="exportrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "排队中"),
+                    ("running", "生成中"),
+                    ("done", "已完成"),
+                    ("failed", "失败"),
+                    ("cancelled", "已取消"),
+                ],
+                default="queued",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='status',
-            field=models.CharField(choices=[('uploaded', '待读取'), ('reading', '读取中'), ('draft', '待确认'), ('unreadable', '无法读取'), ('queued', '排队中'), ('running', '导入中'), ('done', '已完成'), ('failed', '失败'), ('cancelled', '已取消'), ('undone', '已撤销')], default='queued', max_length=10, verbose_name='状态'),
+            model_name="importrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "待读取"),
+                    ("reading", "读取中"),
+                    ("draft", "待确认"),
+                    ("unreadable", "无法读取"),
+                    ("queued", "排队中"),
+                    ("running", "导入中"),
+                    ("done", "已完成"),
+                    ("failed", "失败"),
+                    ("cancelled", "已取消"),
+                    ("undone", "已撤销"),
+                ],
+                default="queued",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]
