@@ -264,3 +264,23 @@ def test_the_worker_deletes_files_older_than_seven_days(finished):
     assert not path.exists() and run.file_path == ""
     assert client.get(download_url(run)).status_code == 404
     assert "已删除" in client.get(status_url(run)).content.decode()
+
+
+def test_an_export_whose_worker_died_stops_polling_and_is_written_again_by_the_next(
+    townships, login_as, background, settings
+):
+    client = login_as("xinhu_clerk")
+    url = post_export(client).url
+    export_job = next(job for job in JOBS if job.model is ExportRun)
+    run = jobs.claim(export_job)
+    stale = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    ExportRun.objects.filter(pk=run.pk).update(worker="dead-host:1:0", heartbeat_at=stale, done=1)
+
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-status="stale"' in partial and "已中断" in partial and "hx-trigger" not in partial
+
+    assert work(once=True) == 1
+    run.refresh_from_db()
+    assert (run.status, run.done, run.attempts) == (ExportStatus.DONE, 2, 2)
+    assert Path(run.file_path).is_file()
+    assert AuditEvent.objects.filter(action="export").count() == 1
