@@ -159,3 +159,20 @@ def test_a_file_that_is_no_spreadsheet_is_refused_on_its_page_once_the_worker_lo
 
 def test_a_village_liaison_cannot_import(world, login_as):
     assert login_as("xinhu_village").get(reverse("ledgers:import")).status_code == 403
+
+
+def test_another_header_row_sends_the_upload_back_to_the_worker(ledger, login_as):
+    client = login_as("xinhu_clerk")
+    url = upload(client, ledger).url
+    work(once=True)
+    draft = ImportRun.objects.get(status=RunStatus.DRAFT)
+    assert draft.header_row == 3
+
+    client.post(url, {**mapping_post(draft), "header_row": 2, "action": "save"})
+
+    draft.refresh_from_db()
+    assert draft.status == RunStatus.UPLOADED and 'hx-trigger="every 1s"' in client.get(url).content.decode()
+    assert work(once=True) == 1
+    draft.refresh_from_db()
+    assert (draft.status, draft.header_row) == (RunStatus.DRAFT, 2)
+    assert "表头在第 2 行" in client.get(url).content.decode()
