@@ -112,3 +112,32 @@ def test_an_interrupted_run_says_so_stops_polling_and_offers_cancel_then_undo(qu
 
     client.post(reverse("ledgers:run_undo", args=[run.pk]))
     assert ImportRun.objects.get(pk=run.pk).status == RunStatus.UNDONE and not Person.objects.exists()
+
+
+def test_a_run_interrupted_too_often_is_not_taken_over_again(queued, login_as, settings):
+    jobs.claim(IMPORT)
+    ImportRun.objects.filter(pk=queued.pk).update(worker="dead-host:1:0", attempts=jobs.MAX_ATTEMPTS)
+    beat(queued, seconds_ago=settings.JOB_STALE_SECONDS + 1)
+
+    assert jobs.claim(IMPORT) is None
+    page = login_as("xinhu_clerk").get(reverse("ledgers:run", args=[queued.pk])).content.decode()
+    assert f"已中断 {jobs.MAX_ATTEMPTS} 次" in page and "不再自动继续" in page and "hx-trigger" not in page
+
+
+def test_a_handler_that_breaks_fails_its_run_and_the_worker_goes_on(world, persona, tmp_path):
+    from yizhan.ledgers.jobs import work
+
+    path = generated(tmp_path / "台账.xlsx", 3)
+    township = Region.objects.get(code=messy.TOWNSHIP)
+    vanished = create_run(
+        actor=persona("xinhu_clerk"), path=path, kind="people", region=township, status="uploaded"
+    )
+    later = create_run(actor=persona("xinhu_clerk"), path=path, kind="people", region=township)
+    path.unlink()  # the stored upload is gone before the worker reads it
+
+    assert work(once=True) == 1
+
+    vanished.refresh_from_db()
+    later.refresh_from_db()
+    assert vanished.status == RunStatus.UNREADABLE and "任务异常中止" in vanished.failure
+    assert later.status == RunStatus.FAILED and later.finished_at is not None

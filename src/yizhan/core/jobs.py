@@ -18,6 +18,7 @@ it and when that worker last showed signs of life.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import socket
 import time
@@ -31,11 +32,16 @@ from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
+
 QUEUED = "queued"
 RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
 CANCELLED = "cancelled"
+# A run whose workers died this many times (a file that kills the worker, say) is not taken over
+# again: it waits, interrupted, for someone to cancel it.
+MAX_ATTEMPTS = 3
 # This process's token: a worker restarted with the same pid still gets a new one.
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -61,6 +67,11 @@ class JobRun(models.Model):
         """Running, but its worker has not been heard of for longer than the threshold."""
         return self.status == RUNNING and (self.heartbeat_at is None or self.heartbeat_at < stale_before())
 
+    @property
+    def given_up(self) -> bool:
+        """Interrupted too often to be resumed automatically."""
+        return self.is_stale and self.attempts >= MAX_ATTEMPTS
+
 
 @dataclass(frozen=True)
 class Job:
@@ -70,6 +81,7 @@ class Job:
     describe: Callable[[Any], str] = str
     queued: str = QUEUED
     running: str = RUNNING
+    failed: str = FAILED  # where a run goes when its handler raises (a bug, not a refusal)
 
 
 def stale_before() -> datetime.datetime:
@@ -77,7 +89,9 @@ def stale_before() -> datetime.datetime:
 
 
 def stale_q(running: str = RUNNING) -> Q:
-    return Q(status=running) & (Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at__isnull=True))
+    """Running runs whose worker is presumed dead and that may still be taken over."""
+    beat_lost = Q(heartbeat_at__lt=stale_before()) | Q(heartbeat_at__isnull=True)
+    return Q(status=running, attempts__lt=MAX_ATTEMPTS) & beat_lost
 
 
 def claim(job: Job, *, pk: int | None = None) -> Any | None:
@@ -162,6 +176,14 @@ def work(
                 run = job.execute(run)
             except Lost:
                 log(f"{job.name} #{run.pk} 已被取消或由其他进程接手，本进程停止执行。")
+                continue
+            except Exception as exc:  # a handler's bug must not stop the worker nor loop on the run
+                logger.exception("%s #%s failed", job.name, run.pk)
+                job.model.objects.filter(pk=run.pk, worker=WORKER, status=job.running).update(
+                    status=job.failed, failure=f"任务异常中止（{type(exc).__name__}），请联系系统管理员。",
+                    finished_at=timezone.now(),
+                )  # fmt: skip
+                log(f"{job.name} #{run.pk} 异常中止：{type(exc).__name__}")
                 continue
             executed += 1
             log(f"{job.name} #{run.pk} {run.get_status_display()}")

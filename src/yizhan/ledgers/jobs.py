@@ -21,7 +21,7 @@ JOBS = (
     # An upload: limits checked, header found, first rows read for the preview page.
     jobs.Job(
         "读取上传文件", ImportRun, analyse_upload, lambda run: run.file_name,
-        queued=RunStatus.UPLOADED, running=RunStatus.READING,
+        queued=RunStatus.UPLOADED, running=RunStatus.READING, failed=RunStatus.UNREADABLE,
     ),
     jobs.Job("导入", ImportRun, execute_run, lambda run: run.file_name),
     jobs.Job("导出", ExportRun, execute_export, lambda run: run.title),
