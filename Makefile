@@ -32,10 +32,15 @@ demo: setup
 	$(BIN)/yizhan seed_demo
 	$(BIN)/yizhan collectstatic --no-input --verbosity 0
 	@echo ""
-	@echo "一站 demo: http://127.0.0.1:$(PORT)  (demo accounts above; Ctrl-C stops)"
-	@# The access log leaves out query strings: a search by ID number must not land in a log.
+	@echo "一站 demo: http://127.0.0.1:$(PORT)  (demo accounts above; Ctrl-C stops the web server and the worker)"
+	@# The worker (imports, large exports) runs beside the web server; the trap stops both on
+	@# Ctrl-C, on either one exiting, or on a kill of make. The access log leaves out query
+	@# strings: a search by ID number must not land in a log.
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	$(BIN)/yizhan run_jobs & \
 	$(BIN)/gunicorn yizhan.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - --error-logfile - \
-		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' & \
+	wait -n
 
 test: setup
 	$(BIN)/pytest

@@ -40,6 +40,41 @@ class KeyRing:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on background work and on ledger uploads (decisions.md "Jobs and uploads (#10)").
+    The upload defaults fit a county ledger: 200,000 rows of a few dozen columns."""
+
+    job_stale_seconds: int = 60  # a running job whose heartbeat is older is a dead worker's
+    import_batch_rows: int = 1000
+    upload_max_unpacked_mb: int = 200  # sum of an xlsx's members once decompressed
+    upload_max_ratio: int = 200  # any member's decompressed size / compressed size
+    upload_max_rows: int = 200_000
+    dry_run_rows_per_hour: int = 5000  # per clerk: a dry run tests ID numbers against the registry
+
+
+LIMIT_VARIABLES = {
+    "YIZHAN_JOB_STALE_SECONDS": "job_stale_seconds",
+    "YIZHAN_IMPORT_BATCH_ROWS": "import_batch_rows",
+    "YIZHAN_UPLOAD_MAX_UNPACKED_MB": "upload_max_unpacked_mb",
+    "YIZHAN_UPLOAD_MAX_RATIO": "upload_max_ratio",
+    "YIZHAN_UPLOAD_MAX_ROWS": "upload_max_rows",
+    "YIZHAN_DRY_RUN_ROWS_PER_HOUR": "dry_run_rows_per_hour",
+}
+
+
+def _limits(env: dict[str, str]) -> Limits:
+    values = {}
+    for name, attribute in LIMIT_VARIABLES.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) < 1:
+            raise ConfigError(f"{name}={raw!r} 须为正整数。({name} must be a positive integer)")
+        values[attribute] = int(raw)
+    return Limits(**values)
+
+
+@dataclass(frozen=True)
 class Config:
     mode: str
     data_dir: Path
@@ -50,6 +85,7 @@ class Config:
     keyring: KeyRing
     demo_password: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
+    limits: Limits = field(default_factory=lambda: Limits())
     trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
 
     @property
@@ -268,5 +304,6 @@ def load(env: dict[str, str] | None = None) -> Config:
         keyring=keyring,
         demo_password=demo_password,
         csrf_trusted_origins=origins,
+        limits=_limits(env),
         trusted_proxies=trusted_proxies,
     )

@@ -25,6 +25,13 @@ AUDIT_ANCHOR_PATH = DATA_DIR / "audit-anchor.json"
 YIZHAN_MODE = CONFIG.mode
 YIZHAN_KEYRING = CONFIG.keyring
 YIZHAN_DEMO_PASSWORD = CONFIG.demo_password
+# Background jobs and ledger uploads (config.Limits; each an environment variable).
+JOB_STALE_SECONDS = CONFIG.limits.job_stale_seconds
+IMPORT_BATCH_ROWS = CONFIG.limits.import_batch_rows
+UPLOAD_MAX_UNPACKED_BYTES = CONFIG.limits.upload_max_unpacked_mb * 1024 * 1024
+UPLOAD_MAX_RATIO = CONFIG.limits.upload_max_ratio
+UPLOAD_MAX_ROWS = CONFIG.limits.upload_max_rows
+DRY_RUN_ROWS_PER_HOUR = CONFIG.limits.dry_run_rows_per_hour
 
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug

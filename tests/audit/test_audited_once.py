@@ -22,6 +22,7 @@ D = datetime.date
 # Every public function of the services modules: run in the tables below, or why not.
 COVERED = {
     "create_person", "update_person", "reveal", "create_household", "add_relation", "grant_identity",
+    "set_household", "create_people",
     "end_identity", "add_service_record", "close_service_record", "add_award", "attach_document",
     "read_document", "merge_people",
     "record_award", "record_status_change", "record_discharge", "record_death", "record_checkin",
@@ -143,10 +144,27 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         lambda: people.reveal(actor=head, person=man, field="id_number", reason="核实"),
     )
     father = make_person(name="商建国", born=D(1970, 1, 1))
-    steps.run(
-        "create_household", {"person.household": 2},
+    household = steps.run(
+        "create_household", {"household.create": 1, "person.household": 2},
         lambda: people.create_household(actor=head, region=village, members=[father, man], head=father),
     )  # fmt: skip
+    steps.run(
+        "create_household empty", {"household.create": 1},
+        lambda: people.create_household(actor=head, region=village),
+    )  # fmt: skip
+    brother = make_person(name="商建军", born=D(1975, 1, 1))
+    steps.run(
+        "set_household", {"person.household": 1},
+        lambda: people.set_household(actor=head, person=brother, household=household, head=False),
+    )  # fmt: skip
+    two = [
+        people.prepare_person(
+            actor=head, name=name, region=village,
+            id_number=make(area_code="371402", birth_date=D(2001, 5, 1), sex="M", sequence=sequence),
+        )
+        for name, sequence in (("商一", 402), ("商二", 403))
+    ]  # fmt: skip
+    steps.run("create_people", {"person.create": 2}, lambda: people.create_people(actor=head, prepared=two))
     steps.run(
         "add_relation", {"person.relation.add": 2},
         lambda: people.add_relation(actor=head, person=man, relative=father, kind="parent"),

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from yizhan.audit.models import AppendOnlyError, AuditEvent
-from yizhan.audit.services import GENESIS, first_broken_link, record, write_anchor
+from yizhan.audit.services import GENESIS, first_broken_link, read_anchor, record, write_anchor
 
 
 def test_each_event_links_to_the_one_before(db):
@@ -60,6 +60,35 @@ def test_login_and_failed_login_are_audited_with_the_address(world, client):
     login = AuditEvent.objects.filter(action="login").latest("id")
     assert login.actor_name == "韩晓东"
     assert "新湖街道" in login.post
+
+
+def test_a_batch_append_chains_its_events_in_a_bulk_insert_after_the_last_single_one(
+    db, django_capture_on_commit_callbacks
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from yizhan.audit.services import record_many
+
+    before = record(actor=None, action="test.before")
+    with CaptureQueriesContext(connection) as queries:
+        batch = record_many(
+            [{"actor": None, "action": f"test.batch.{i}", "object_id": i} for i in range(300)]
+        )
+    after = record(actor=None, action="test.after")
+
+    inserts = [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    # One statement per batch (SQLite splits it by its limit on bound parameters), not per event.
+    assert len(inserts) <= 300 // 50
+    assert batch[0].prev_hash == before.hash and after.prev_hash == batch[-1].hash
+    assert [
+        e.object_id for e in AuditEvent.objects.filter(action__startswith="test.batch").order_by("id")
+    ] == [str(i) for i in range(300)]
+    assert first_broken_link() is None
+    assert record_many([]) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        last = record_many([{"actor": None, "action": "test.anchored"}])[-1]
+    call_command("audit_verify")  # the batch's last event is the anchored head
+    assert read_anchor() == {"id": last.pk, "hash": last.hash}
 
 
 def test_audit_verify_notices_a_deleted_tail_through_the_anchor(

@@ -4,7 +4,7 @@ dry-runs it, imports it while the progress bar polls, and downloads the error re
 from playwright.sync_api import expect
 
 from tests.ledgers import messy
-from yizhan.ledgers.importing.jobs import work
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.models import ImportRun, RunStatus
 from yizhan.people.models import Person
 
@@ -21,7 +21,9 @@ def test_the_clerk_imports_a_messy_ledger_through_the_pages(page, sign_in, live_
     form.get_by_label("台账文件").set_input_files(str(ledger))
     form.get_by_role("button", name="上传并预览").click()
 
-    expect(page.locator("main")).to_contain_text("表头在第 3 行")
+    expect(page.get_by_test_id("upload-status")).to_have_attribute("data-status", "uploaded")
+    assert work(once=True) == 1  # the worker reads the upload; the page refreshes itself
+    expect(page.locator("main")).to_contain_text("表头在第 3 行", timeout=10_000)
     expect(page.get_by_test_id("preview-table")).to_contain_text("张三")
     page.get_by_test_id("dry-run").click()
     progress = page.get_by_test_id("run-progress")

@@ -19,11 +19,12 @@ from tests.ledgers.test_exports import HUAQIAO, XINHU, column, read
 from yizhan.accounts.models import Post
 from yizhan.accounts.roles import ROLE_PERMISSIONS, Department, Perm, Role
 from yizhan.audit.models import AuditEvent
+from yizhan.core import jobs
 from yizhan.core.masking import mask_id_number
 from yizhan.ledgers.exports import runs, service
 from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.ledgers.exports.writer import XLSX
-from yizhan.ledgers.importing.jobs import claim_next_export, work
+from yizhan.ledgers.jobs import JOBS, work
 from yizhan.ledgers.models import ExportRun, ExportStatus
 from yizhan.regions.models import Region
 
@@ -107,7 +108,8 @@ def test_a_queued_run_settles_the_year_of_a_ledger_that_needs_one(townships, log
 
 def test_a_queued_export_is_claimed_by_one_worker_only(townships, login_as, background):
     post_export(login_as("xinhu_clerk"))
-    first, second = claim_next_export(), claim_next_export()
+    export_job = next(job for job in JOBS if job.model is ExportRun)
+    first, second = jobs.claim(export_job), jobs.claim(export_job)
     assert first is not None and second is None
     assert ExportRun.objects.get().status == ExportStatus.RUNNING
 
@@ -268,3 +270,23 @@ def test_the_worker_deletes_files_older_than_seven_days(finished):
     assert not path.exists() and run.file_path == ""
     assert client.get(download_url(run)).status_code == 404
     assert "已删除" in client.get(status_url(run)).content.decode()
+
+
+def test_an_export_whose_worker_died_stops_polling_and_is_written_again_by_the_next(
+    townships, login_as, background, settings
+):
+    client = login_as("xinhu_clerk")
+    url = post_export(client).url
+    export_job = next(job for job in JOBS if job.model is ExportRun)
+    run = jobs.claim(export_job)
+    stale = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    ExportRun.objects.filter(pk=run.pk).update(worker="dead-host:1:0", heartbeat_at=stale, done=1)
+
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'data-status="stale"' in partial and "已中断" in partial and "hx-trigger" not in partial
+
+    assert work(once=True) == 1
+    run.refresh_from_db()
+    assert (run.status, run.done, run.attempts) == (ExportStatus.DONE, 2, 2)
+    assert Path(run.file_path).is_file()
+    assert AuditEvent.objects.filter(action="export").count() == 1

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from tests.ledgers import messy
 from yizhan.audit.models import AuditEvent
-from yizhan.ledgers.importing.jobs import work
 from yizhan.ledgers.importing.services import import_file
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.models import ImportRun, MappingTemplate, RunStatus
 from yizhan.people.models import Person
 
@@ -35,9 +35,13 @@ def test_the_clerk_uploads_previews_dry_runs_commits_and_undoes(ledger, registry
     assert client.get(reverse("ledgers:index")).status_code == 200
 
     answer = upload(client, ledger)
+    uploaded = ImportRun.objects.get(status=RunStatus.UPLOADED)
+    assert answer.url == reverse("ledgers:import_preview", args=[uploaded.pk])
+    assert 'hx-trigger="every 1s"' in client.get(answer.url).content.decode(), "waits for the worker"
+    assert work(once=True) == 1, "the worker reads the upload"
     draft = ImportRun.objects.get(status=RunStatus.DRAFT)
-    assert answer.url == reverse("ledgers:import_preview", args=[draft.pk])
     assert Path(draft.source_path).parent == settings.DATA_DIR / "imports"
+    assert client.get(answer.url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
     page = client.get(answer.url).content.decode()
     assert "表头在第 3 行" in page and "张三" in page
     assert messy.ZHANG not in page and "371402********0036" in page, "ID numbers are masked in the preview"
@@ -78,6 +82,7 @@ def test_columns_named_by_the_clerk_are_saved_as_a_template_and_applied_to_the_n
     client = login_as("xinhu_clerk")
     path = sheet_file(["序号", "人员名称", "证件编号", "手机"], [[1, "张三", messy.ZHANG, "13812345678"]])
     upload(client, path)
+    work(once=True)
     draft = ImportRun.objects.get(status=RunStatus.DRAFT)
     assert (draft.header_row, draft.mapping) == (1, {}), "no known header: the clerk says which is which"
     page = client.get(reverse("ledgers:import_preview", args=[draft.pk])).content.decode()
@@ -97,6 +102,7 @@ def test_columns_named_by_the_clerk_are_saved_as_a_template_and_applied_to_the_n
         "手机": "phone",
     }
     upload(client, path)
+    work(once=True)
     later = ImportRun.objects.filter(status=RunStatus.DRAFT).latest("id")
     assert later.mapping == {"0": "_sequence", "1": "name", "2": "id_number", "3": "phone"}
 
@@ -119,6 +125,7 @@ def test_another_township_sees_none_of_the_runs_and_cannot_touch_them(xinhu_run,
     assert f"#{xinhu_run.pk}" not in client.get(reverse("ledgers:runs")).content.decode()
     xinhu_run.refresh_from_db()
     assert xinhu_run.status == RunStatus.DONE
+    assert client.post(reverse("ledgers:run_cancel", args=[xinhu_run.pk])).status_code == 404
 
 
 def test_a_clerk_cannot_import_into_another_township(ledger, login_as):
@@ -135,15 +142,38 @@ def test_the_region_list_offers_only_the_clerks_own_regions(world, login_as):
     assert "新湖街道" in page and "花桥" not in page
 
 
-def test_a_file_that_is_no_spreadsheet_is_refused_beside_the_field(world, login_as, tmp_path):
+def test_a_file_that_is_no_spreadsheet_is_refused_on_its_page_once_the_worker_looked(
+    world, login_as, tmp_path
+):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
+    client = login_as("xinhu_clerk")
 
-    answer = upload(login_as("xinhu_clerk"), path)
+    answer = upload(client, path)
+    work(once=True)
 
-    assert answer.status_code == 400 and "无法读取该文件" in answer.content.decode()
-    assert not ImportRun.objects.exists()
+    upload_run = ImportRun.objects.get()
+    assert upload_run.status == RunStatus.UNREADABLE and "无法读取该文件" in upload_run.failure
+    page = client.get(answer.url).content.decode()
+    assert "无法读取该文件" in page and "hx-trigger" not in page
 
 
 def test_a_village_liaison_cannot_import(world, login_as):
     assert login_as("xinhu_village").get(reverse("ledgers:import")).status_code == 403
+
+
+def test_another_header_row_sends_the_upload_back_to_the_worker(ledger, login_as):
+    client = login_as("xinhu_clerk")
+    url = upload(client, ledger).url
+    work(once=True)
+    draft = ImportRun.objects.get(status=RunStatus.DRAFT)
+    assert draft.header_row == 3
+
+    client.post(url, {**mapping_post(draft), "header_row": 2, "action": "save"})
+
+    draft.refresh_from_db()
+    assert draft.status == RunStatus.UPLOADED and 'hx-trigger="every 1s"' in client.get(url).content.decode()
+    assert work(once=True) == 1
+    draft.refresh_from_db()
+    assert (draft.status, draft.header_row) == (RunStatus.DRAFT, 2)
+    assert "表头在第 2 行" in client.get(url).content.decode()

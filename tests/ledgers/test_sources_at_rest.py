@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.ledgers import messy
 from yizhan.ledgers.importing import reading
-from yizhan.ledgers.importing.jobs import work
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.importing.services import start_run
 from yizhan.ledgers.models import ImportRun, RunStatus
 
@@ -35,6 +35,7 @@ def test_an_uploaded_csv_is_sealed_and_still_previews_and_imports(login_as, pers
     client = login_as("xinhu_clerk")
     content = f"姓名,公民身份号码,性别\n张三,{messy.ZHANG},男\n".encode()
     assert upload(client, "台账.csv", content).status_code == 302
+    work(once=True)  # the worker reads the upload
     draft = ImportRun.objects.get(status=RunStatus.DRAFT)
     assert_sealed(Path(draft.source_path), messy.ZHANG, "张三")
     assert draft.file_size == len(content)
@@ -52,6 +53,7 @@ def test_an_uploaded_xlsx_is_sealed_and_read_by_either_reader(login_as, ledger, 
         monkeypatch.setattr(reading, "CALAMINE_MAX_BYTES", 1)
     client = login_as("xinhu_clerk")
     assert upload(client, ledger.name, ledger.read_bytes()).status_code == 302
+    work(once=True)  # the worker reads the upload
     draft = ImportRun.objects.get(status=RunStatus.DRAFT)
     assert_sealed(Path(draft.source_path), messy.ZHANG)
     sheet = reading.open_sheet(draft.source_path)

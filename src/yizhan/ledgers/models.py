@@ -2,9 +2,10 @@
 something or was rejected), mapping templates, and the household numbers of imported ledgers;
 and the exports too large to write during a request.
 
-A run (import or export) is also its own job: status queued → running → done/failed, with progress
-on the row; the `run_jobs` worker picks queued runs (the runs tables are the queue, see
-importing/jobs.py).
+A run (import or export) is also its own job: status queued → running → done/failed/cancelled,
+with progress, heartbeat and cursor on the row (core.jobs.JobRun); the `run_jobs` worker claims
+queued runs and runs whose worker died (the runs tables are the queue, see ledgers/jobs.py).
+An upload is read by the worker too (uploaded → reading → draft) before the clerk sees it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from yizhan.core import jobs
 from yizhan.people.models import Household, Person
 from yizhan.regions.models import Region
 
@@ -25,12 +27,21 @@ class ImportKind(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
-    DRAFT = "draft", "待确认"  # uploaded, mapping being checked; never executed
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "导入中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    # An upload waits for the worker to check its limits and read its header and first rows.
+    UPLOADED = "uploaded", "待读取"
+    READING = "reading", "读取中"
+    DRAFT = "draft", "待确认"  # read, mapping being checked; never executed
+    UNREADABLE = "unreadable", "无法读取"  # refused by the limits, or not a spreadsheet
+    QUEUED = jobs.QUEUED, "排队中"
+    RUNNING = jobs.RUNNING, "导入中"
+    DONE = jobs.DONE, "已完成"
+    FAILED = jobs.FAILED, "失败"
+    CANCELLED = jobs.CANCELLED, "已取消"
     UNDONE = "undone", "已撤销"
+
+
+# The statuses of an upload (a draft), as opposed to an executed run.
+UPLOAD_STATUSES = (RunStatus.UPLOADED, RunStatus.READING, RunStatus.DRAFT, RunStatus.UNREADABLE)
 
 
 class Outcome(models.TextChoices):
@@ -41,7 +52,7 @@ class Outcome(models.TextChoices):
     IGNORED_BLANK = "ignored_blank", "空行"
 
 
-class ImportRun(models.Model):
+class ImportRun(jobs.JobRun):
     kind = models.CharField("台账类型", max_length=20, choices=ImportKind.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="导入地区")
     file_name = models.CharField("文件名", max_length=255)
@@ -53,6 +64,9 @@ class ImportRun(models.Model):
     header_row = models.PositiveIntegerField("表头行", null=True, blank=True)
     # {column index (as a string): field key}; empty means detect from the header synonyms.
     mapping = models.JSONField("列对应", default=dict, blank=True)
+    # What the worker read for the preview page: {"headers": {index: text}, "rows": [[n, [cells]]]},
+    # ID numbers and phones masked.
+    preview = models.JSONField("预览", default=dict, blank=True, editable=False)
     dry_run = models.BooleanField("试运行", default=False)
     status = models.CharField("状态", max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     total = models.PositiveIntegerField("总行数（估计）", null=True, blank=True)
@@ -98,7 +112,15 @@ class ImportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {RunStatus.DONE, RunStatus.FAILED, RunStatus.UNDONE}
+        return self.status in {RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.UNDONE}
+
+    @property
+    def can_undo(self) -> bool:
+        return not self.dry_run and self.status in {RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED}
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in {RunStatus.QUEUED, RunStatus.RUNNING}
 
     def counts(self) -> dict[str, int]:
         return {
@@ -176,13 +198,14 @@ class HouseholdKey(models.Model):
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "生成中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = jobs.QUEUED, "排队中"
+    RUNNING = jobs.RUNNING, "生成中"
+    DONE = jobs.DONE, "已完成"
+    FAILED = jobs.FAILED, "失败"
+    CANCELLED = jobs.CANCELLED, "已取消"
 
 
-class ExportRun(models.Model):
+class ExportRun(jobs.JobRun):
     """A ledger export too large to write during the request: queued by the export page, written
     by the worker as its requester, downloaded by him alone (see exports/runs.py)."""
 
@@ -227,4 +250,4 @@ class ExportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.CANCELLED}

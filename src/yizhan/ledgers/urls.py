@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/", views_import.runs, name="runs"),
     path("runs/<int:run_pk>/", views_import.run, name="run"),
     path("runs/<int:run_pk>/report.xlsx", views_import.run_report, name="run_report"),
+    path("runs/<int:run_pk>/cancel/", views_import.run_cancel, name="run_cancel"),
     path("runs/<int:run_pk>/undo/", views_import.run_undo, name="run_undo"),
     path("exports/", views_export.export_index, name="exports"),
     path("exports/<slug:slug>/", views_export.export_ledger, name="export"),

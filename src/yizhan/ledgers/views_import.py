@@ -1,6 +1,7 @@
-"""Thin views of the import flow: upload → preview and mapping → dry run / commit (queued, with a
-progress bar) → result, error report and undo. Reads go through importing.selectors (scoped,
-404 when out of jurisdiction), writes through importing.services."""
+"""Thin views of the import flow: upload (stored and queued) → the worker reads it → preview and
+mapping → dry run / commit (queued, with a progress bar) → result, error report, cancel and undo.
+No view parses a spreadsheet: the preview is what the worker read. Reads go through
+importing.selectors (scoped, 404 when out of jurisdiction), writes through importing.services."""
 
 from __future__ import annotations
 
@@ -18,19 +19,14 @@ from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
-from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.ledgers.forms import MappingForm, UploadForm
 from yizhan.ledgers.importing import selectors, services
 from yizhan.ledgers.importing.kinds import KINDS, field_choices
-from yizhan.ledgers.importing.layout import locate
-from yizhan.ledgers.importing.reading import UnreadableFile, display, open_sheet
 from yizhan.ledgers.importing.report import errors_of, write_report
 from yizhan.ledgers.importing.undo import UndoRefused, undo_run
 from yizhan.ledgers.models import RunStatus
 
-PREVIEW_ROWS = 20
 SHOWN_ERRORS = 200
-MASKS = {"id_number": mask_id_number, "member_id": mask_id_number, "phone": mask_phone}
 
 
 def _require_import(request: HttpRequest) -> None:
@@ -75,30 +71,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "ledgers/import_upload.html", {"form": form}, status=400 if posted else 200)
 
 
-def _preview_rows(draft, mapping: dict[str, str]) -> tuple[dict[int, str], list[tuple[int, list[str]]]]:
-    """The header row's cells and the first rows after it, ID numbers and phones masked."""
-    rows = open_sheet(draft.source_path).rows()
-    header: dict[int, str] = {}
-    shown: list[tuple[int, list[str]]] = []
-    masks = {int(i): MASKS[f] for i, f in mapping.items() if f in MASKS}
-    for number, cells in itertools.islice(rows, draft.header_row + PREVIEW_ROWS):
-        if number == draft.header_row:
-            header = {i: display(v) for i, v in enumerate(cells) if v is not None}
-        elif number > draft.header_row:
-            shown.append((number, [masks[i](display(v)) if i in masks and v is not None else display(v)
-                                   for i, v in enumerate(cells)]))  # fmt: skip
-    return header, shown
-
-
 @login_required
 def preview(request: HttpRequest, run_pk: int) -> HttpResponse:
     draft = selectors.get_draft(user=request.user, pk=run_pk)
     _require_import(request)
+    if draft.status != RunStatus.DRAFT or request.htmx:  # with the worker, or refused by it
+        return _reading(request, draft)
     posted = request.method == "POST"
-    try:
-        headers, rows = _preview_rows(draft, draft.mapping)
-    except UnreadableFile as exc:
-        raise Http404(str(exc)) from None
+    headers = {int(i): text for i, text in draft.preview.get("headers", {}).items()}
+    rows = draft.preview.get("rows", [])
     form = MappingForm(
         request.POST if posted else None,
         initial={"header_row": draft.header_row},
@@ -109,11 +90,8 @@ def preview(request: HttpRequest, run_pk: int) -> HttpResponse:
     if posted and form.is_valid():
         header_row = form.cleaned_data["header_row"]
         try:
-            if header_row != draft.header_row:  # another header row: recognise its columns afresh
-                layout, _ = locate(open_sheet(draft.source_path).rows(), draft.kind, header_row=header_row)
-                services.set_mapping(
-                    actor=request.user, draft=draft, header_row=header_row, mapping=layout.mapping()
-                )
+            if header_row != draft.header_row:  # another header row: the worker reads it afresh
+                services.set_header_row(actor=request.user, draft=draft, header_row=header_row)
                 return redirect("ledgers:import_preview", run_pk=draft.pk)
             services.set_mapping(
                 actor=request.user, draft=draft, header_row=header_row, mapping=form.mapping()
@@ -128,8 +106,8 @@ def preview(request: HttpRequest, run_pk: int) -> HttpResponse:
                 run = services.start_run(actor=request.user, draft=draft, dry_run=action == "dry_run")
                 return redirect("ledgers:run", run_pk=run.pk)
             return redirect("ledgers:import_preview", run_pk=draft.pk)
-        except (ValidationError, UnreadableFile) as exc:
-            form.add_error(None, getattr(exc, "messages", [str(exc)]))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
     columns = sorted(headers)
     context = {
         "draft": draft,
@@ -138,6 +116,16 @@ def preview(request: HttpRequest, run_pk: int) -> HttpResponse:
         "missing": _missing(draft),
     }
     return render(request, "ledgers/import_preview.html", context, status=400 if posted else 200)
+
+
+def _reading(request: HttpRequest, draft) -> HttpResponse:
+    """The upload while the worker reads it (polled), or the reason it refused the file."""
+    if request.htmx:
+        response = render(request, "ledgers/import_reading.html#reading", {"draft": draft})
+        if draft.status not in {RunStatus.UPLOADED, RunStatus.READING}:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "ledgers/import_reading.html", {"draft": draft})
 
 
 def _missing(draft) -> list[str]:
@@ -156,15 +144,14 @@ def run(request: HttpRequest, run_pk: int) -> HttpResponse:
     run_ = selectors.get_run(user=request.user, pk=run_pk)
     if request.htmx:
         response = render(request, "ledgers/import_run.html#progress", {"run": run_})
-        if run_.is_finished:
-            response["HX-Refresh"] = "true"  # the whole page, now with the errors and the report
+        if run_.is_finished or run_.is_stale:
+            response["HX-Refresh"] = "true"  # the whole page, now with the errors, report, undo
         return response
     errors = list(itertools.islice(errors_of(run_), SHOWN_ERRORS))
     context = {
         "run": run_,
         "errors": errors,
         "more_errors": run_.rejected > len({e["row"] for e in errors}),
-        "can_undo": not run_.dry_run and run_.status in {RunStatus.DONE, RunStatus.FAILED},
     }
     return render(request, "ledgers/import_run.html", context)
 
@@ -191,6 +178,20 @@ def run_report(request: HttpRequest, run_pk: int) -> FileResponse:
         changes={"file": run_.file_name, "rejected": run_.rejected},
     )
     return FileResponse(handle, as_attachment=True, filename=f"错误报告-{Path(run_.file_name).stem}.xlsx")
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, run_pk: int) -> HttpResponse:
+    run_ = selectors.get_run(user=request.user, pk=run_pk)
+    _require_import(request)
+    try:
+        services.cancel_run(actor=request.user, run=run_)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已取消导入 #{run_.pk}。已导入的批次保留，可撤销。")
+    return redirect("ledgers:run", run_pk=run_.pk)
 
 
 @login_required

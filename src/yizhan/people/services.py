@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.db.models import F
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.services import record
+from yizhan.audit.services import record, record_many
 from yizhan.core import crypto, files, filetypes, idnumber
 from yizhan.core.dates import check_date, check_enlistment_age, date_problem, planning_limit
 from yizhan.core.masking import mask_id_number, mask_phone
@@ -248,15 +249,65 @@ def reveal(*, actor, person: Person, field: str, reason: str) -> str:
 
 @transaction.atomic
 def create_household(
-    *, actor, region: Region, address: str = "", members: list[Person], head: Person
+    *, actor, region: Region, address: str = "", members: Sequence[Person] = (), head: Person | None = None
 ) -> Household:
+    """A new 户, with its members if given (a ledger import creates it first and fills it as its
+    rows come)."""
     household = Household.objects.create(region=region, address=address)
+    record(
+        actor=actor,
+        action="household.create",
+        object_type="household",
+        object_id=household.pk,
+        region_code=region.code,
+        changes={"address": address, "members": len(members)},
+    )
     for member in members:
-        Person.objects.filter(pk=member.pk).update(
-            household=household, is_household_head=member.pk == head.pk
+        set_household(
+            actor=actor, person=member, household=household, head=head is not None and member.pk == head.pk
         )
-        _audit(actor, "person.household", member, {"household": household.pk, "head": member.pk == head.pk})
     return household
+
+
+@transaction.atomic
+def set_household(
+    *, actor, person: Person, household: Household | None, head: bool, source: str = ""
+) -> Person:
+    """Puts the person into a household (or, with None, out of his). Not a field of the person
+    form, so the edit version stays (as for every household write)."""
+    Person.objects.filter(pk=person.pk).update(
+        household=household, is_household_head=head and household is not None
+    )
+    person.refresh_from_db()
+    changes: dict = {"household": household.pk if household else None, "head": person.is_household_head}
+    if source:
+        changes["source"] = source
+    _audit(actor, "person.household", person, changes)
+    return person
+
+
+@transaction.atomic
+def create_people(*, actor, prepared: list[tuple[Person, dict]], source: str = "") -> list[Person]:
+    """Registers many people prepared by prepare_person in one insert, each with his own
+    person.create audit event (one batch append, chain intact): the ledger import's path.
+    The caller has checked their ID numbers against the registry (the unique blind index still
+    refuses a duplicate, failing the whole batch)."""
+    people = Person.objects.bulk_create([person for person, _ in prepared], batch_size=500)
+    events = []
+    for person, changes in zip(people, (changes for _, changes in prepared), strict=True):
+        if person.household_id is not None:
+            changes = {**changes, "household": ["", str(person.household_id)]}
+            if person.is_household_head:
+                changes["is_household_head"] = ["", "是"]
+        body = {"fields": changes, "version": person.version}
+        if source:
+            body["source"] = source
+        events.append(
+            {"actor": actor, "action": "person.create", "object_type": "person", "object_id": person.pk,
+             "region_code": person.region_id, "changes": body}
+        )  # fmt: skip
+    record_many(events)
+    return people
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 worker as the one who asked, downloaded by him alone.
 
 - queue_export — the export page's POST above BACKGROUND_ABOVE rows (audited "export.queue");
-- execute_export — the worker's job: the file sealed under DATA_DIR/exports, progress on the row, and the
+- execute_export — the worker's job (claimed through core.jobs): the file sealed under DATA_DIR/exports, progress on the row, and the
   "export" audit event in the transaction that marks the run done, once the file is complete;
 - runs_visible_to / get_run — a run is seen by its requester only, and only while his posts still
   cover its region: anyone else, and he after a transfer, gets 404 as for a missing run;
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -28,7 +28,7 @@ from django.utils import timezone
 from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
-from yizhan.core import files
+from yizhan.core import files, jobs
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.ledgers.exports import service
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
@@ -105,20 +105,17 @@ def queue_export(
 
 def execute_export(run: ExportRun) -> ExportRun:
     """Writes the run's file as its requester, with his scope and masking as they are now; the run
-    ends done (file in place, export audited) or failed (no file, nothing audited)."""
-    started = ExportRun.objects.filter(
-        pk=run.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-    ).update(status=ExportStatus.RUNNING, started_at=timezone.now())
-    if not started:
-        raise ValidationError("该导出不在排队中。")
-    run.refresh_from_db()
+    ends done (file in place, export audited) or failed (no file, nothing audited). The worker has
+    claimed the run (core.jobs.claim); a run resumed after its worker died is written again from
+    the start, since an xlsx cannot be appended to. Raises jobs.Lost, leaving no file, when the run
+    was cancelled or taken over meanwhile."""
     # Written to an anonymous temporary file, then sealed into the exports store (core.files), which
     # makes the file appear whole or not at all: a failed run leaves nothing to download.
     partial = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed below
     actor = run.requested_by
 
     def progress(done: int, total: int) -> None:
-        ExportRun.objects.filter(pk=run.pk).update(done=done, total=total)
+        jobs.checkpoint(run, done=done, total=total)
 
     try:
         ledger = LEDGERS[run.ledger]
@@ -133,6 +130,9 @@ def execute_export(run: ExportRun) -> ExportRun:
         )
     except (Http404, PermissionDenied):
         failure = "申请人已无权导出该区域的此台账。"
+    except jobs.Lost:
+        partial.close()
+        raise
     except Exception as exc:
         logger.exception("export run %s failed", run.pk)
         failure = f"生成中断（{type(exc).__name__}），请重新导出。"
@@ -140,20 +140,22 @@ def execute_export(run: ExportRun) -> ExportRun:
         partial.seek(0)
         path = files.write(STORE, f"{run.pk}.xlsx", iter(lambda: partial.read(files.SEGMENT), b""))
         partial.close()
-        with transaction.atomic():
-            service.audit_export(
-                actor=actor, ledger=ledger, region=run.region, export=export, reason=run.reason
-            )
-            ExportRun.objects.filter(pk=run.pk).update(
-                status=ExportStatus.DONE, done=export.rows, total=export.rows, full=export.full,
-                file_path=str(path), finished_at=timezone.now(),
-            )  # fmt: skip
+        try:
+            with transaction.atomic():
+                service.audit_export(
+                    actor=actor, ledger=ledger, region=run.region, export=export, reason=run.reason
+                )
+                jobs.checkpoint(
+                    run, status=ExportStatus.DONE, done=export.rows, total=export.rows, full=export.full,
+                    file_path=str(path), finished_at=timezone.now(),
+                )  # fmt: skip
+        except jobs.Lost:
+            path.unlink(missing_ok=True)
+            raise
         run.refresh_from_db()
         return run
     partial.close()
-    ExportRun.objects.filter(pk=run.pk).update(
-        status=ExportStatus.FAILED, failure=failure, finished_at=timezone.now()
-    )
+    jobs.checkpoint(run, status=ExportStatus.FAILED, failure=failure, finished_at=timezone.now())
     run.refresh_from_db()
     return run
 

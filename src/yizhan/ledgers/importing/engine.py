@@ -1,11 +1,15 @@
-"""The import loop: stream rows, and per batch of BATCH_SIZE rows, in one transaction: parse,
-look up existing people by blind index in one query, decide each row's outcome, write.
+"""The import loop: stream rows, and per batch of settings.IMPORT_BATCH_ROWS rows, in one
+transaction: parse, look up existing people by blind index in one query, decide each row's
+outcome, write, and checkpoint the run (core.jobs: cursor = the batch's last row, counts,
+heartbeat). A run resumed after its worker died skips the rows up to its cursor — it only
+re-reads their ID numbers, to report repeats of them — so no row is written twice.
 
 Memory stays flat whatever the file's length: rows are streamed, results are written per batch,
 and the one thing that spans the whole file — which ID number was first seen on which row, to
 report repeats — lives in a small SQLite file in a temporary directory (keyed by the blind index,
 never the number). Rows of the `people` kind create their persons with one bulk insert per batch
-(prepare_person validates and encrypts each); other kinds create each row's person and fact
+through people.create_people (prepare_person validates and encrypts each;
+each person gets his own audit event in one batch append); other kinds create each row's person and fact
 through the services in a savepoint, so a refused fact leaves no half-row behind.
 """
 
@@ -20,25 +24,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 
-from yizhan.audit.services import record
-from yizhan.core import crypto
+from yizhan.audit.services import record_many
+from yizhan.core import crypto, jobs
 from yizhan.core.idnumber import IdInfo, chinese_date, cross_check
+from yizhan.core.masking import mask_id_number
 from yizhan.ledgers.importing import cells
 from yizhan.ledgers.importing.cells import CellError
 from yizhan.ledgers.importing.kinds import KINDS
 from yizhan.ledgers.importing.layout import Layout, locate
-from yizhan.ledgers.importing.reading import UnreadableFile, open_sheet
+from yizhan.ledgers.importing.reading import UnreadableFile, check_limits, open_sheet
 from yizhan.ledgers.importing.rows import Rejected, Row, RowError
+from yizhan.ledgers.importing.selectors import CHECK_ACTION, dry_run_refusal
 from yizhan.ledgers.models import HouseholdKey, ImportRun, ImportRunRow, Outcome
 from yizhan.people import services as people
 from yizhan.people.models import ID_CONTEXT, Household, Person
 from yizhan.regions.models import Level, Region
 
-BATCH_SIZE = 1000
 # Compared with the registry: filled when the registry's value is empty, reported when different.
 COMPARED = ("name", "phone", "address", "education", "political_status", "ethnicity", "notes")
 PERSON_FIELDS = ("name", "sex", "ethnicity", "phone", "address", "education", "political_status", "notes")
@@ -121,15 +127,16 @@ class SeenIds:
 
 
 class Importer:
-    def __init__(self, run: ImportRun, *, batch_size: int = BATCH_SIZE):
+    def __init__(self, run: ImportRun, *, batch_size: int | None = None):
         self.run = run
         self.actor = run.created_by
         self.kind = KINDS[run.kind]
         self.spec = {c.field: c for c in self.kind.columns}
-        self.batch_size = batch_size
+        self.batch_size = batch_size or settings.IMPORT_BATCH_ROWS
         self.lo, self.hi = run.region.bounds
         self.regions = RegionIndex(run.region)
-        self.counts: Counter[str] = Counter()
+        # A resumed run goes on from the counts its committed batches left on the row.
+        self.counts: Counter[str] = Counter({"done": run.done, **run.counts()})
         self.layout: Layout | None = None
         self._found: dict[str, Person] = {}
         self._households: dict[str, Household] = {}
@@ -146,6 +153,7 @@ class Importer:
     # --- the loop --------------------------------------------------------------------------
 
     def execute(self, extra_headers: dict[str, str] | None = None) -> Counter[str]:
+        rows_in_file = check_limits(self.run.source_path)  # before any parser sees the file
         sheet = open_sheet(self.run.source_path)
         self.layout, rows = locate(
             sheet.rows(),
@@ -157,18 +165,27 @@ class Importer:
         missing = self.layout.missing_required(self.run.kind)
         if missing:
             raise UnreadableFile(f"第 {self.layout.header_row} 行表头中没有“{'”“'.join(missing)}”列。")
-        total = max(0, (sheet.total_rows or 0) - self.layout.header_row) or None
-        ImportRun.objects.filter(pk=self.run.pk).update(
-            header_row=self.layout.header_row, mapping=self.layout.mapping(), total=total
-        )
+        total = max(0, (sheet.total_rows or rows_in_file) - self.layout.header_row) or None
+        with transaction.atomic():
+            jobs.checkpoint(
+                self.run, header_row=self.layout.header_row, mapping=self.layout.mapping(), total=total
+            )
         rows = _without_trailing_empty_rows(rows)
         seen = SeenIds()
         try:
             while batch := list(itertools.islice(rows, self.batch_size)):
-                self._batch(batch, seen)
+                committed = [r for r in batch if r[0] <= self.run.cursor]
+                if committed:  # written before the crash: only their ID numbers are needed again
+                    self._remember(committed, seen)
+                if rest := batch[len(committed) :]:
+                    self._batch(rest, seen)
         finally:
             seen.close()
         return self.counts
+
+    def _remember(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
+        parsed = [self._parse(n, cells_) for n, cells_ in batch if not self.layout.is_blank(cells_)]
+        seen.first_rows([(self._fact_key(row), row.number) for row in parsed if "id_number" in row.values])
 
     def _batch(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
         parsed = []
@@ -183,25 +200,43 @@ class Importer:
         for row_number, first in seen.first_rows(pairs).items():
             row = next(r for r in parsed if r.number == row_number)
             row.errors.append(row.error("id_number", f"与第 {first} 行{what}，请删除重复行"))
+        if self.run.dry_run and (refusal := dry_run_refusal(self.actor, len(parsed))):
+            raise UnreadableFile(refusal)
         with transaction.atomic():
             results = self._decide(parsed)
             if self.run.dry_run:
                 # A dry run keeps only what it found wrong: its writes are rolled back.
                 transaction.set_rollback(True)
             else:
-                self._save(results, len(batch), keep={Outcome.CREATED, Outcome.UPDATED, Outcome.REJECTED})
+                self._save(results, batch, keep={Outcome.CREATED, Outcome.UPDATED, Outcome.REJECTED})
         if self.run.dry_run:
             with transaction.atomic():
-                self._save(results, len(batch), keep={Outcome.REJECTED})
+                self._save(results, batch, keep={Outcome.REJECTED})
+                self._audit_checks(parsed, results)
 
-    def _save(self, results: list[ImportRunRow], batch_rows: int, *, keep: set[str]) -> None:
+    def _save(self, results: list[ImportRunRow], batch: list[tuple[int, list]], *, keep: set[str]) -> None:
+        counts = self.counts.copy()
         for result in results:
-            self.counts[result.outcome] += 1
+            counts[result.outcome] += 1
+        counts["done"] += len(batch)
         ImportRunRow.objects.bulk_create([r for r in results if r.outcome in keep], batch_size=500)
-        self.counts["done"] += batch_rows
-        ImportRun.objects.filter(pk=self.run.pk).update(
-            done=self.counts["done"], **{k: self.counts[k] for k in self.run.counts()}
+        jobs.checkpoint(
+            self.run, cursor=batch[-1][0], done=counts["done"], **{k: counts[k] for k in self.run.counts()}
         )
+        self.counts = counts
+
+    def _audit_checks(self, parsed: list[Row], results: list[ImportRunRow]) -> None:
+        """A dry run tests ID numbers against the registry: one audit event per row it checked."""
+        numbers = {r.number: r.values["id_number"].number for r in parsed if "id_number" in r.values}
+        record_many(
+            [
+                {"actor": self.actor, "action": CHECK_ACTION, "object_type": "import_run",
+                 "object_id": self.run.pk, "region_code": self.run.region_id,
+                 "changes": {"row": result.row, "outcome": result.outcome,
+                             "id_number": mask_id_number(numbers[result.row]) if result.row in numbers else ""}}
+                for result in sorted(results, key=lambda r: r.row)
+            ]
+        )  # fmt: skip
 
     def _fact_key(self, row: Row) -> bytes:
         """What makes a row a repeat of an earlier one, as 16 bytes of a keyed digest."""
@@ -332,7 +367,7 @@ class Importer:
             run=self.run, row=row.number, outcome=Outcome.REJECTED, errors=[e.as_dict() for e in errors]
         )
 
-    def _row(self, row: Row) -> tuple[ImportRunRow, Person | None]:
+    def _row(self, row: Row) -> tuple[ImportRunRow, tuple[Person, dict] | None]:
         """The row's outcome; for the bulk kind a new person comes back unsaved (created later)."""
         if row.errors:
             raise Rejected(row.errors)
@@ -381,12 +416,11 @@ class Importer:
             values["birth_date"] = born.value
         return values
 
-    def _prepare(self, row: Row) -> Person:
+    def _prepare(self, row: Row) -> tuple[Person, dict]:
         try:
-            person, _ = people.prepare_person(actor=self.actor, **self._person_values(row))
+            return people.prepare_person(actor=self.actor, **self._person_values(row))
         except ValidationError as exc:
             raise Rejected(self._validation_errors(row, exc)) from None
-        return person
 
     def _create(self, row: Row) -> Person:
         return people.create_person(actor=self.actor, **self._person_values(row))
@@ -439,7 +473,10 @@ class Importer:
             )
         if "household_key" in row.values and person.household_id is None:
             household = self._household_for(row, person.region, objects)
-            self._join(person, household, head=row.values.get("household_head") == "head")
+            person = people.set_household(
+                actor=self.actor, person=person, household=household,
+                head=row.values.get("household_head") == "head", source=self.source,
+            )  # fmt: skip
             previous["household"] = None
         return person
 
@@ -466,53 +503,34 @@ class Importer:
         key = row.values["household_key"]
         household = self._households.get(key)
         if household is None:
-            household = Household.objects.create(region=region, address=row.values.get("address", ""))
+            household = people.create_household(
+                actor=self.actor, region=region, address=row.values.get("address", "")
+            )
             HouseholdKey.objects.create(region=self.run.region, key=key, household=household)
             self._households[key] = household
             objects.append(household)
         return household
 
-    def _join(self, person: Person, household: Household, *, head: bool) -> None:
-        # people.services has no "join an existing household" write; this is that write, audited
-        # like create_household's and versioned like update_person's.
-        Person.objects.filter(pk=person.pk).update(
-            household=household, is_household_head=head, version=F("version") + 1
-        )
-        person.refresh_from_db()
-        record(
-            actor=self.actor,
-            action="person.household",
-            object_type="person",
-            object_id=person.pk,
-            region_code=person.region_id,
-            changes={"household": household.pk, "head": head, "source": f"import:{self.run.pk}"},
-        )
-
-    def _bulk_create(self, new_people: list[tuple[Row, Person, ImportRunRow]]) -> list[ImportRunRow]:
-        for row, person, result in new_people:
+    def _bulk_create(
+        self, new_people: list[tuple[Row, tuple[Person, dict], ImportRunRow]]
+    ) -> list[ImportRunRow]:
+        for row, (person, _), result in new_people:
             if "household_key" in row.values:
                 objects: list[Model] = []
                 person.household = self._household_for(row, person.region, objects)
                 person.is_household_head = row.values.get("household_head") == "head"
                 result.records = [[o._meta.label_lower, o.pk] for o in objects]
-        Person.objects.bulk_create([p for _, p, _ in new_people], batch_size=500)
-        for _, person, result in new_people:
+        people.create_people(
+            actor=self.actor, prepared=[prepared for _, prepared, _ in new_people], source=self.source
+        )
+        for _, (person, _), result in new_people:
             result.person, result.person_version, result.person_created = person, person.version, True
             result.outcome = Outcome.CREATED
-        # One audit event per batch names every person it created (the run's own event, written
-        # when it ends, carries the counts).
-        record(
-            actor=self.actor,
-            action="ledger.import.people",
-            object_type="import_run",
-            object_id=self.run.pk,
-            region_code=self.run.region_id,
-            changes={
-                "rows": [new_people[0][0].number, new_people[-1][0].number],
-                "created": [p.pk for _, p, _ in new_people],
-            },
-        )
         return [result for _, _, result in new_people]
+
+    @property
+    def source(self) -> str:
+        return f"import:{self.run.pk}"
 
 
 def _display(name: str, value) -> str:

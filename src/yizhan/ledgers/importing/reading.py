@@ -6,6 +6,10 @@ above CALAMINE_MAX_BYTES is read with openpyxl's read-only mode instead, which p
 goes. Both yield the same Python values (str, int/float, date/datetime, bool, empty as None); the
 cell parsers do not care which reader produced them. Rows carry the number Excel shows (1-based)
 and cells are indexed by absolute column (0 = A).
+
+`check_limits` runs before any of that: an upload is hostile until proven otherwise, so an xlsx's
+zip directory and a first pass over its decompressed bytes (counting the first sheet's rows) or a
+csv's lines are checked against settings.UPLOAD_MAX_* before a parser sees the file.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import csv
 import datetime
 import hashlib
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import python_calamine
+from django.conf import settings
 
 from yizhan.core.crypto import DecryptionError
 from yizhan.ledgers.storage import open_source
@@ -90,6 +97,96 @@ class Sheet:
                 raise UnreadableFile(
                     f"文件编码不是一致的 {self.encoding.upper()}，请另存为 UTF-8 或 xlsx 后重新上传。"
                 ) from None
+
+
+def check_limits(path: Path | str) -> int:
+    """The file's row count (lines of a csv), or UnreadableFile when the file exceeds the upload
+    limits: too many rows, or an xlsx that decompresses to too much or inflates too steeply (a zip
+    bomb). Reads only zip headers and streams decompressed bytes; parses nothing."""
+    path = Path(path)
+    try:
+        with open_source(path) as handle:
+            head = handle.read(4)
+        if head.startswith(b"PK\x03\x04"):
+            rows = _xlsx_rows_within_limits(path)
+        elif head.startswith(b"\xd0\xcf\x11\xe0"):
+            rows = 0  # xls holds at most 65,536 rows, and its size is already bounded by the upload's
+        else:
+            rows = _count_lines(path)
+    except DecryptionError:
+        raise UnreadableFile("存储的台账文件已损坏，请重新上传。") from None
+    if rows > settings.UPLOAD_MAX_ROWS:
+        raise UnreadableFile(
+            f"文件约有 {rows:,} 行，超过单个文件 {settings.UPLOAD_MAX_ROWS:,} 行的上限，请按乡镇（街道）拆分后分别上传。"
+        )
+    return rows
+
+
+_SHEET_REL = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _xlsx_rows_within_limits(path: Path) -> int:
+    limit_mb = settings.UPLOAD_MAX_UNPACKED_BYTES // (1024 * 1024)
+    too_big = UnreadableFile(
+        f"文件解压后超过 {limit_mb} MB，已拒绝读取：请确认文件来源，或按乡镇（街道）拆分后上传。"
+    )
+    source = open_source(path)
+    try:
+        book = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        source.close()
+        raise UnreadableFile("无法读取该文件：不是有效的 xlsx 文件。") from None
+    with source, book:
+        members = book.infolist()
+        # The directory first: what the members claim to be, before decompressing a byte.
+        if sum(m.file_size for m in members) > settings.UPLOAD_MAX_UNPACKED_BYTES:
+            raise too_big
+        if any(m.file_size > settings.UPLOAD_MAX_RATIO * max(m.compress_size, 1024) for m in members):
+            raise UnreadableFile(
+                f"文件内容的压缩比异常（超过 {settings.UPLOAD_MAX_RATIO} 倍），不像正常的台账文件，已拒绝读取。"
+                "请确认文件来源，或用 Excel 重新保存后上传。"
+            )
+        first_sheet = _first_sheet_name(book)
+        # Then the bytes themselves, streamed: a member inflating past what the directory claims
+        # stops zipfile (it reads no further than the declared size and checks the CRC).
+        unpacked = rows = 0
+        for member in members:
+            try:
+                with book.open(member) as stream:
+                    tail = b""
+                    for block in iter(lambda s=stream: s.read(1 << 20), b""):
+                        unpacked += len(block)
+                        if unpacked > settings.UPLOAD_MAX_UNPACKED_BYTES:
+                            raise too_big
+                        if member.filename == first_sheet:
+                            chunk = tail + block
+                            rows += len(_ROW_TAG.findall(chunk)) - len(_ROW_TAG.findall(tail))
+                            tail = chunk[-16:]
+                            if rows > settings.UPLOAD_MAX_ROWS:
+                                return rows
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+                raise UnreadableFile(f"无法读取该文件：压缩内容已损坏（{type(exc).__name__}）。") from None
+    return rows
+
+
+def _first_sheet_name(book: zipfile.ZipFile) -> str:
+    """The member holding the workbook's first sheet (the one imported), e.g. xl/worksheets/sheet1.xml."""
+    try:
+        workbook = book.read("xl/workbook.xml")
+        relations = book.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        raise UnreadableFile("无法读取该文件：缺少工作簿结构，不是有效的 xlsx 文件。") from None
+    found = _SHEET_REL.search(workbook)
+    if found is not None:
+        for relation in re.finditer(rb"<Relationship\b[^>]*>", relations):
+            tag = relation.group(0)
+            if re.search(rb'\bId="' + re.escape(found.group(1)) + rb'"', tag):
+                target = re.search(rb'\bTarget="([^"]+)"', tag)
+                if target is not None:
+                    name = target.group(1).decode("utf-8", "replace")
+                    return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return "xl/worksheets/sheet1.xml"
 
 
 def open_sheet(path: Path | str) -> Sheet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from yizhan.audit.models import AuditEvent
@@ -22,6 +22,8 @@ from yizhan.people.models import Household, Person
 from yizhan.regions.models import Region
 
 SHOWN_ROWS = 20
+# People deleted per statement: one query per related table per chunk, not per person.
+DELETE_CHUNK = 500
 
 
 class UndoRefused(Exception):
@@ -60,14 +62,15 @@ def undo_run(*, actor, run: ImportRun) -> ImportRun:
         raise UndoRefused("试运行没有写入任何数据，无需撤销。")
     if run.status == RunStatus.UNDONE:
         raise UndoRefused("该次导入已经撤销。")
-    if run.status not in {RunStatus.DONE, RunStatus.FAILED}:
-        raise UndoRefused("导入尚未结束，不能撤销。")
+    if not run.can_undo:
+        raise UndoRefused("导入尚未结束，不能撤销；已中断的导入请先取消。")
     rows = list(
         ImportRunRow.objects.filter(run=run, outcome__in=[Outcome.CREATED, Outcome.UPDATED]).order_by("-row")
     )
     _refuse_touched(run, rows)
     counts = {"deleted_people": 0, "reverted_people": 0, "deleted_records": 0}
     households: list[int] = []
+    created: list[ImportRunRow] = []
     for row in rows:
         for label, pk in reversed(row.records):
             if label == "people.household":
@@ -75,19 +78,13 @@ def undo_run(*, actor, run: ImportRun) -> ImportRun:
                 continue
             apps.get_model(label).objects.filter(pk=pk).delete()
             counts["deleted_records"] += 1
-        person = Person.objects.get(pk=row.person_id)
         if row.person_created:
-            try:
-                with transaction.atomic():
-                    person.delete()
-            except ProtectedError:
-                raise UndoRefused(
-                    f"第 {row.row} 行的人员导入后已有其他业务记录，不能撤销本次导入。"
-                ) from None
-            counts["deleted_people"] += 1
+            created.append(row)  # after every record, which may name him (a relation)
         elif row.previous:
-            _revert(actor, run, person, row)
+            _revert(actor, run, Person.objects.get(pk=row.person_id), row)
             counts["reverted_people"] += 1
+    for start in range(0, len(created), DELETE_CHUNK):
+        counts["deleted_people"] += _delete_people(created[start : start + DELETE_CHUNK])
     for pk in households:
         if not Person.objects.filter(household_id=pk).exists():
             Household.objects.filter(pk=pk).delete()
@@ -104,6 +101,22 @@ def undo_run(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
+def _delete_people(rows: list[ImportRunRow]) -> int:
+    try:
+        with transaction.atomic():
+            Person.objects.filter(pk__in=[r.person_id for r in rows]).delete()
+    except ProtectedError:
+        for row in rows:  # find the row to name
+            try:
+                with transaction.atomic():
+                    Person.objects.filter(pk=row.person_id).delete()
+            except ProtectedError:
+                raise UndoRefused(
+                    f"第 {row.row} 行的人员导入后已有其他业务记录，不能撤销本次导入。"
+                ) from None
+    return len(rows)
+
+
 def _revert(actor, run: ImportRun, person: Person, row: ImportRunRow) -> None:
     fields = {k: v for k, v in row.previous.items() if k != "household"}
     if "region" in fields:
@@ -113,14 +126,6 @@ def _revert(actor, run: ImportRun, person: Person, row: ImportRunRow) -> None:
             actor=actor, person=person, expected_version=row.person_version, **fields
         )
     if "household" in row.previous:
-        Person.objects.filter(pk=person.pk).update(
-            household=None, is_household_head=False, version=F("version") + 1
-        )
-        record(
-            actor=actor,
-            action="person.household",
-            object_type="person",
-            object_id=person.pk,
-            region_code=person.region_id,
-            changes={"household": None, "source": f"undo import:{run.pk}"},
+        people.set_household(
+            actor=actor, person=person, household=None, head=False, source=f"undo import:{run.pk}"
         )

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yizhan.accounts.models import User
-from yizhan.ledgers.importing.engine import BATCH_SIZE
 from yizhan.ledgers.importing.report import errors_of, write_report
 from yizhan.ledgers.importing.services import import_file
 from yizhan.ledgers.models import ImportKind, RunStatus
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出结果")
         parser.add_argument("--user", help="以该工作人员身份导入（默认：系统）")
         parser.add_argument(
-            "--batch-size", type=int, default=BATCH_SIZE, help=f"每批行数（默认 {BATCH_SIZE}）"
+            "--batch-size", type=int, default=None, help="每批行数（默认取 YIZHAN_IMPORT_BATCH_ROWS，1000）"
         )
 
     def handle(self, *args, file, kind, region, dry_run, report, as_json, user, batch_size, **options):
