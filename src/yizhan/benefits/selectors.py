@@ -76,10 +76,16 @@ def provinces_run_by(user) -> set[str]:
 
 
 def conscript_record(person: Person) -> ServiceRecord | None:
-    """His conscript service: the open one, else the latest."""
+    """The service his 优待金 is counted on: the latest with periods (scheduled when he enlisted
+    as a 义务兵 — it keeps them when 提干 or 军士 later changes its type, for the periods already
+    owed), else his conscript service, the open one first (an imported record has no periods)."""
+    with_periods = (
+        person.service_records.filter(allowance_periods__isnull=False).distinct().order_by("-enlisted_on")
+    )
     records = person.service_records.filter(service_type=ServiceType.CONSCRIPT)
     return (
-        records.filter(discharged_on__isnull=True).order_by("-enlisted_on").first()
+        with_periods.first()
+        or records.filter(discharged_on__isnull=True).order_by("-enlisted_on").first()
         or records.order_by("-enlisted_on").first()
     )
 

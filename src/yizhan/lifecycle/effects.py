@@ -10,7 +10,7 @@ from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
-from yizhan.people.models import Identity, Person
+from yizhan.people.models import Identity, IdentityKind, Person
 from yizhan.worklist.models import OPEN_STATUSES, Task
 from yizhan.worklist.services import cancel as cancel_task
 from yizhan.worklist.services import ensure_task
@@ -37,8 +37,18 @@ def _family(event: DomainEvent) -> list[Person]:
     return people_selectors.military_family_of(event.person, today=event.occurred_on)
 
 
-def identity(kind: str, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
+def _identity_kind(kind: IdentityKind) -> IdentityKind:
+    """The table names identities by IdentityKind: a misspelt one fails when rules.py is imported
+    (at start-up), not on the first event that would have granted it."""
+    try:
+        return IdentityKind(kind)
+    except ValueError:
+        raise ValueError(f"rules.py names an identity that IdentityKind does not have: {kind!r}") from None
+
+
+def identity(kind: IdentityKind, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
     """Opens an identity on the subject or on each family member (through the subject)."""
+    kind = _identity_kind(kind)
 
     def apply(event: DomainEvent) -> None:
         targets = [event.person] if of == SUBJECT else _family(event)
@@ -58,8 +68,9 @@ def identity(kind: str, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
     return apply
 
 
-def end_identity(kind: str, *, of: str = SUBJECT) -> Effect:
+def end_identity(kind: IdentityKind, *, of: str = SUBJECT) -> Effect:
     """Closes the open identity of that kind on the subject, or the ones held through him."""
+    kind = _identity_kind(kind)
 
     def apply(event: DomainEvent) -> None:
         if of == SUBJECT:

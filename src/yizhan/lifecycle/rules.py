@@ -24,6 +24,7 @@ from yizhan.lifecycle.effects import (
     working_days,
 )
 from yizhan.lifecycle.models import EventKind
+from yizhan.people.models import IdentityKind as Identity
 from yizhan.veterans.effects import escalate_overdue_checkins
 from yizhan.worklist.models import TaskDepartment as Dept
 from yizhan.worklist.models import TaskKind as Kind
@@ -36,17 +37,17 @@ plaque = task(
 
 RULES = {
     EventKind.REGISTRATION_RECORDED: [
-        identity("registrant"),
+        identity(Identity.REGISTRANT),
         enter_open_campaign,  # if he wants to enlist and his county's intake is open
     ],
     EventKind.CANDIDATE_FAILED: [
-        end_identity("applicant"),
+        end_identity(Identity.APPLICANT),
     ],
     EventKind.ENLISTMENT_APPROVED: [
         open_service_record,
-        end_identity("applicant"),
-        identity("active_servicemember"),
-        identity("military_family", of=FAMILY),
+        end_identity(Identity.APPLICANT),
+        identity(Identity.ACTIVE_SERVICEMEMBER),
+        identity(Identity.MILITARY_FAMILY, of=FAMILY),
         task(Kind.GIFT_PACK, dept=Dept.JOINT, due=days(7)),
         plaque,
         plaque_due,  # the household goes on the 光荣牌 register
@@ -56,8 +57,8 @@ RULES = {
     EventKind.RECRUIT_RETURNED: [
         close_service_record,
         cancel_open_tasks(Kind.GIFT_PACK, Kind.ALLOWANCE_RECIPIENT),
-        end_identity("active_servicemember"),
-        end_identity("military_family", of=FAMILY),
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),
         stop_allowance,
     ],
     EventKind.AWARD_RECORDED: [
@@ -69,9 +70,9 @@ RULES = {
     ],
     EventKind.DISCHARGED: [
         close_service_record,
-        end_identity("active_servicemember"),
-        identity("veteran"),
-        end_identity("military_family", of=FAMILY),  # kept through any other member still serving
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        identity(Identity.VETERAN),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),  # kept through any other member still serving
         stop_allowance,
         task(Kind.DISCHARGE_CHECKIN, dept=Dept.VETERANS, due=days(30)),
         task(Kind.RESERVE_REGISTRATION, dept=Dept.ARMED_FORCES, due=days(30)),
@@ -82,10 +83,10 @@ RULES = {
     ],
     EventKind.DIED_IN_SERVICE: [  # 烈士 / 因公牺牲 / 病故, in the payload's "subtype"
         close_service_record,
-        end_identity("active_servicemember"),
-        end_identity("military_family", of=FAMILY),
-        identity("bereaved_family", of=FAMILY, subtype_from="subtype"),
-        identity("priority_entitled", of=FAMILY),
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),
+        identity(Identity.BEREAVED_FAMILY, of=FAMILY, subtype_from="subtype"),
+        identity(Identity.PRIORITY_ENTITLED, of=FAMILY),
         stop_allowance,
         task(Kind.CONDOLENCE_VISIT, dept=Dept.JOINT, due=days(7)),
         task(Kind.COMPENSATION, dept=Dept.VETERANS, due=days(30)),

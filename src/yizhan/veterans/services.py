@@ -126,12 +126,6 @@ def record_status_change(*, actor, person: Person, on: datetime.date, change: st
         person,
         {"service_type": service.get_service_type_display(), "change": change},
     )
-    _audit(
-        actor,
-        "person.service.type",
-        person,
-        {"service_type": service.get_service_type_display(), "change": change},
-    )
     emit(
         kind=EventKind.STATUS_CHANGED,
         key=f"service:{service.pk}:{change}",
