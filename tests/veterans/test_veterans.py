@@ -5,11 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from tests.veterans.conftest import photo_bytes
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import Department, Role
+from yizhan.accounts.services import create_user, end_post, grant_post
+from yizhan.audit.models import AuditEvent
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people.models import Identity, IdentityKind, Person
 from yizhan.veterans import services
 from yizhan.veterans.models import CardStatus, CardType, ProfileCategory
-from yizhan.worklist.models import Task, TaskKind, TaskStatus
+from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus
 
 DISCHARGED = datetime.date(2026, 9, 1)
 
@@ -88,15 +92,68 @@ def test_a_checkin_closes_its_task_and_a_late_one_needs_a_reason(serving):
     assert Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN).status == TaskStatus.DONE
 
 
+def checkin_task_after_tick(on: str) -> Task:
+    call_command("tick", today=on)
+    return Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN)
+
+
+def appoint_head(username: str = "xinhu_head2") -> User:
+    head = create_user(actor=None, username=username, display_name="新站长", password="x" * 12)
+    grant_post(
+        actor=None, user=head, role=Role.STATION_HEAD, department=Department.BOTH, region_code="371402001000"
+    )
+    return head
+
+
 def test_an_overdue_checkin_is_escalated_to_the_station_head_once(serving, persona):
     services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
-    call_command("tick", today="2026-10-05")
-    task = Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN)
-    assert (task.escalated_to_head, task.assignee) == (True, persona("xinhu_head"))
-    call_command("tick", today="2026-10-06")
-    from yizhan.audit.models import AuditEvent
-
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, persona("xinhu_head"))
+    checkin_task_after_tick("2026-10-06")
     assert AuditEvent.objects.filter(action="task.escalate").count() == 1
+
+
+def test_a_checkin_is_not_escalated_before_it_is_overdue(serving):
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-09-30")  # due on the 30th day, 2026-10-01
+    assert (task.escalated_to, task.assignee) == ("", None)
+
+
+def test_with_no_station_head_an_overdue_checkin_goes_to_the_county_officer_then_to_a_head_appointed_later(
+    serving, persona
+):
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == (Escalation.COUNTY, persona("decheng"))
+    checkin_task_after_tick("2026-10-06")
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 1
+    head = appoint_head()
+    task = checkin_task_after_tick("2026-10-07")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, head)
+    checkin_task_after_tick("2026-10-08")
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 2
+
+
+def test_an_escalated_checkin_handed_back_when_the_head_leaves_reaches_the_next_head(serving, persona):
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    checkin_task_after_tick("2026-10-05")
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    assert Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN).assignee is None  # handed back
+    head = appoint_head()
+    task = checkin_task_after_tick("2026-10-06")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, head)
+
+
+def test_with_neither_a_head_nor_a_county_officer_the_checkin_waits_for_whoever_comes_first(serving, persona):
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    end_post(actor=None, post=persona("decheng").posts.get())
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == ("", None)
+    assert not AuditEvent.objects.filter(action="task.escalate").exists()
+    head = appoint_head()
+    assert checkin_task_after_tick("2026-10-06").assignee == head
 
 
 def test_a_death_in_service_makes_the_family_bereaved_and_creates_the_visits(serving):

@@ -98,6 +98,6 @@ RULES = {
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
-    ("逾期未报到提请站长督办", escalate_overdue_checkins),
+    ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
     ("更新数据库查询统计", refresh_statistics),
 ]
