@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.db.models import Exists, OuterRef
+
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
-from yizhan.people.models import Identity, IdentityKind, Person
+from yizhan.people.models import Identity, IdentityKind, Person, Relation, RelationKind
 from yizhan.worklist.models import OPEN_STATUSES, Task
 from yizhan.worklist.services import cancel as cancel_task
 from yizhan.worklist.services import ensure_task
@@ -87,6 +89,89 @@ def end_identity(kind: IdentityKind, *, of: str = SUBJECT) -> Effect:
 
     apply.__name__ = f"end_identity_{kind}_of_{of}"
     return apply
+
+
+def sync_military_family(*, actor, member: Person, on: datetime.date, source: str) -> int:
+    """Brings the 军属 held through `member` in line with military_family_of on `on`, while he
+    serves: relatives who now count get it from `on`, holders who no longer count lose it then.
+    Returns how many identities changed; a second run changes nothing."""
+    if not member.identities.filter(Identity.current_q(on), kind=IdentityKind.ACTIVE_SERVICEMEMBER).exists():
+        return 0  # the family of a veteran or of the fallen is settled by the discharge and death rules
+    family = {relative.pk: relative for relative in people_selectors.military_family_of(member, today=on)}
+    held = list(
+        Identity.objects.filter(through=member, kind=IdentityKind.MILITARY_FAMILY, until__isnull=True)
+    )
+    changed = 0
+    for item in held:
+        if item.person_id not in family:
+            people_services.end_identity(actor=actor, identity=item, until=max(on, item.since), source=source)
+            changed += 1
+    holders = {item.person_id for item in held}
+    for relative in family.values():
+        if relative.pk not in holders:
+            people_services.grant_identity(
+                actor=actor,
+                person=relative,
+                kind=IdentityKind.MILITARY_FAMILY,
+                since=on,
+                source=source,
+                through=member,
+            )
+            changed += 1
+    return changed
+
+
+def military_family_follows_relations(event: DomainEvent) -> None:
+    """A relation recorded or removed: 军属 is re-computed through whichever of the two serves."""
+    for member in Person.objects.filter(pk__in=[event.person_id, event.payload["relative"]]):
+        sync_military_family(
+            actor=event.actor, member=member, on=event.occurred_on, source=f"event:{event.pk}"
+        )
+
+
+def children_come_of_age(*, today: datetime.date) -> int:
+    """Tick: a child who turned 18 by `today` stops being 军属 on the birthday, unless recorded as
+    unable to live independently — decided by the same definition, through his serving parent."""
+    latest_birth = _years_before(today, people_selectors.ADULT_AGE)
+    child_of_member = Exists(
+        Relation.objects.filter(
+            person=OuterRef("through"), relative=OuterRef("person"), kind=RelationKind.CHILD
+        )
+    ) | Exists(
+        Relation.objects.filter(
+            person=OuterRef("person"), relative=OuterRef("through"), kind=RelationKind.PARENT
+        )
+    )
+    holders = Identity.objects.filter(
+        child_of_member,
+        kind=IdentityKind.MILITARY_FAMILY,
+        until__isnull=True,
+        person__birth_date__lte=latest_birth,
+        person__dependent_adult=False,
+    ).select_related("person", "through")
+    changed = 0
+    for item in holders:
+        birthday = _years_after(item.person.birth_date, people_selectors.ADULT_AGE)
+        changed += sync_military_family(
+            actor=None, member=item.through, on=max(birthday, item.since), source=f"tick:{today.isoformat()}"
+        )
+    return changed
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    """The anniversary; 29 February counts from 1 March in common years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of someone `years` old on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February: born on 28 February or earlier has had the birthday
+        return datetime.date(day.year - years, 2, 28)
 
 
 def task(

@@ -15,10 +15,12 @@ from yizhan.lifecycle.effects import (
     HOUSEHOLD,
     before_holiday,
     cancel_open_tasks,
+    children_come_of_age,
     close_service_record,
     days,
     end_identity,
     identity,
+    military_family_follows_relations,
     open_service_record,
     task,
     working_days,
@@ -93,11 +95,18 @@ RULES = {
         plaque,
         plaque_due,  # the household goes on the 光荣牌 register
     ],
+    EventKind.RELATION_RECORDED: [  # e.g. a wife married during his service
+        military_family_follows_relations,
+    ],
+    EventKind.RELATION_REMOVED: [
+        military_family_follows_relations,
+    ],
 }
 
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
+    ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
     ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
     ("更新数据库查询统计", refresh_statistics),
 ]

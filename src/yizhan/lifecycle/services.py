@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from yizhan.audit.services import record
-from yizhan.lifecycle.models import DomainEvent
+from yizhan.lifecycle.models import DomainEvent, EventKind
+from yizhan.people import services as people_services
+from yizhan.people.models import Person, Relation
 
 
 @transaction.atomic
@@ -47,3 +50,38 @@ def emit(
     for consequence in RULES.get(kind, []):
         consequence(event)
     return event, True
+
+
+@transaction.atomic
+def record_relation(
+    *, actor, person: Person, relative: Person, kind: str, note: str = "", on: datetime.date | None = None
+) -> Relation:
+    """A relation recorded on the person page is a fact: a wife married during his service
+    becomes 军属 through the rules (RELATION_RECORDED), whichever side it is recorded from."""
+    relation = people_services.add_relation(
+        actor=actor, person=person, relative=relative, kind=kind, note=note
+    )
+    emit(
+        kind=EventKind.RELATION_RECORDED,
+        key=f"relation:{relation.pk}",
+        person=person,
+        occurred_on=on or timezone.localdate(),
+        actor=actor,
+        payload={"relative": relative.pk, "kind": kind},
+    )
+    return relation
+
+
+@transaction.atomic
+def remove_relation(*, actor, relation: Relation, on: datetime.date | None = None) -> None:
+    """Removing a relation revokes the 军属 it gave (RELATION_REMOVED)."""
+    key, person, relative, kind = f"relation:{relation.pk}", relation.person, relation.relative, relation.kind
+    people_services.delete_relation(actor=actor, relation=relation)
+    emit(
+        kind=EventKind.RELATION_REMOVED,
+        key=key,
+        person=person,
+        occurred_on=on or timezone.localdate(),
+        actor=actor,
+        payload={"relative": relative.pk, "kind": kind},
+    )

@@ -15,6 +15,7 @@ from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core.forms import add_errors
 from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.lifecycle import services as lifecycle_services
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
 from yizhan.people.forms import (
@@ -24,6 +25,7 @@ from yizhan.people.forms import (
     MergeForm,
     PersonForm,
     RelationForm,
+    RelationRemoveForm,
     RevealForm,
     ServiceRecordForm,
 )
@@ -247,11 +249,25 @@ def _post_action(request: HttpRequest, pk: int, form_class, action, tab: str) ->
 def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
     def act(person, data):
         relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
-        services.add_relation(
+        # Through the lifecycle: a spouse recorded during his service becomes 军属 (rules.py).
+        lifecycle_services.record_relation(
             actor=request.user, person=person, relative=relative, kind=data["kind"], note=data["note"]
         )
 
     return _post_action(request, pk, RelationForm, act, "family")
+
+
+@login_required
+@require_POST
+def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
+        relation = selectors.relation_between(person, relative)
+        if relation is None:
+            raise ValidationError("两人之间没有亲属关系记录。")
+        lifecycle_services.remove_relation(actor=request.user, relation=relation)
+
+    return _post_action(request, pk, RelationRemoveForm, act, "family")
 
 
 @login_required
