@@ -128,7 +128,7 @@ def test_a_returned_recruit_loses_the_identities_the_enlistment_gave(family):
     assert not Identity.objects.filter(Identity.current_q(datetime.date(2026, 10, 1))).exists()
     assert ServiceRecord.objects.get().discharged_on == datetime.date(2026, 9, 20)
     cancelled = set(Task.objects.filter(status="cancelled").values_list("kind", flat=True))
-    assert cancelled == {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT}
+    assert cancelled == {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT, TaskKind.HONOR_PLAQUE}
 
 
 def test_the_timeline_traces_each_event_to_what_it_created(family, persona):

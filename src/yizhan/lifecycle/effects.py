@@ -15,7 +15,7 @@ from yizhan.people import services as people_services
 from yizhan.people.models import Identity, IdentityKind, Person, Relation, RelationKind
 from yizhan.worklist.models import OPEN_STATUSES, Task
 from yizhan.worklist.services import cancel as cancel_task
-from yizhan.worklist.services import ensure_task
+from yizhan.worklist.services import carry_forward, ensure_task
 
 Effect = Callable[[DomainEvent], None]
 DueRule = Callable[[DomainEvent], datetime.date]
@@ -183,10 +183,14 @@ def task(
 
     def apply(event: DomainEvent) -> None:
         person = event.person
-        if of == HOUSEHOLD and person.household_id:
-            subject = {"household": person.household}
-        else:
-            subject = {"person": person}  # no household recorded yet: the task stays with him
+        household = person.household if of == HOUSEHOLD and person.household_id else None
+        # No household recorded yet: the task stays with him.
+        subject = {"household": household} if household is not None else {"person": person}
+        if once == "ever":
+            kept = _task_for_good(rule or f"{event.kind}:{kind}", person)
+            if kept is not None:
+                carry_forward(task=kept, due_on=due(event), cause=event, household=household)
+                return
         ensure_task(
             kind=kind,
             rule=rule or f"{event.kind}:{kind}",
@@ -200,6 +204,20 @@ def task(
 
     apply.__name__ = f"task_{kind}"
     return apply
+
+
+def _task_for_good(rule: str, person: Person) -> Task | None:
+    """The task kept for good under `rule` for the person's household: keyed to the household,
+    or — recorded before the household was — to him or any of its members. Household first."""
+    keys = [f"person:{person.pk}"]
+    if person.household_id:
+        members = Person.objects.filter(household_id=person.household_id).values_list("pk", flat=True)
+        keys += [f"household:{person.household_id}", *(f"person:{pk}" for pk in members)]
+    found = list(Task.objects.filter(rule=rule, subject_key__in=keys))
+    found.sort(
+        key=lambda t: (not t.subject_key.startswith("household:"), t.status not in OPEN_STATUSES, t.pk)
+    )
+    return found[0] if found else None
 
 
 def open_service_record(event: DomainEvent) -> None:

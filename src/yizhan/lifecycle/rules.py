@@ -7,7 +7,14 @@ transaction that records the fact, so either all of them happen or none. Departm
 
 from __future__ import annotations
 
-from yizhan.benefits.effects import bonus_entitlement, plaque_due, schedule_allowance_periods, stop_allowance
+from yizhan.benefits.effects import (
+    bonus_entitlement,
+    gift_pack_plaque_hung,
+    plaque_due,
+    plaque_no_longer_due,
+    schedule_allowance_periods,
+    stop_allowance,
+)
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.lifecycle.effects import (
@@ -62,6 +69,10 @@ RULES = {
         end_identity(Identity.ACTIVE_SERVICEMEMBER),
         end_identity(Identity.MILITARY_FAMILY, of=FAMILY),
         stop_allowance,
+        plaque_no_longer_due,  # unless another member keeps the household due; a hung plaque stays
+    ],
+    EventKind.GIFT_PACK_DELIVERED: [
+        gift_pack_plaque_hung,  # its 光荣之家 plaque is the household's 光荣牌
     ],
     EventKind.AWARD_RECORDED: [
         task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=working_days(2)),  # logged within 2 working days
