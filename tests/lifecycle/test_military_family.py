@@ -154,3 +154,38 @@ def test_enlistment_recorded_before_the_relation_change_keeps_one_identity_per_r
         kind=RelationKind.SIBLING,
     )  # fmt: skip
     assert Identity.objects.filter(person=father, kind=IdentityKind.MILITARY_FAMILY).count() == 1
+
+
+@pytest.fixture
+def adult_son(soldier, make_person):
+    """The soldier's son, 20 years old, recorded as his child."""
+    son = make_person(name="商大宝", born=datetime.date(2006, 1, 1))
+    lifecycle_services.record_relation(actor=None, person=soldier, relative=son, kind=RelationKind.CHILD)
+    assert not son.identities.exists()
+    return son
+
+
+def test_an_adult_child_recorded_as_unable_to_live_independently_becomes_military_family_and_back(
+    adult_son, soldier
+):
+    son = lifecycle_services.update_person(
+        actor=None, person=adult_son, expected_version=1, dependent_adult=True
+    )
+    assert son.identities.get(until__isnull=True).through == soldier
+    lifecycle_services.update_person(
+        actor=None, person=son, expected_version=son.version, dependent_adult=False
+    )
+    assert not son.identities.filter(until__isnull=True).exists()
+
+
+def test_ticking_unable_to_live_independently_on_the_person_form_grants_military_family(
+    adult_son, soldier, login_as
+):
+    form = {"name": "商大宝", "sex": "M", "region": "371402001001", "version": 1, "dependent_adult": "on"}
+    assert login_as("xinhu_clerk").post(f"/people/{adult_son.pk}/edit/", form).status_code == 302
+    assert adult_son.identities.get(until__isnull=True).kind == IdentityKind.MILITARY_FAMILY
+
+
+def test_an_edit_that_leaves_the_family_facts_alone_records_no_event(adult_son):
+    lifecycle_services.update_person(actor=None, person=adult_son, expected_version=1, address="新湖社区5号")
+    assert not adult_son.events.filter(kind=EventKind.FAMILY_FACTS_CHANGED).exists()

@@ -121,9 +121,17 @@ def sync_military_family(*, actor, member: Person, on: datetime.date, source: st
     return changed
 
 
-def military_family_follows_relations(event: DomainEvent) -> None:
-    """A relation recorded or removed: 军属 is re-computed through whichever of the two serves."""
-    for member in Person.objects.filter(pk__in=[event.person_id, event.payload["relative"]]):
+def military_family_follows_the_family(event: DomainEvent) -> None:
+    """A relation recorded or removed, or a fact that decides 军人家属 changed (birth date,
+    unable to live independently): 军属 is re-computed through whichever of the people
+    concerned serves — the person, his relatives, and the relative of a removed relation."""
+    concerned = {event.person.pk: event.person}
+    for relative, _ in people_selectors.family_of(event.person):
+        concerned.setdefault(relative.pk, relative)
+    removed = event.payload.get("relative")
+    if removed and removed not in concerned:
+        concerned[removed] = Person.objects.get(pk=removed)
+    for member in concerned.values():
         sync_military_family(
             actor=event.actor, member=member, on=event.occurred_on, source=f"event:{event.pk}"
         )

@@ -27,7 +27,7 @@ from yizhan.lifecycle.effects import (
     days,
     end_identity,
     identity,
-    military_family_follows_relations,
+    military_family_follows_the_family,
     open_service_record,
     task,
     working_days,
@@ -107,10 +107,13 @@ RULES = {
         plaque_due,  # the household goes on the 光荣牌 register
     ],
     EventKind.RELATION_RECORDED: [  # e.g. a wife married during his service
-        military_family_follows_relations,
+        military_family_follows_the_family,
     ],
     EventKind.RELATION_REMOVED: [
-        military_family_follows_relations,
+        military_family_follows_the_family,
+    ],
+    EventKind.FAMILY_FACTS_CHANGED: [  # birth date, or recorded as unable to live independently
+        military_family_follows_the_family,
     ],
 }
 

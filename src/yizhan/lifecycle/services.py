@@ -85,3 +85,28 @@ def remove_relation(*, actor, relation: Relation, on: datetime.date | None = Non
         actor=actor,
         payload={"relative": relative.pk, "kind": kind},
     )
+
+
+# What decides whether a relative is 军人家属 besides the relation (people.selectors).
+MILITARY_FAMILY_FACTS = ("birth_date", "dependent_adult")
+
+
+@transaction.atomic
+def update_person(*, actor, person: Person, expected_version: int, **values) -> Person:
+    """The person form's save. A change to what decides 军人家属 — the birth date, or being
+    recorded as unable to live independently — re-computes 军属 through the rules."""
+    before = Person.objects.filter(pk=person.pk).values(*MILITARY_FAMILY_FACTS).get()
+    person = people_services.update_person(
+        actor=actor, person=person, expected_version=expected_version, **values
+    )
+    changed = [field for field in MILITARY_FAMILY_FACTS if getattr(person, field) != before[field]]
+    if changed:
+        emit(
+            kind=EventKind.FAMILY_FACTS_CHANGED,
+            key=f"person:{person.pk}:v{person.version}",
+            person=person,
+            occurred_on=timezone.localdate(),
+            actor=actor,
+            payload={"changed": changed},
+        )
+    return person

@@ -176,7 +176,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(
+            lifecycle_services.update_person(  # a new birth date or dependency re-computes 军属
                 actor=request.user,
                 person=person,
                 expected_version=form.cleaned_data["version"] or 0,
