@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef
 
+from yizhan.accounts.models import User
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import selectors as people_selectors
@@ -91,7 +92,7 @@ def end_identity(kind: IdentityKind, *, of: str = SUBJECT) -> Effect:
     return apply
 
 
-def sync_military_family(*, actor, member: Person, on: datetime.date, source: str) -> int:
+def sync_military_family(*, actor: User | None, member: Person, on: datetime.date, source: str) -> int:
     """Brings the 军属 held through `member` in line with military_family_of on `on`, while he
     serves: relatives who now count get it from `on`, holders who no longer count lose it then.
     Returns how many identities changed; a second run changes nothing."""

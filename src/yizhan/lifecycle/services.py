@@ -7,6 +7,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yizhan.accounts.models import User
 from yizhan.audit.services import record
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people import services as people_services
@@ -54,7 +55,13 @@ def emit(
 
 @transaction.atomic
 def record_relation(
-    *, actor, person: Person, relative: Person, kind: str, note: str = "", on: datetime.date | None = None
+    *,
+    actor: User | None,
+    person: Person,
+    relative: Person,
+    kind: str,
+    note: str = "",
+    on: datetime.date | None = None,
 ) -> Relation:
     """A relation recorded on the person page is a fact: a wife married during his service
     becomes 军属 through the rules (RELATION_RECORDED), whichever side it is recorded from."""
@@ -73,7 +80,7 @@ def record_relation(
 
 
 @transaction.atomic
-def remove_relation(*, actor, relation: Relation, on: datetime.date | None = None) -> None:
+def remove_relation(*, actor: User | None, relation: Relation, on: datetime.date | None = None) -> None:
     """Removing a relation revokes the 军属 it gave (RELATION_REMOVED)."""
     key, person, relative, kind = f"relation:{relation.pk}", relation.person, relation.relative, relation.kind
     people_services.delete_relation(actor=actor, relation=relation)
@@ -92,7 +99,7 @@ MILITARY_FAMILY_FACTS = ("birth_date", "dependent_adult")
 
 
 @transaction.atomic
-def update_person(*, actor, person: Person, expected_version: int, **values) -> Person:
+def update_person(*, actor: User | None, person: Person, expected_version: int, **values) -> Person:
     """The person form's save. A change to what decides 军人家属 — the birth date, or being
     recorded as unable to live independently — re-computes 军属 through the rules."""
     before = Person.objects.filter(pk=person.pk).values(*MILITARY_FAMILY_FACTS).get()

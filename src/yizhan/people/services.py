@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
@@ -272,7 +273,7 @@ def add_relation(*, actor, person: Person, relative: Person, kind: str, note: st
 
 
 @transaction.atomic
-def delete_relation(*, actor, relation: Relation) -> None:
+def delete_relation(*, actor: User | None, relation: Relation) -> None:
     """Removes a relation recorded in error (or a marriage ended), on both people's timelines."""
     person, relative, label = relation.person, relation.relative, relation.get_kind_display()
     relation.delete()

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 
+from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.benefits import selectors
 from yizhan.benefits.models import (
@@ -211,7 +212,7 @@ def hang_plaque(
 @transaction.atomic
 def hang_with_gift_pack(
     *,
-    actor,
+    actor: User | None,
     household: Household,
     servicemember: Person,
     delivered_on: datetime.date,
@@ -272,7 +273,9 @@ def _hang(
 
 
 @transaction.atomic
-def withdraw_plaque_due(*, actor, household: Household | None, servicemember: Person, reason: str) -> bool:
+def withdraw_plaque_due(
+    *, actor: User | None, household: Household | None, servicemember: Person, reason: str
+) -> bool:
     """The fact that made the household due was annulled (退兵): it leaves the due list — its due
     row and its open plaque task go. A plaque already hung stays, for good. True if it left."""
     left = False
