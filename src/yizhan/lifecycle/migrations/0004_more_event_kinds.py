@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lifecycle", "0001_initial"),
+        ("lifecycle", "0003_official_calendar_2026_2027"),
     ]
 
     operations = [
