@@ -170,6 +170,12 @@ if "pytest" in sys.modules:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
+# 优待证 photo: a light, even (white) background. The border strip beside and above the head is
+# sampled in luminance (0–255): its mean must reach the minimum, its standard deviation stay
+# under the maximum (a photo taken against a wall with shadows or objects fails). docs/decisions.md
+CARD_PHOTO_BACKGROUND_MIN_LUMINANCE = 200
+CARD_PHOTO_BACKGROUND_MAX_DEVIATION = 20
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"

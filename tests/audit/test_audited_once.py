@@ -35,6 +35,7 @@ COVERED = {
     "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
     "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back",
     "set_calendar_day", "remove_calendar_day", "export_must_register",
+    "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -51,6 +52,9 @@ NOT_A_WRITE = {
     "register_plaque_due": "a rule effect, counted with the enlistment that sets it off",
     "emit": "counted with every fact that emits (event.<kind> in the tables)",
     "intake_date": "a computation", "registration_settings_for": "a read",
+    "needs_home_service": "a computation",
+    "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
+    "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
@@ -169,6 +173,11 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         "add_relation", {"person.relation.add": 2},
         lambda: people.add_relation(actor=head, person=man, relative=father, kind="parent"),
     )  # fmt: skip
+    steps.run(
+        "delete_relation", {"person.relation.delete": 2},
+        lambda: people.delete_relation(actor=head, relation=man.relations.get()),
+    )  # fmt: skip
+    people.add_relation(actor=head, person=man, relative=father, kind="parent")
     identity = steps.run(
         "grant_identity", {"person.identity.grant": 1},
         lambda: people.grant_identity(actor=head, person=man, kind="veteran", since=D(2020, 1, 1), source="manual"),
@@ -232,6 +241,34 @@ def soldier(make_person, persona, today_is):
     man.refresh_from_db()
     emit(kind="enlistment_approved", key="candidate:77", person=man, occurred_on=D(2024, 9, 1))
     return man
+
+
+def test_the_family_facts_are_audited_once_each(soldier, persona, steps, make_person):
+    from yizhan.lifecycle import services as lifecycle
+    from yizhan.lifecycle.services import emit
+
+    head = persona("xinhu_head")
+    wife = make_person(name="李芳", born=D(2005, 6, 1), sex="F")
+    relation = steps.run(
+        "record_relation", {"person.relation.add": 2, "event.relation_recorded": 1, "person.identity.grant": 1},
+        lambda: lifecycle.record_relation(actor=head, person=soldier, relative=wife, kind="spouse", on=D(2025, 5, 1)),
+    )  # fmt: skip
+    steps.run(
+        "remove_relation", {"person.relation.delete": 2, "event.relation_removed": 1, "person.identity.end": 1},
+        lambda: lifecycle.remove_relation(actor=head, relation=relation, on=D(2025, 6, 1)),
+    )  # fmt: skip
+    father = soldier.relations.get().relative
+    steps.run(
+        "update_person (lifecycle)", {"person.update": 1, "event.family_facts_changed": 1},
+        lambda: lifecycle.update_person(actor=head, person=father, expected_version=father.version, birth_date=D(1975, 4, 1)),
+    )  # fmt: skip
+    steps.run(
+        "withdraw_plaque_due with the 退兵 that sets it off",
+        {"event.recruit_returned": 1, "person.service.close": 1, "task.cancel": 3, "person.identity.end": 2,
+         "benefits.allowance.stop": 1, "benefits.plaque.withdraw": 1},
+        lambda: emit(kind="recruit_returned", key="candidate:77", person=soldier, occurred_on=D(2024, 9, 20)),
+    )  # fmt: skip
+    steps.check()
 
 
 def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _private_data_dir):
@@ -380,7 +417,7 @@ def test_the_benefits_and_care_writes_are_audited_once_each(soldier, persona, st
     )  # fmt: skip
     steps.run("record_print", {"print": 1}, lambda: care.record_print(actor=head, item=notice, layout="喜报"))
     steps.run(
-        "record_gift_pack", {"care.gift_pack.deliver": 1, "task.complete": 1},
+        "record_gift_pack", {"care.gift_pack.deliver": 1, "task.complete": 1, "event.gift_pack_delivered": 1},
         lambda: care.record_gift_pack(
             actor=head, task=Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK), delivered_on=D(2024, 9, 3),
             received_by="商建国", items=["plaque", "service_guide", "policy_handbook"], signed=True,

@@ -12,6 +12,7 @@ from yizhan.audit.models import AuditEvent
 from yizhan.benefits import services
 from yizhan.benefits.models import AllowancePeriod, AllowanceRecipient, PeriodStatus
 from yizhan.lifecycle.models import EventKind
+from yizhan.veterans.services import record_status_change
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 
 ACCOUNT = "6228480012345678901"
@@ -207,3 +208,23 @@ def test_key_rotation_re_encrypts_the_bank_accounts(family, persona, settings):
     assert "allowance.bank_account：检查 1 条，重新加密 1 条" in output.getvalue()
     designation = AllowanceRecipient.objects.get()
     assert designation.account_enc.split(":")[1] == "k2" and designation.account == ACCOUNT
+
+
+@pytest.mark.parametrize("change", ["nco_conversion", "promoted_officer"])
+def test_a_conscript_whose_status_changed_before_his_recipient_was_named_is_paid_what_he_is_owed(
+    family, persona, rates, change
+):
+    soldier, clerk = family["soldier"], persona("xinhu_clerk")
+    approve(soldier)
+    record_status_change(actor=clerk, person=soldier, on=datetime.date(2027, 5, 1), change=change)
+    services.designate_recipient(
+        actor=clerk, servicemember=soldier, recipient=family["father"], bank_name="农行",
+        account=ACCOUNT, on=datetime.date(2027, 5, 10),
+    )  # fmt: skip
+    result = services.generate_batch(
+        actor=persona("decheng"), county_code="371402000000", as_of=datetime.date(2027, 12, 31)
+    )
+    owed = result.batch.payments.order_by("period__sequence").values_list("period__starts_on", flat=True)
+    assert list(owed) == [datetime.date(2026, 9, 1), datetime.date(2027, 3, 1)]
+    assert result.without_recipient == 0
+    assert AuditEvent.objects.filter(action="person.service.type").count() == 1

@@ -8,7 +8,11 @@ from tests.benefits.conftest import approve, record_fact
 from yizhan.benefits import services
 from yizhan.benefits.effects import plaque_due
 from yizhan.benefits.models import HonorPlaque, PlaqueCategory, PlaqueStatus
-from yizhan.lifecycle.models import EventKind
+from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.care.services import record_gift_pack
+from yizhan.lifecycle.models import DomainEvent, EventKind
+from yizhan.people import services as people_services
+from yizhan.people.models import Person
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 
 
@@ -107,3 +111,117 @@ def test_the_plaque_due_effect_registers_the_household_once(family):
         PlaqueCategory.ACTIVE,
         datetime.date(2027, 2, 6),
     )
+
+
+def deliver_gift_pack(soldier, clerk, *, signed: bool = True):
+    task = Task.objects.get(kind=TaskKind.GIFT_PACK, person=soldier, status=TaskStatus.OPEN)
+    return record_gift_pack(
+        actor=clerk, task=task, delivered_on=datetime.date(2026, 9, 3), received_by="商建国",
+        items=[field for field, _ in GIFT_PACK_ITEMS], signed=signed,
+    )  # fmt: skip
+
+
+def test_delivering_the_gift_pack_hangs_its_plaque_on_the_register_and_closes_the_plaque_task(
+    family, persona
+):
+    approve(family["soldier"])
+    deliver_gift_pack(family["soldier"], persona("xinhu_clerk"))
+    plaque = HonorPlaque.objects.get(household=family["household"])
+    assert (plaque.status, plaque.hung_on, plaque.signed, plaque.category) == (
+        PlaqueStatus.HUNG,
+        datetime.date(2026, 9, 3),
+        True,
+        PlaqueCategory.ACTIVE,
+    )
+    assert "入伍礼包" in plaque.hung_by
+    task = plaque_task(family["household"])
+    assert task.status == TaskStatus.DONE and plaque.task == task
+    assert DomainEvent.objects.filter(kind=EventKind.GIFT_PACK_DELIVERED).count() == 1
+
+
+def test_a_gift_pack_for_a_household_whose_plaque_already_hangs_leaves_that_plaque_as_it_was(family, persona):
+    approve(family["soldier"])
+    services.hang_plaque(
+        actor=persona("xinhu_clerk"), household=family["household"], category=PlaqueCategory.ACTIVE,
+        hung_on=datetime.date(2026, 9, 2), hung_by="服务站", signed=True,
+    )  # fmt: skip
+    deliver_gift_pack(family["soldier"], persona("xinhu_clerk"))
+    plaque = HonorPlaque.objects.get()
+    assert (plaque.hung_on, plaque.hung_by) == (datetime.date(2026, 9, 2), "服务站")
+
+
+def test_a_gift_pack_for_a_soldier_without_a_household_leaves_his_plaque_task_open(make_person, persona):
+    soldier = make_person(name="商春旺", born=datetime.date(2006, 3, 1))
+    approve(soldier)
+    deliver_gift_pack(soldier, persona("xinhu_clerk"))
+    assert not HonorPlaque.objects.exists()
+    assert Task.objects.get(kind=TaskKind.HONOR_PLAQUE, person=soldier).status == TaskStatus.OPEN
+
+
+def test_a_household_recorded_after_the_enlistment_gets_no_second_plaque_task(make_person, login_as):
+    soldier = make_person(name="商春旺", born=datetime.date(2006, 3, 1))
+    father = make_person(name="商建国", born=datetime.date(1976, 3, 1))
+    approve(soldier)  # no household yet: the plaque task is keyed to him
+    household = people_services.create_household(
+        actor=None, region=soldier.region, members=[father, soldier], head=father
+    )
+    soldier.refresh_from_db()
+    record_fact(soldier, EventKind.DISCHARGED, datetime.date(2028, 9, 1))
+    [task] = Task.objects.filter(kind=TaskKind.HONOR_PLAQUE)
+    assert (task.household, task.status) == (household, TaskStatus.OPEN)  # moved to the household
+    assert HonorPlaque.objects.get().household == household
+    page = login_as("xinhu_clerk").get("/benefits/plaques/campaign/").content.decode()
+    assert page.count("商建国户") == 1 and "未设户" not in page
+
+
+def test_a_members_plaque_task_from_before_the_household_was_recorded_counts_for_the_household(make_person):
+    father = make_person(name="商建国", born=datetime.date(1976, 3, 1))
+    son = make_person(name="商春旺", born=datetime.date(2006, 3, 1))
+    record_fact(father, EventKind.DISCHARGED, datetime.date(2000, 9, 1))  # task keyed to the father
+    people_services.create_household(actor=None, region=son.region, members=[father, son], head=father)
+    son.refresh_from_db()
+    approve(son)
+    assert Task.objects.filter(kind=TaskKind.HONOR_PLAQUE).count() == 1
+
+
+def test_a_returned_recruits_household_leaves_the_plaque_due_list(family, login_as):
+    approve(family["soldier"])
+    assert HonorPlaque.objects.filter(status=PlaqueStatus.DUE).exists()
+    record_fact(family["soldier"], EventKind.RECRUIT_RETURNED, datetime.date(2026, 9, 20))
+    assert not HonorPlaque.objects.exists()
+    assert plaque_task(family["household"]).status == TaskStatus.CANCELLED
+    page = login_as("xinhu_clerk").get("/benefits/plaques/campaign/").content.decode()
+    assert "商建国户" not in page
+
+
+def test_a_returned_recruits_plaque_already_hung_stays(family, persona):
+    approve(family["soldier"])
+    deliver_gift_pack(family["soldier"], persona("xinhu_clerk"))
+    record_fact(family["soldier"], EventKind.RECRUIT_RETURNED, datetime.date(2026, 9, 20))
+    assert HonorPlaque.objects.get().status == PlaqueStatus.HUNG
+
+
+def test_a_returned_recruit_whose_brother_serves_leaves_the_household_due(family, make_person):
+    brother = make_person(name="商春雨", born=datetime.date(2004, 3, 1))
+    Person.objects.filter(pk=brother.pk).update(household=family["household"])
+    brother.refresh_from_db()
+    approve(brother, on=datetime.date(2025, 9, 1))
+    approve(family["soldier"])
+    record_fact(family["soldier"], EventKind.RECRUIT_RETURNED, datetime.date(2026, 9, 20))
+    assert HonorPlaque.objects.get().status == PlaqueStatus.DUE
+    assert plaque_task(family["household"]).status == TaskStatus.OPEN
+
+
+def test_a_returned_recruit_who_enlists_again_brings_his_households_plaque_task_back(family):
+    approve(family["soldier"])
+    record_fact(family["soldier"], EventKind.RECRUIT_RETURNED, datetime.date(2026, 9, 20))
+    record_fact(
+        family["soldier"], EventKind.ENLISTMENT_APPROVED, datetime.date(2027, 3, 1), key="candidate:again"
+    )
+    [task] = Task.objects.filter(kind=TaskKind.HONOR_PLAQUE)
+    assert (task.status, task.due_on, task.cause.key) == (
+        TaskStatus.OPEN,
+        datetime.date(2027, 8, 1),
+        "candidate:again",
+    )
+    assert HonorPlaque.objects.get().status == PlaqueStatus.DUE

@@ -139,6 +139,25 @@ def test_families_are_linked_to_the_serving_member_and_become_military_family(
     assert (again.created, again.unchanged, again.rejected) == (0, 2, 2)
 
 
+DAUGHTER = id_of(D(2000, 2, 2), "F", 36)
+SON = id_of(D(2001, 3, 3), "M", 37)
+
+
+def test_the_import_counts_an_adult_child_as_military_family_only_when_unable_to_live_independently(
+    serving, sheet_file, run_import
+):
+    village = Region.objects.get(code="371402001001")
+    create_person(actor=None, name="商小红", id_number=DAUGHTER, region=village, dependent_adult=True)
+    path = sheet_file(
+        ["姓名", "身份证号", "与军人关系", "军人身份证号"],
+        [["商小红", DAUGHTER, "女儿", serving.id_number], ["商小军", SON, "儿子", serving.id_number]],
+    )
+    run = run_import(path, kind="families")
+    assert run.rejected == 0
+    assert current(person(DAUGHTER), "military_family").through == serving
+    assert current(person(SON), "military_family") is None
+
+
 @pytest.fixture
 def registration_year(db):
     """The national default shipped for 2026 (1 January – 31 October)."""

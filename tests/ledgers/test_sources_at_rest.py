@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.ledgers import messy
 from yizhan.ledgers.importing import reading
-from yizhan.ledgers.jobs import work
 from yizhan.ledgers.importing.services import start_run
+from yizhan.ledgers.jobs import work
 from yizhan.ledgers.models import ImportRun, RunStatus
 
 

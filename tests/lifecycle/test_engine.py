@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -6,6 +7,7 @@ from django.db import IntegrityError
 
 from yizhan.lifecycle import rules
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
+from yizhan.lifecycle.effects import FAMILY, end_identity, identity
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.lifecycle.services import emit
@@ -126,7 +128,7 @@ def test_a_returned_recruit_loses_the_identities_the_enlistment_gave(family):
     assert not Identity.objects.filter(Identity.current_q(datetime.date(2026, 10, 1))).exists()
     assert ServiceRecord.objects.get().discharged_on == datetime.date(2026, 9, 20)
     cancelled = set(Task.objects.filter(status="cancelled").values_list("kind", flat=True))
-    assert cancelled == {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT}
+    assert cancelled == {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT, TaskKind.HONOR_PLAQUE}
 
 
 def test_the_timeline_traces_each_event_to_what_it_created(family, persona):
@@ -181,3 +183,16 @@ def test_the_timeline_names_no_one_outside_the_users_jurisdiction(family, make_p
     assert aunt not in {i.person for i in trace.identities}
     [clerk_trace] = traces_of(family["soldier"], user=persona("xinhu_village"))
     assert clerk_trace.tasks == [] or all(t.department in {"joint"} for t in clerk_trace.tasks)
+
+
+@pytest.mark.parametrize("build", [identity, end_identity])
+def test_a_rule_naming_an_identity_kind_that_does_not_exist_fails_when_the_table_is_built(build):
+    with pytest.raises(ValueError, match="veteren"):
+        build("veteren", of=FAMILY)
+
+
+def test_the_table_is_built_when_the_app_starts():
+    import sys
+
+    assert "yizhan.lifecycle.rules" in sys.modules  # LifecycleConfig.ready imported it
+    importlib.reload(rules)  # and every identity it names is an IdentityKind

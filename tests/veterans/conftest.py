@@ -2,7 +2,7 @@ import datetime
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
@@ -10,9 +10,19 @@ from yizhan.people import services as people_services
 from yizhan.people.models import RelationKind
 
 
-def photo_bytes(size=(352, 440), fmt="JPEG") -> bytes:
+def photo_bytes(size=(352, 440), fmt="JPEG", background="white", blot=None) -> bytes:
+    """A portrait: a dark head and shoulders on `background`; `blot` = (box, colour) adds a
+    patch, e.g. a shadow in the background."""
+    image = Image.new("RGB", size, background)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.ellipse((width * 0.3, height * 0.15, width * 0.7, height * 0.55), fill=(60, 45, 40))
+    draw.rectangle((0, height * 0.7, width, height), fill=(30, 30, 60))  # shoulders to the edges
+    if blot is not None:
+        box, colour = blot
+        draw.rectangle(tuple(int(v * s) for v, s in zip(box, (width, height) * 2, strict=True)), fill=colour)
     buffer = io.BytesIO()
-    Image.new("RGB", size, "white").save(buffer, fmt)
+    image.save(buffer, fmt)
     return buffer.getvalue()
 
 

@@ -2,14 +2,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from tests.veterans.conftest import photo_bytes
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import Department, Role
+from yizhan.accounts.services import create_user, end_post, grant_post
+from yizhan.audit.models import AuditEvent
 from yizhan.lifecycle.models import DomainEvent, EventKind
+from yizhan.people import services as people_services
 from yizhan.people.models import Identity, IdentityKind, Person
 from yizhan.veterans import services
-from yizhan.veterans.models import CardStatus, CardType, ProfileCategory
-from yizhan.worklist.models import Task, TaskKind, TaskStatus
+from yizhan.veterans.models import CardStatus, CardType, PreferentialCard, ProfileCategory
+from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus
 
 DISCHARGED = datetime.date(2026, 9, 1)
 
@@ -88,15 +94,68 @@ def test_a_checkin_closes_its_task_and_a_late_one_needs_a_reason(serving):
     assert Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN).status == TaskStatus.DONE
 
 
+def checkin_task_after_tick(on: str) -> Task:
+    call_command("tick", today=on)
+    return Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN)
+
+
+def appoint_head(username: str = "xinhu_head2") -> User:
+    head = create_user(actor=None, username=username, display_name="新站长", password="x" * 12)
+    grant_post(
+        actor=None, user=head, role=Role.STATION_HEAD, department=Department.BOTH, region_code="371402001000"
+    )
+    return head
+
+
 def test_an_overdue_checkin_is_escalated_to_the_station_head_once(serving, persona):
     services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
-    call_command("tick", today="2026-10-05")
-    task = Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN)
-    assert (task.escalated_to_head, task.assignee) == (True, persona("xinhu_head"))
-    call_command("tick", today="2026-10-06")
-    from yizhan.audit.models import AuditEvent
-
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, persona("xinhu_head"))
+    checkin_task_after_tick("2026-10-06")
     assert AuditEvent.objects.filter(action="task.escalate").count() == 1
+
+
+def test_a_checkin_is_not_escalated_before_it_is_overdue(serving):
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-09-30")  # due on the 30th day, 2026-10-01
+    assert (task.escalated_to, task.assignee) == ("", None)
+
+
+def test_with_no_station_head_an_overdue_checkin_goes_to_the_county_officer_then_to_a_head_appointed_later(
+    serving, persona
+):
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == (Escalation.COUNTY, persona("decheng"))
+    checkin_task_after_tick("2026-10-06")
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 1
+    head = appoint_head()
+    task = checkin_task_after_tick("2026-10-07")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, head)
+    checkin_task_after_tick("2026-10-08")
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 2
+
+
+def test_an_escalated_checkin_handed_back_when_the_head_leaves_reaches_the_next_head(serving, persona):
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    checkin_task_after_tick("2026-10-05")
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    assert Task.objects.get(kind=TaskKind.DISCHARGE_CHECKIN).assignee is None  # handed back
+    head = appoint_head()
+    task = checkin_task_after_tick("2026-10-06")
+    assert (task.escalated_to, task.assignee) == (Escalation.HEAD, head)
+
+
+def test_with_neither_a_head_nor_a_county_officer_the_checkin_waits_for_whoever_comes_first(serving, persona):
+    end_post(actor=None, post=persona("xinhu_head").posts.get())
+    end_post(actor=None, post=persona("decheng").posts.get())
+    services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
+    task = checkin_task_after_tick("2026-10-05")
+    assert (task.escalated_to, task.assignee) == ("", None)
+    assert not AuditEvent.objects.filter(action="task.escalate").exists()
+    head = appoint_head()
+    assert checkin_task_after_tick("2026-10-06").assignee == head
 
 
 def test_a_death_in_service_makes_the_family_bereaved_and_creates_the_visits(serving):
@@ -167,6 +226,92 @@ def test_a_photo_of_the_wrong_shape_or_size_is_refused(serving, size, message):
     veteran_with_profile(serving)
     with pytest.raises(ValidationError, match=message):
         services.apply_card(actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes(size))
+
+
+@pytest.mark.parametrize(
+    ("photo", "message"),
+    [
+        ({"background": (90, 90, 95)}, "背景偏暗"),
+        ({"background": (170, 170, 170)}, "背景偏暗"),
+        ({"blot": ((0.0, 0.0, 0.12, 0.35), (80, 80, 80))}, "背景不均匀"),
+        ({"blot": ((0.85, 0.05, 1.0, 0.5), (150, 40, 40))}, "背景不均匀"),
+    ],
+)
+def test_a_photo_without_a_light_even_background_is_refused(serving, photo, message):
+    veteran_with_profile(serving)
+    with pytest.raises(ValidationError, match=message):
+        services.apply_card(actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes(**photo))
+
+
+@pytest.mark.parametrize("background", ["white", (236, 240, 245)])
+def test_a_portrait_on_a_light_even_background_is_accepted(serving, settings, tmp_path, background):
+    settings.DOCUMENTS_DIR = tmp_path
+    veteran_with_profile(serving)
+    card = services.apply_card(
+        actor=None,
+        person=serving,
+        on=DISCHARGED,
+        photo_content=photo_bytes((704, 880), background=background),
+    )
+    assert card.status == CardStatus.ACCEPTED
+
+
+@pytest.fixture
+def elderly_veteran(make_person):
+    """A veteran born on 1 June 1946, with his profile record."""
+    veteran = make_person(name="商老兵", born=datetime.date(1946, 6, 1))
+    people_services.grant_identity(
+        actor=None,
+        person=veteran,
+        kind=IdentityKind.VETERAN,
+        since=datetime.date(1968, 3, 1),
+        source="manual",
+    )
+    services.save_profile(
+        actor=None, person=veteran, on=datetime.date(2020, 1, 1), category=ProfileCategory.DISCHARGED_SOLDIER
+    )
+    return veteran
+
+
+@pytest.mark.parametrize(
+    ("applied_on", "bed_bound", "home"),
+    [
+        (datetime.date(2026, 5, 31), False, False),  # 79 the day before his birthday
+        (datetime.date(2026, 6, 1), False, True),  # 80 on it
+        (datetime.date(2026, 5, 31), True, True),
+    ],
+)
+def test_home_service_is_for_applicants_aged_80_or_over_or_bed_bound(
+    elderly_veteran, settings, tmp_path, applied_on, bed_bound, home
+):
+    settings.DOCUMENTS_DIR = tmp_path
+    card = services.apply_card(
+        actor=None, person=elderly_veteran, on=applied_on, photo_content=photo_bytes(), bed_bound=bed_bound
+    )
+    assert (card.home_service, card.bed_bound) == (home, bed_bound)
+
+
+def test_a_young_veteran_who_is_not_bed_bound_gets_no_home_service(serving, settings, tmp_path):
+    settings.DOCUMENTS_DIR = tmp_path
+    veteran_with_profile(serving)
+    card = services.apply_card(actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes())
+    assert card.home_service is False
+
+
+def test_the_application_form_records_bed_bound_and_the_card_says_home_service(
+    serving, login_as, settings, tmp_path
+):
+    settings.DOCUMENTS_DIR = tmp_path
+    veteran_with_profile(serving)
+    client = login_as("xinhu_clerk")
+    photo = SimpleUploadedFile("p.jpg", photo_bytes(), content_type="image/jpeg")
+    response = client.post(
+        f"/veterans/people/{serving.pk}/card/",
+        {"photo": photo, "applicant": "本人", "bed_bound": "on", "on": "2026-09-10"},
+    )
+    card = PreferentialCard.objects.get()
+    assert response.status_code == 302 and (card.bed_bound, card.home_service) == (True, True)
+    assert "上门服务（卧床）" in client.get(response["Location"]).content.decode()
 
 
 def test_refusal_grounds_stop_the_application(serving):

@@ -3,7 +3,7 @@
 Payloads read here: ENLISTMENT_APPROVED {"graduate": bool, "hardship": bool} (both optional;
 graduate defaults to a 大专-or-above education), STATUS_CHANGED {"change": a lifecycle.models.StatusChange},
 AWARD_RECORDED {"award": Award pk} or, without a row,
-{"level": AwardLevel}.
+{"level": AwardLevel}, GIFT_PACK_DELIVERED {"delivery": pk, "received_by": str, "signed": bool}.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from yizhan.benefits import selectors, services
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
-from yizhan.people.models import Award, Education
+from yizhan.people.models import Award, Education, Identity, IdentityKind
 
 GRADUATE_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
 
@@ -83,10 +83,49 @@ def plaque_due(event: DomainEvent) -> None:
     household = event.person.household
     if household is None:
         return
-    task = selectors.open_plaque_task(household)
+    task = selectors.open_plaque_task(household, event.person)
     services.register_plaque_due(
         actor=event.actor,
         household=household,
         category=selectors.plaque_category_for(task.cause if task and task.cause else event),
         due_on=task.due_on if task else None,
+    )
+
+
+# Who keeps a household due for its 光荣牌 when one member's enlistment is annulled.
+PLAQUE_HOLDERS = [IdentityKind.ACTIVE_SERVICEMEMBER, IdentityKind.VETERAN, IdentityKind.BEREAVED_FAMILY]
+
+
+def plaque_no_longer_due(event: DomainEvent) -> None:
+    """退兵: he was never enlisted, so his household leaves the 光荣牌 due list — unless another
+    member still serves, has served or fell. A plaque already hung stays."""
+    person = event.person
+    if person.household_id and (
+        Identity.objects.filter(
+            Identity.current_q(event.occurred_on),
+            person__household_id=person.household_id,
+            kind__in=PLAQUE_HOLDERS,
+        )
+        .exclude(person=person)
+        .exists()
+    ):
+        return
+    services.withdraw_plaque_due(
+        actor=event.actor, household=person.household, servicemember=person, reason="退兵，光荣牌无需再挂"
+    )
+
+
+def gift_pack_plaque_hung(event: DomainEvent) -> None:
+    """入伍礼包 delivered: its 光荣之家 plaque hangs on the household's 光荣牌 register and the
+    plaque task closes. Without a household there is no register row: the task waits for one."""
+    household = event.person.household
+    if household is None:
+        return
+    services.hang_with_gift_pack(
+        actor=event.actor,
+        household=household,
+        servicemember=event.person,
+        delivered_on=event.occurred_on,
+        received_by=event.payload.get("received_by", ""),
+        signed=bool(event.payload.get("signed")),
     )

@@ -76,10 +76,16 @@ def provinces_run_by(user) -> set[str]:
 
 
 def conscript_record(person: Person) -> ServiceRecord | None:
-    """His conscript service: the open one, else the latest."""
+    """The service his 优待金 is counted on: the latest with periods (scheduled when he enlisted
+    as a 义务兵 — it keeps them when 提干 or 军士 later changes its type, for the periods already
+    owed), else his conscript service, the open one first (an imported record has no periods)."""
+    with_periods = (
+        person.service_records.filter(allowance_periods__isnull=False).distinct().order_by("-enlisted_on")
+    )
     records = person.service_records.filter(service_type=ServiceType.CONSCRIPT)
     return (
-        records.filter(discharged_on__isnull=True).order_by("-enlisted_on").first()
+        with_periods.first()
+        or records.filter(discharged_on__isnull=True).order_by("-enlisted_on").first()
         or records.order_by("-enlisted_on").first()
     )
 
@@ -283,10 +289,13 @@ def get_plaque(*, user, pk: int) -> HonorPlaque:
     return get_in_scope(plaques_visible_to(user).select_related("household__region"), pk=pk)
 
 
-def open_plaque_task(household: Household) -> Task | None:
-    return Task.objects.filter(
-        kind=TaskKind.HONOR_PLAQUE, household=household, status__in=OPEN_STATUSES
-    ).first()
+def open_plaque_task(household: Household | None, person: Person | None = None) -> Task | None:
+    """The household's open 光荣牌 task, or the one still keyed to `person` (recorded before his
+    household was)."""
+    keyed = Q(household=household) if household is not None else Q(pk__in=[])
+    if person is not None:
+        keyed |= Q(person=person, household__isnull=True)
+    return Task.objects.filter(keyed, kind=TaskKind.HONOR_PLAQUE, status__in=OPEN_STATUSES).first()
 
 
 def plaque_of(household: Household | None) -> HonorPlaque | None:
@@ -336,10 +345,12 @@ def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
     tasks = (
         tasks_visible_to(user)
         .filter(kind=TaskKind.HONOR_PLAQUE, status__in=OPEN_STATUSES)
-        .select_related("household__region", "person__region", "cause")
+        .select_related("household__region", "person__region", "person__household__region", "cause")
         .prefetch_related("household__members")
     )
-    task_by_household = {t.household_id: t for t in tasks if t.household_id}
+    for task in tasks:  # a task keyed to him before his household was recorded counts for it
+        task.plaque_household = task.household or (task.person.household if task.person_id else None)
+    task_by_household = {t.plaque_household.pk: t for t in tasks if t.plaque_household}
     for plaque in due:
         label, members = household_label(plaque.household, visible=visible)
         rows.append(
@@ -357,11 +368,12 @@ def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
         HonorPlaque.objects.filter(household_id__in=task_by_household).values_list("household_id", flat=True)
     )
     for task in tasks:
-        if task.household_id in on_register:
+        household = task.plaque_household
+        if household is not None and household.pk in on_register:
             continue
-        if task.household_id:
-            label, members = household_label(task.household, visible=visible)
-            region = task.household.region
+        if household is not None:
+            label, members = household_label(household, visible=visible)
+            region = household.region
         else:
             label, members, region = f"{task.person.name}（未设户）", [task.person.name], task.person.region
         rows.append(

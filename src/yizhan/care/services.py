@@ -24,6 +24,8 @@ from yizhan.care.models import (
 from yizhan.core.dates import date_problem
 from yizhan.core.text import name_problem
 from yizhan.lifecycle.calendar import add_working_days
+from yizhan.lifecycle.models import EventKind
+from yizhan.lifecycle.services import emit
 from yizhan.people.models import Award, Document, DocumentKind, Person
 from yizhan.people.services import attach_document
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
@@ -214,6 +216,14 @@ def record_gift_pack(
         task=task,
         outcome=f"入伍礼包三件已于{_d(delivered_on)}送达，{received_by}签收。",
         on=delivered_on,
+    )
+    emit(  # the 光荣之家 plaque among the three is the household's 光荣牌 (rules.py)
+        kind=EventKind.GIFT_PACK_DELIVERED,
+        key=f"gift_pack:{delivery.pk}",
+        person=task.person,
+        occurred_on=delivered_on,
+        actor=actor,
+        payload={"delivery": delivery.pk, "received_by": received_by, "signed": signed},
     )
     return delivery
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.db.models import Exists, OuterRef
+
+from yizhan.accounts.models import User
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
-from yizhan.people.models import Identity, Person
+from yizhan.people.models import Identity, IdentityKind, Person, Relation, RelationKind
 from yizhan.worklist.models import OPEN_STATUSES, Task
 from yizhan.worklist.services import cancel as cancel_task
-from yizhan.worklist.services import ensure_task
+from yizhan.worklist.services import carry_forward, ensure_task
 
 Effect = Callable[[DomainEvent], None]
 DueRule = Callable[[DomainEvent], datetime.date]
@@ -37,8 +40,18 @@ def _family(event: DomainEvent) -> list[Person]:
     return people_selectors.military_family_of(event.person, today=event.occurred_on)
 
 
-def identity(kind: str, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
+def _identity_kind(kind: IdentityKind) -> IdentityKind:
+    """The table names identities by IdentityKind: a misspelt one fails when rules.py is imported
+    (at start-up), not on the first event that would have granted it."""
+    try:
+        return IdentityKind(kind)
+    except ValueError:
+        raise ValueError(f"rules.py names an identity that IdentityKind does not have: {kind!r}") from None
+
+
+def identity(kind: IdentityKind, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
     """Opens an identity on the subject or on each family member (through the subject)."""
+    kind = _identity_kind(kind)
 
     def apply(event: DomainEvent) -> None:
         targets = [event.person] if of == SUBJECT else _family(event)
@@ -58,8 +71,9 @@ def identity(kind: str, *, of: str = SUBJECT, subtype_from: str = "") -> Effect:
     return apply
 
 
-def end_identity(kind: str, *, of: str = SUBJECT) -> Effect:
+def end_identity(kind: IdentityKind, *, of: str = SUBJECT) -> Effect:
     """Closes the open identity of that kind on the subject, or the ones held through him."""
+    kind = _identity_kind(kind)
 
     def apply(event: DomainEvent) -> None:
         if of == SUBJECT:
@@ -78,6 +92,97 @@ def end_identity(kind: str, *, of: str = SUBJECT) -> Effect:
     return apply
 
 
+def sync_military_family(*, actor: User | None, member: Person, on: datetime.date, source: str) -> int:
+    """Brings the 军属 held through `member` in line with military_family_of on `on`, while he
+    serves: relatives who now count get it from `on`, holders who no longer count lose it then.
+    Returns how many identities changed; a second run changes nothing."""
+    if not member.identities.filter(Identity.current_q(on), kind=IdentityKind.ACTIVE_SERVICEMEMBER).exists():
+        return 0  # the family of a veteran or of the fallen is settled by the discharge and death rules
+    family = {relative.pk: relative for relative in people_selectors.military_family_of(member, today=on)}
+    held = list(
+        Identity.objects.filter(through=member, kind=IdentityKind.MILITARY_FAMILY, until__isnull=True)
+    )
+    changed = 0
+    for item in held:
+        if item.person_id not in family:
+            people_services.end_identity(actor=actor, identity=item, until=max(on, item.since), source=source)
+            changed += 1
+    holders = {item.person_id for item in held}
+    for relative in family.values():
+        if relative.pk not in holders:
+            people_services.grant_identity(
+                actor=actor,
+                person=relative,
+                kind=IdentityKind.MILITARY_FAMILY,
+                since=on,
+                source=source,
+                through=member,
+            )
+            changed += 1
+    return changed
+
+
+def military_family_follows_the_family(event: DomainEvent) -> None:
+    """A relation recorded or removed, or a fact that decides 军人家属 changed (birth date,
+    unable to live independently): 军属 is re-computed through whichever of the people
+    concerned serves — the person, his relatives, and the relative of a removed relation."""
+    concerned = {event.person.pk: event.person}
+    for relative, _ in people_selectors.family_of(event.person):
+        concerned.setdefault(relative.pk, relative)
+    removed = event.payload.get("relative")
+    if removed and removed not in concerned:
+        concerned[removed] = Person.objects.get(pk=removed)
+    for member in concerned.values():
+        sync_military_family(
+            actor=event.actor, member=member, on=event.occurred_on, source=f"event:{event.pk}"
+        )
+
+
+def children_come_of_age(*, today: datetime.date) -> int:
+    """Tick: a child who turned 18 by `today` stops being 军属 on the birthday, unless recorded as
+    unable to live independently — decided by the same definition, through his serving parent."""
+    latest_birth = _years_before(today, people_selectors.ADULT_AGE)
+    child_of_member = Exists(
+        Relation.objects.filter(
+            person=OuterRef("through"), relative=OuterRef("person"), kind=RelationKind.CHILD
+        )
+    ) | Exists(
+        Relation.objects.filter(
+            person=OuterRef("person"), relative=OuterRef("through"), kind=RelationKind.PARENT
+        )
+    )
+    holders = Identity.objects.filter(
+        child_of_member,
+        kind=IdentityKind.MILITARY_FAMILY,
+        until__isnull=True,
+        person__birth_date__lte=latest_birth,
+        person__dependent_adult=False,
+    ).select_related("person", "through")
+    changed = 0
+    for item in holders:
+        birthday = _years_after(item.person.birth_date, people_selectors.ADULT_AGE)
+        changed += sync_military_family(
+            actor=None, member=item.through, on=max(birthday, item.since), source=f"tick:{today.isoformat()}"
+        )
+    return changed
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    """The anniversary; 29 February counts from 1 March in common years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return datetime.date(day.year + years, 3, 1)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The latest birth date of someone `years` old on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February: born on 28 February or earlier has had the birthday
+        return datetime.date(day.year - years, 2, 28)
+
+
 def task(
     kind: str, *, dept: str, due: DueRule, of: str = SUBJECT, once: str = "per_event", rule: str = ""
 ) -> Effect:
@@ -87,10 +192,14 @@ def task(
 
     def apply(event: DomainEvent) -> None:
         person = event.person
-        if of == HOUSEHOLD and person.household_id:
-            subject = {"household": person.household}
-        else:
-            subject = {"person": person}  # no household recorded yet: the task stays with him
+        household = person.household if of == HOUSEHOLD and person.household_id else None
+        # No household recorded yet: the task stays with him.
+        subject = {"household": household} if household is not None else {"person": person}
+        if once == "ever":
+            kept = _task_for_good(rule or f"{event.kind}:{kind}", person)
+            if kept is not None:
+                carry_forward(task=kept, due_on=due(event), cause=event, household=household)
+                return
         ensure_task(
             kind=kind,
             rule=rule or f"{event.kind}:{kind}",
@@ -104,6 +213,20 @@ def task(
 
     apply.__name__ = f"task_{kind}"
     return apply
+
+
+def _task_for_good(rule: str, person: Person) -> Task | None:
+    """The task kept for good under `rule` for the person's household: keyed to the household,
+    or — recorded before the household was — to him or any of its members. Household first."""
+    keys = [f"person:{person.pk}"]
+    if person.household_id:
+        members = Person.objects.filter(household_id=person.household_id).values_list("pk", flat=True)
+        keys += [f"household:{person.household_id}", *(f"person:{pk}" for pk in members)]
+    found = list(Task.objects.filter(rule=rule, subject_key__in=keys))
+    found.sort(
+        key=lambda t: (not t.subject_key.startswith("household:"), t.status not in OPEN_STATUSES, t.pk)
+    )
+    return found[0] if found else None
 
 
 def open_service_record(event: DomainEvent) -> None:

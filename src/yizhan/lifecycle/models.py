@@ -15,6 +15,10 @@ class EventKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", "身份变化（提干/军校/军士）"
     DISCHARGED = "discharged", "退出现役"
     DIED_IN_SERVICE = "died_in_service", "服役期间牺牲/病故"
+    GIFT_PACK_DELIVERED = "gift_pack_delivered", "入伍礼包送达"
+    RELATION_RECORDED = "relation_recorded", "登记亲属关系"
+    RELATION_REMOVED = "relation_removed", "删除亲属关系"
+    FAMILY_FACTS_CHANGED = "family_facts_changed", "出生日期或能否独立生活变更"
 
 
 class StatusChange(models.TextChoices):

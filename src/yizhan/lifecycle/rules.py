@@ -7,7 +7,14 @@ transaction that records the fact, so either all of them happen or none. Departm
 
 from __future__ import annotations
 
-from yizhan.benefits.effects import bonus_entitlement, plaque_due, schedule_allowance_periods, stop_allowance
+from yizhan.benefits.effects import (
+    bonus_entitlement,
+    gift_pack_plaque_hung,
+    plaque_due,
+    plaque_no_longer_due,
+    schedule_allowance_periods,
+    stop_allowance,
+)
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.lifecycle.effects import (
@@ -15,15 +22,18 @@ from yizhan.lifecycle.effects import (
     HOUSEHOLD,
     before_holiday,
     cancel_open_tasks,
+    children_come_of_age,
     close_service_record,
     days,
     end_identity,
     identity,
+    military_family_follows_the_family,
     open_service_record,
     task,
     working_days,
 )
 from yizhan.lifecycle.models import EventKind
+from yizhan.people.models import IdentityKind as Identity
 from yizhan.veterans.effects import escalate_overdue_checkins
 from yizhan.worklist.models import TaskDepartment as Dept
 from yizhan.worklist.models import TaskKind as Kind
@@ -36,17 +46,17 @@ plaque = task(
 
 RULES = {
     EventKind.REGISTRATION_RECORDED: [
-        identity("registrant"),
+        identity(Identity.REGISTRANT),
         enter_open_campaign,  # if he wants to enlist and his county's intake is open
     ],
     EventKind.CANDIDATE_FAILED: [
-        end_identity("applicant"),
+        end_identity(Identity.APPLICANT),
     ],
     EventKind.ENLISTMENT_APPROVED: [
         open_service_record,
-        end_identity("applicant"),
-        identity("active_servicemember"),
-        identity("military_family", of=FAMILY),
+        end_identity(Identity.APPLICANT),
+        identity(Identity.ACTIVE_SERVICEMEMBER),
+        identity(Identity.MILITARY_FAMILY, of=FAMILY),
         task(Kind.GIFT_PACK, dept=Dept.JOINT, due=days(7)),
         plaque,
         plaque_due,  # the household goes on the 光荣牌 register
@@ -56,9 +66,13 @@ RULES = {
     EventKind.RECRUIT_RETURNED: [
         close_service_record,
         cancel_open_tasks(Kind.GIFT_PACK, Kind.ALLOWANCE_RECIPIENT),
-        end_identity("active_servicemember"),
-        end_identity("military_family", of=FAMILY),
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),
         stop_allowance,
+        plaque_no_longer_due,  # unless another member keeps the household due; a hung plaque stays
+    ],
+    EventKind.GIFT_PACK_DELIVERED: [
+        gift_pack_plaque_hung,  # its 光荣之家 plaque is the household's 光荣牌
     ],
     EventKind.AWARD_RECORDED: [
         task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=working_days(2)),  # logged within 2 working days
@@ -69,9 +83,9 @@ RULES = {
     ],
     EventKind.DISCHARGED: [
         close_service_record,
-        end_identity("active_servicemember"),
-        identity("veteran"),
-        end_identity("military_family", of=FAMILY),  # kept through any other member still serving
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        identity(Identity.VETERAN),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),  # kept through any other member still serving
         stop_allowance,
         task(Kind.DISCHARGE_CHECKIN, dept=Dept.VETERANS, due=days(30)),
         task(Kind.RESERVE_REGISTRATION, dept=Dept.ARMED_FORCES, due=days(30)),
@@ -82,21 +96,31 @@ RULES = {
     ],
     EventKind.DIED_IN_SERVICE: [  # 烈士 / 因公牺牲 / 病故, in the payload's "subtype"
         close_service_record,
-        end_identity("active_servicemember"),
-        end_identity("military_family", of=FAMILY),
-        identity("bereaved_family", of=FAMILY, subtype_from="subtype"),
-        identity("priority_entitled", of=FAMILY),
+        end_identity(Identity.ACTIVE_SERVICEMEMBER),
+        end_identity(Identity.MILITARY_FAMILY, of=FAMILY),
+        identity(Identity.BEREAVED_FAMILY, of=FAMILY, subtype_from="subtype"),
+        identity(Identity.PRIORITY_ENTITLED, of=FAMILY),
         stop_allowance,
         task(Kind.CONDOLENCE_VISIT, dept=Dept.JOINT, due=days(7)),
         task(Kind.COMPENSATION, dept=Dept.VETERANS, due=days(30)),
         plaque,
         plaque_due,  # the household goes on the 光荣牌 register
     ],
+    EventKind.RELATION_RECORDED: [  # e.g. a wife married during his service
+        military_family_follows_the_family,
+    ],
+    EventKind.RELATION_REMOVED: [
+        military_family_follows_the_family,
+    ],
+    EventKind.FAMILY_FACTS_CHANGED: [  # birth date, or recorded as unable to live independently
+        military_family_follows_the_family,
+    ],
 }
 
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
-    ("逾期未报到提请站长督办", escalate_overdue_checkins),
+    ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
+    ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
     ("更新数据库查询统计", refresh_statistics),
 ]

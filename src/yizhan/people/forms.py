@@ -72,6 +72,10 @@ class RelationForm(StyledForm):
     note = forms.CharField(label="说明", max_length=100, required=False)
 
 
+class RelationRemoveForm(StyledForm):
+    relative = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class IdentityForm(StyledForm):
     kind = forms.ChoiceField(label="身份", choices=IdentityKind.choices)
     subtype = forms.ChoiceField(

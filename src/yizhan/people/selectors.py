@@ -142,19 +142,38 @@ def family_of(person: Person, *, user=None) -> list[tuple[Person, str]]:
     return family
 
 
+# 军人家属 by how the relative stands to the servicemember; a child counts only while a minor or
+# when recorded as unable to live independently (Person.dependent_adult).
+MILITARY_FAMILY_RELATIONS = {RelationKind.SPOUSE, RelationKind.PARENT, RelationKind.GUARDIAN}
+ADULT_AGE = 18
+
+
+def counts_as_military_family(relative: Person, kind: str, on: datetime.date) -> bool:
+    """THE definition of 军人家属 (DOMAIN.md): spouse, parents and those who raised the member,
+    minor children, and adult children unable to live independently — `kind` as seen from the
+    member, at date `on`. The rules, tick and the ledger import all decide through here."""
+    if kind in MILITARY_FAMILY_RELATIONS:
+        return True
+    if kind == RelationKind.CHILD:
+        age = relative.age(on)
+        return (age is not None and age < ADULT_AGE) or relative.dependent_adult
+    return False
+
+
+def relation_between(person: Person, relative: Person) -> Relation | None:
+    """The one relation row of the pair, whichever side recorded it."""
+    return (
+        Relation.objects.filter(person=person, relative=relative).first()
+        or Relation.objects.filter(person=relative, relative=person).first()
+    )
+
+
 def military_family_of(person: Person, today: datetime.date | None = None) -> list[Person]:
-    """军人家属 as DOMAIN.md defines them: spouse, parents and those who raised the member,
-    minor children, and adult children unable to live independently."""
+    """The member's relatives who are 军人家属 on `today`."""
     today = today or timezone.localdate()
-    members = []
-    for relative, kind in family_of(person):
-        if kind in {RelationKind.SPOUSE, RelationKind.PARENT, RelationKind.GUARDIAN}:
-            members.append(relative)
-        elif kind == RelationKind.CHILD:
-            age = relative.age(today)
-            if (age is not None and age < 18) or relative.dependent_adult:
-                members.append(relative)
-    return members
+    return [
+        relative for relative, kind in family_of(person) if counts_as_military_family(relative, kind, today)
+    ]
 
 
 def timeline_of(person: Person) -> QuerySet[AuditEvent]:

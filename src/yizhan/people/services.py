@@ -329,6 +329,22 @@ def add_relation(*, actor, person: Person, relative: Person, kind: str, note: st
 
 
 @transaction.atomic
+def delete_relation(*, actor: User | None, relation: Relation) -> None:
+    """Removes a relation recorded in error (or a marriage ended), on both people's timelines."""
+    person, relative, label = relation.person, relation.relative, relation.get_kind_display()
+    relation.delete()
+    _audit(
+        actor,
+        "person.relation.delete",
+        person,
+        {"relative": relative.pk, "name": relative.name, "kind": label},
+    )
+    _audit(
+        actor, "person.relation.delete", relative, {"relative": person.pk, "name": person.name, "of": label}
+    )
+
+
+@transaction.atomic
 def grant_identity(
     *,
     actor,

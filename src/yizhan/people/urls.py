@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
     path("<int:pk>/relations/", views.relation_add, name="relation_add"),
+    path("<int:pk>/relations/remove/", views.relation_remove, name="relation_remove"),
     path("<int:pk>/identities/", views.identity_add, name="identity_add"),
     path("<int:pk>/service/", views.service_add, name="service_add"),
     path("<int:pk>/awards/", views.award_add, name="award_add"),

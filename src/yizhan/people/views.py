@@ -17,6 +17,7 @@ from yizhan.core import filetypes
 from yizhan.core.forms import add_errors
 from yizhan.core.scoping import get_in_scope, scope_q
 from yizhan.core.search import search_query
+from yizhan.lifecycle import services as lifecycle_services
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
 from yizhan.people.forms import (
@@ -26,6 +27,7 @@ from yizhan.people.forms import (
     MergeForm,
     PersonForm,
     RelationForm,
+    RelationRemoveForm,
     RevealForm,
     ServiceRecordForm,
 )
@@ -182,7 +184,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_person(
+            lifecycle_services.update_person(  # a new birth date or dependency re-computes 军属
                 actor=request.user,
                 person=person,
                 expected_version=form.cleaned_data["version"] or 0,
@@ -255,11 +257,25 @@ def _post_action(request: HttpRequest, pk: int, form_class, action, tab: str) ->
 def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
     def act(person, data):
         relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
-        services.add_relation(
+        # Through the lifecycle: a spouse recorded during his service becomes 军属 (rules.py).
+        lifecycle_services.record_relation(
             actor=request.user, person=person, relative=relative, kind=data["kind"], note=data["note"]
         )
 
     return _post_action(request, pk, RelationForm, act, "family")
+
+
+@login_required
+@require_POST
+def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
+        relation = selectors.relation_between(person, relative)
+        if relation is None:
+            raise ValidationError("两人之间没有亲属关系记录。")
+        lifecycle_services.remove_relation(actor=request.user, relation=relation)
+
+    return _post_action(request, pk, RelationRemoveForm, act, "family")
 
 
 @login_required

@@ -96,7 +96,9 @@ class CardApplicationForm(StyledForm):
     photo = forms.FileField(label="白底证件照（352×440 像素）", required=False)
     phone = forms.CharField(label="联系电话（登记中缺失时填写）", max_length=40, required=False)
     applicant = NameField(label="申请人", max_length=50, initial="本人")
-    home_service = forms.BooleanField(label="上门服务（80 岁以上或卧床）", required=False)
+    bed_bound = forms.BooleanField(
+        label="卧床（行动不便）", required=False, help_text="卧床或年满 80 岁的申请人，由服务站上门办理。"
+    )
     refusal_grounds = forms.MultipleChoiceField(
         label="有下列情形之一的不予受理（如有请勾选）",
         choices=list(REFUSAL_GROUNDS.items()),

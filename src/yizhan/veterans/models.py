@@ -180,6 +180,8 @@ class PreferentialCard(models.Model):
         "people.Document", on_delete=models.PROTECT, related_name="+", verbose_name="照片"
     )
     applicant = models.CharField("申请人", max_length=50, help_text="本人，或监护人姓名及关系")
+    bed_bound = models.BooleanField("卧床（行动不便）", default=False)
+    # Decided by apply_card from the age on the application date and `bed_bound`, never typed.
     home_service = models.BooleanField("上门服务（80 岁以上或卧床）", default=False)
     snapshot = models.JSONField("申请信息", default=dict)
     accepted_on = models.DateField("受理日期")

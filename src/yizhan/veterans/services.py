@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import statistics
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -313,6 +315,7 @@ def move_assistance(
 # ---- 优待证 -------------------------------------------------------------------------------
 
 PHOTO_SIZE = (352, 440)
+HOME_SERVICE_AGE = 80  # 80 岁以上 (or bed-bound): the station goes to the applicant
 REFUSAL_GROUNDS = {
     "expelled": "被开除军籍或除名",
     "deprived": "被依法剥夺政治权利",
@@ -360,10 +363,12 @@ def prefill(person: Person) -> dict:
 
 
 def check_photo(content: bytes) -> None:
-    """白底 352×440 px: the proportions are checked (a larger photo of the same shape is fine)."""
+    """白底 352×440 px: the proportions (a larger photo of the same shape is fine) and a light,
+    even background."""
     try:
         with Image.open(io.BytesIO(content)) as image:
             width, height = image.size
+            background = _background_strip(image)
     except (UnidentifiedImageError, OSError):
         raise ValidationError({"photo": "照片无法识别，请上传 JPG 或 PNG 图片。"}) from None
     if abs(width / height - PHOTO_SIZE[0] / PHOTO_SIZE[1]) > 0.02:
@@ -376,14 +381,36 @@ def check_photo(content: bytes) -> None:
         raise ValidationError(
             {"photo": f"照片太小：至少 {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} 像素，上传的是 {width}×{height}。"}
         )
+    luminance = statistics.fmean(background)
+    if luminance < settings.CARD_PHOTO_BACKGROUND_MIN_LUMINANCE:
+        raise ValidationError({"photo": "照片背景偏暗：优待证照片须为白色（浅色）背景，请重新拍摄。"})
+    if statistics.pstdev(background, luminance) > settings.CARD_PHOTO_BACKGROUND_MAX_DEVIATION:
+        raise ValidationError({"photo": "照片背景不均匀（有阴影或杂物）：须为纯白色背景，请重新拍摄。"})
+
+
+def _background_strip(image: Image.Image) -> list[int]:
+    """Luminance of the border where only background shows: the top tenth, and the outer tenth
+    of each side down to 60 % of the height (below, the shoulders reach the edges). Read from a
+    reduced copy, so a large photo costs no more than a small one."""
+    small = image.convert("L").resize((88, 110))
+    width, height = small.size
+    edge, side_depth = width // 10, height * 6 // 10
+    strips = [(0, 0, width, height // 10), (0, 0, edge, side_depth), (width - edge, 0, width, side_depth)]
+    return [value for box in strips for value in small.crop(box).tobytes()]  # one byte per pixel in "L"
+
+
+def needs_home_service(person: Person, *, on: datetime.date, bed_bound: bool) -> bool:
+    age = person.age(on)
+    return bed_bound or (age is not None and age >= HOME_SERVICE_AGE)
 
 
 @transaction.atomic
 def apply_card(
     *, actor, person: Person, on: datetime.date, photo_content: bytes | None, photo_name: str = "photo.jpg",
-    applicant: str = "本人", home_service: bool = False, refusal_grounds: list[str] | None = None, phone: str = "",
+    applicant: str = "本人", bed_bound: bool = False, refusal_grounds: list[str] | None = None, phone: str = "",
 ) -> PreferentialCard:  # fmt: skip
-    """受理: the clerk confirms what is known and adds only what is missing (photo, phone)."""
+    """受理: the clerk confirms what is known and adds only what is missing (photo, phone).
+    Home service follows from the facts: aged 80 or over on the application date, or bed-bound."""
     check_date(on, field="on", born=person.birth_date)
     check_name(applicant, field="applicant", label="申请人")
     card_type, reason = card_eligibility(person)
@@ -411,10 +438,16 @@ def apply_card(
     else:
         raise ValidationError({"photo": "请上传白底证件照（352×440 像素）。"})
     card = PreferentialCard.objects.create(
-        person=person, card_type=card_type, photo=photo, applicant=applicant.strip() or "本人", home_service=home_service,
+        person=person, card_type=card_type, photo=photo, applicant=applicant.strip() or "本人", bed_bound=bed_bound,
+        home_service=needs_home_service(person, on=on, bed_bound=bed_bound),
         snapshot=prefill(person), accepted_on=on, accepted_by=actor,
     )  # fmt: skip
-    _audit(actor, "card.accepted", person, {"card": card.pk, "type": card.get_card_type_display()})
+    _audit(
+        actor,
+        "card.accepted",
+        person,
+        {"card": card.pk, "type": card.get_card_type_display(), "home_service": card.home_service},
+    )
     return card
 
 

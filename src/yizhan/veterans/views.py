@@ -223,7 +223,7 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
             card = services.apply_card(
                 actor=request.user, person=person, on=form.cleaned_data["on"],
                 photo_content=upload.read() if upload else None, photo_name=upload.name if upload else "photo.jpg",
-                applicant=form.cleaned_data["applicant"], home_service=form.cleaned_data["home_service"],
+                applicant=form.cleaned_data["applicant"], bed_bound=form.cleaned_data["bed_bound"],
                 refusal_grounds=form.cleaned_data["refusal_grounds"], phone=form.cleaned_data["phone"],
             )  # fmt: skip
         except ValidationError as exc:

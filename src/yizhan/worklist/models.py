@@ -26,6 +26,14 @@ class TaskStatus(models.TextChoices):
 OPEN_STATUSES = [TaskStatus.OPEN, TaskStatus.IN_PROGRESS]
 
 
+class Escalation(models.TextChoices):
+    """Whom an overdue task was put before: the station head, or — while the station has none —
+    the county officer, until a head is appointed."""
+
+    COUNTY = "county", "区县督办"
+    HEAD = "head", "站长督办"
+
+
 class TaskKind(models.TextChoices):
     GIFT_PACK = "gift_pack", "送入伍礼包（光荣牌＋优待服务指南＋安置政策手册）"
     HONOR_PLAQUE = "honor_plaque", "悬挂光荣牌"
@@ -56,7 +64,7 @@ class Task(models.Model):
     due_on = models.DateField("办理时限")
     status = models.CharField("状态", max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     overdue_since = models.DateField("逾期日期", null=True, blank=True)
-    escalated_to_head = models.BooleanField("已提请站长督办", default=False)
+    escalated_to = models.CharField("督办", max_length=10, choices=Escalation.choices, blank=True)
     outcome = models.TextField("办理结果", blank=True)
     # Why the task exists: the event and the rule that created it.
     cause = models.ForeignKey(

@@ -57,6 +57,25 @@ def ensure_task(
     return task, True
 
 
+@transaction.atomic
+def carry_forward(*, task: Task, due_on: datetime.date, cause=None, household=None) -> Task:
+    """A task kept for good (one per subject under its rule, e.g. the 光荣牌) called for again by
+    a new fact: a cancelled one is reopened for that fact, and one keyed to a person before his
+    household was recorded moves to the household — so the household never gets a second one."""
+    changes: dict[str, str] = {}
+    if task.status == TaskStatus.CANCELLED:
+        task.status, task.outcome, task.due_on, task.cause = TaskStatus.OPEN, "", due_on, cause
+        task.overdue_since, task.assignee = None, None
+        changes["reopened"] = due_on.isoformat()
+    if household is not None and task.household_id is None and task.status in OPEN_STATUSES:
+        task.household, task.subject_key = household, f"household:{household.pk}"
+        changes["household"] = str(household.pk)
+    if changes:
+        task.save()
+        _audit(None, "task.carry_forward", task, changes)
+    return task
+
+
 def _station_colleague(actor: User, task: Task, assignee: User) -> bool:
     """The assignee holds an active post whose region covers the task."""
     return any(lo <= task.region_code < hi for lo, hi in assignee.scope_bounds)

@@ -25,9 +25,11 @@ from yizhan.benefits.services.honors import (
     bonus_rate_for,
     entitle_bonus,
     hang_plaque,
+    hang_with_gift_pack,
     pay_bonus,
     register_plaque_due,
     set_bonus_rate,
+    withdraw_plaque_due,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "entitle_bonus",
     "generate_batch",
     "hang_plaque",
+    "hang_with_gift_pack",
     "mark_batch_paid",
     "normalize_account",
     "pay_bonus",
@@ -51,4 +54,5 @@ __all__ = [
     "set_allowance_rate",
     "set_bonus_rate",
     "stop_periods",
+    "withdraw_plaque_due",
 ]

@@ -203,6 +203,42 @@ def hang_plaque(
     if not hung_by:
         raise ValidationError({"hung_by": "请填写参加悬挂的人员。"})
     check_name(hung_by, field="hung_by", label="悬挂人员")
+    return _hang(
+        actor=actor, plaque=plaque, household=household, category=category, hung_on=hung_on,
+        hung_by=hung_by, signed=signed, signature_note=signature_note,
+        task=task or selectors.open_plaque_task(household),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def hang_with_gift_pack(
+    *,
+    actor: User | None,
+    household: Household,
+    servicemember: Person,
+    delivered_on: datetime.date,
+    received_by: str,
+    signed: bool,
+) -> HonorPlaque | None:
+    """The 入伍礼包's 光荣之家 plaque is the household's 光荣牌: delivering it hangs it on the
+    register and closes the plaque task. A household whose plaque already hangs keeps it (one
+    per household for good); None then."""
+    plaque = HonorPlaque.objects.select_for_update().filter(household=household).first()
+    if plaque is not None and plaque.status == PlaqueStatus.HUNG:
+        return None
+    task = selectors.open_plaque_task(household, servicemember)
+    category = plaque.category if plaque else selectors.plaque_category_for(task.cause if task else None)
+    return _hang(
+        actor=actor, plaque=plaque, household=household, category=category, hung_on=delivered_on,
+        hung_by=f"随入伍礼包送达（{actor or '系统'}登记）", signed=signed,
+        signature_note=f"{received_by}签收入伍礼包" if signed else "", task=task,
+    )  # fmt: skip
+
+
+def _hang(
+    *, actor, plaque: HonorPlaque | None, household: Household, category: str, hung_on: datetime.date,
+    hung_by: str, signed: bool, signature_note: str, task: Task | None,
+) -> HonorPlaque:  # fmt: skip
     values = {
         "category": category,
         "status": PlaqueStatus.HUNG,
@@ -212,7 +248,6 @@ def hang_plaque(
         "signature_note": signature_note.strip(),
         "recorded_by": actor,
     }
-    task = task or selectors.open_plaque_task(household)
     if plaque is None:
         plaque = HonorPlaque(household=household, task=task, **values)
     else:
@@ -236,3 +271,27 @@ def hang_plaque(
             on=hung_on,
         )
     return plaque
+
+
+@transaction.atomic
+def withdraw_plaque_due(
+    *, actor: User | None, household: Household | None, servicemember: Person, reason: str
+) -> bool:
+    """The fact that made the household due was annulled (退兵): it leaves the due list — its due
+    row and its open plaque task go. A plaque already hung stays, for good. True if it left."""
+    left = False
+    if household is not None:
+        due = (
+            HonorPlaque.objects.select_for_update()
+            .filter(household=household, status=PlaqueStatus.DUE)
+            .first()
+        )
+        if due is not None:
+            due.delete()
+            _audit_household(actor, "benefits.plaque.withdraw", household, {"reason": reason})
+            left = True
+    task = selectors.open_plaque_task(household, servicemember)
+    if task is not None:
+        worklist_services.cancel(actor=actor, task=task, reason=reason)
+        left = True
+    return left

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils import timezone
 
 from yizhan.conscription.models import Conclusion, Registration
 from yizhan.conscription.services import record_registration
@@ -41,6 +42,7 @@ from yizhan.people.models import (
     ServiceType,
     SettlementType,
 )
+from yizhan.people.selectors import counts_as_military_family
 
 if TYPE_CHECKING:
     from yizhan.ledgers.importing.engine import Importer
@@ -210,7 +212,6 @@ FAMILY_COLUMNS = (
         required=True,
     ),
 )
-MILITARY_FAMILY_KINDS = {RelationKind.SPOUSE, RelationKind.PARENT, RelationKind.GUARDIAN}
 
 
 def check_family(importer: Importer, row: Row) -> None:
@@ -248,8 +249,8 @@ def attach_family(importer: Importer, row: Row, person: Person) -> list[Model]:
         people.add_relation(actor=importer.actor, person=member, relative=person, kind=kind)
     ]
     serving = member.identities.filter(Identity.current_q(), kind=IdentityKind.ACTIVE_SERVICEMEMBER).first()
-    minor = kind == RelationKind.CHILD and (person.age() or 0) < 18
-    if serving is not None and (kind in MILITARY_FAMILY_KINDS or minor):
+    # The rules' own definition of 军人家属 (dependent adult children included), as of today.
+    if serving is not None and counts_as_military_family(person, kind, timezone.localdate()):
         created += _grant(importer, person, IdentityKind.MILITARY_FAMILY, serving.since, through=member)
     return created
 
