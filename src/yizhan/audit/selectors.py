@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from yizhan.accounts.roles import Perm, Role
 from yizhan.audit.models import AuditEvent
-from yizhan.core.scoping import scope_q
+from yizhan.core.scopes import scoped
 
 
 def events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -10,7 +10,7 @@ def events_visible_to(user) -> QuerySet[AuditEvent]:
     system events (logins, accounts, regions), which carry no region and no personal values."""
     if not user.can(Perm.VIEW_AUDIT):
         return AuditEvent.objects.none()
-    condition = scope_q(user, "region_code") if user.scope_bounds else Q(pk__in=[])
+    condition = scoped(user, "audit.AuditEvent")
     if any(p.role == Role.SYSADMIN for p in user.active_posts):
         condition |= Q(region_code="")
     return AuditEvent.objects.filter(condition)

@@ -25,14 +25,13 @@ from yizhan.benefits.forms import (
     RecipientForm,
 )
 from yizhan.benefits.models import (
-    AllowanceRate,
     BatchStatus,
-    BonusRate,
     BonusStatus,
     PlaqueStatus,
 )
 from yizhan.core.forms import add_errors
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped, visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.calendar import next_holiday
 from yizhan.people.selectors import get_person, people_visible_to
 from yizhan.regions.models import Level, Region
@@ -44,7 +43,7 @@ def _say(request: HttpRequest, exc: Exception) -> None:
 
 
 def _villages(user):
-    return Region.objects.filter(scope_q(user, "code"), level=Level.VILLAGE).order_by("code")
+    return Region.objects.filter(scoped(user, "regions.Region"), level=Level.VILLAGE).order_by("code")
 
 
 @login_required
@@ -93,7 +92,11 @@ def allowance_rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "benefits/rates.html",
-        {"kind": "allowance", "rates": AllowanceRate.objects.all(), "form": form if provinces else None},
+        {
+            "kind": "allowance",
+            "rates": visible(request.user, "benefits.AllowanceRate"),
+            "form": form if provinces else None,
+        },
     )
 
 
@@ -376,7 +379,11 @@ def bonus_rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "benefits/rates.html",
-        {"kind": "bonus", "rates": BonusRate.objects.all(), "form": form if counties else None},
+        {
+            "kind": "bonus",
+            "rates": visible(request.user, "benefits.BonusRate"),
+            "form": form if counties else None,
+        },
     )
 
 
@@ -442,7 +449,7 @@ def plaque_list(request: HttpRequest) -> HttpResponse:
     plaques = selectors.plaques_visible_to(request.user).select_related("household__region")
     if status in PlaqueStatus.values:
         plaques = plaques.filter(status=status)
-    page = Paginator(plaques.prefetch_related("household__members"), 100).get_page(request.GET.get("page"))
+    page = Paginator(plaques, 100).get_page(request.GET.get("page"))
     return render(
         request, "benefits/plaques.html", {"page": page, "status": status, "statuses": PlaqueStatus.choices}
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from yizhan.core.forms import StyledForm
-from yizhan.core.scoping import scope_q
+from yizhan.core.scopes import scoped
 from yizhan.people.models import (
     AwardLevel,
     Branch,
@@ -23,9 +23,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def regions_for(user):
     """The villages (and townships) a user may register people in."""
-    return Region.objects.filter(scope_q(user, "code"), level__in=[Level.TOWNSHIP, Level.VILLAGE]).order_by(
-        "code"
-    )
+    return Region.objects.filter(
+        scoped(user, "regions.Region"), level__in=[Level.TOWNSHIP, Level.VILLAGE]
+    ).order_by("code")
 
 
 class PersonForm(StyledForm):

@@ -209,6 +209,7 @@ def update_person(*, actor, person: Person, expected_version: int, **values) -> 
         )
         raise StaleEdit(current=fresh, since=since)
     cleaned = _clean(values)
+    moved_from = fresh.region
     if cleaned.get("id_number") and cleaned["id_number"] != fresh.id_number:
         bidx = crypto.blind_index(cleaned["id_number"], context=ID_CONTEXT)
         if Person.objects.filter(id_number_bidx=bidx).exclude(pk=fresh.pk).exists():
@@ -223,7 +224,26 @@ def update_person(*, actor, person: Person, expected_version: int, **values) -> 
     fresh.save()
     fresh.refresh_from_db()
     _audit(actor, "person.update", fresh, {"fields": changes, "version": fresh.version})
+    if "region" in changes:
+        _hand_over(actor, fresh, moved_from)
     return fresh
+
+
+def _hand_over(actor, person: Person, moved_from: Region) -> None:
+    """His open work follows him (SCOPES: a task is seen by its subject's current region); the
+    timeline says so, with how many tasks went to the new station."""
+    open_tasks = Task.objects.filter(Task.open_q(), person=person).count()
+    _audit(
+        actor,
+        "person.handover",
+        person,
+        {
+            "from": moved_from.code,
+            "to": person.region_id,
+            "open_tasks": open_tasks,
+            "summary": f"从 {moved_from.full_name} 到 {person.region.full_name}，{open_tasks} 项待办",
+        },
+    )
 
 
 @transaction.atomic

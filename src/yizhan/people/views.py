@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core.forms import add_errors
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped
+from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
 from yizhan.people.forms import (
@@ -48,7 +49,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     identity = request.GET.get("identity", "")
     village = request.GET.get("village", "")
-    villages = Region.objects.filter(scope_q(request.user, "code"), level=Level.VILLAGE).order_by("code")
+    villages = Region.objects.filter(scoped(request.user, "regions.Region"), level=Level.VILLAGE).order_by(
+        "code"
+    )
     if village and not villages.filter(code=village).exists():
         village = ""
     if query:

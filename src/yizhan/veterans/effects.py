@@ -9,6 +9,7 @@ from django.db import transaction
 from yizhan.accounts.models import Post
 from yizhan.accounts.roles import Role
 from yizhan.audit.services import record
+from yizhan.core.scopes import region_of
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 
 
@@ -27,10 +28,10 @@ def _station_head_for(region_code: str):
 def escalate_overdue_checkins(*, today: datetime.date) -> int:
     """报到 not done within 30 days: the task goes to the station head, once."""
     escalated = 0
-    for task in Task.objects.filter(
+    for task in Task.objects.select_related("person", "household").filter(
         kind=TaskKind.DISCHARGE_CHECKIN, status__in=OPEN_STATUSES, due_on__lt=today, escalated_to_head=False
     ):
-        head = _station_head_for(task.region_code)
+        head = _station_head_for(region_of(task, "worklist.Task"))
         task.escalated_to_head = True
         if head is not None:
             task.assignee = head

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.ledgers.exports import service
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
 from yizhan.ledgers.models import ExportRun, ExportStatus
@@ -50,9 +51,7 @@ def exports_dir() -> Path:
 
 def runs_visible_to(user) -> QuerySet[ExportRun]:
     """The user's own runs in the regions his posts cover today."""
-    return ExportRun.objects.filter(scope_q(user, "region_id"), requested_by_id=user.pk).select_related(
-        "region"
-    )
+    return visible(user, "ledgers.ExportRun").filter(requested_by_id=user.pk).select_related("region")
 
 
 def get_run(*, user, pk: int) -> ExportRun:
