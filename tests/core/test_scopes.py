@@ -16,9 +16,9 @@ REGION_BEARING = {"people.Person", "people.Household", "regions.Region"}
 
 def names_a_person_household_or_region(model) -> bool:
     for field in model._meta.get_fields():
-        if field.concrete and field.is_relation and (field.many_to_one or field.one_to_one):
-            if field.related_model._meta.label in REGION_BEARING:
-                return True
+        to_one = field.concrete and field.is_relation and (field.many_to_one or field.one_to_one)
+        if to_one and field.related_model._meta.label in REGION_BEARING:
+            return True
         if isinstance(field, models.CharField) and field.name.endswith(("_code", "_prefix")):
             return True
     return False
