@@ -28,6 +28,7 @@ from yizhan.people.models import (
     Document,
     Household,
     Identity,
+    IdentityKind,
     Person,
     Relation,
     ServiceRecord,
@@ -303,6 +304,9 @@ def grant_identity(
     through: Person | None = None,
 ) -> Identity:
     """Opens an identity; a second call for the same open identity returns the existing one."""
+    if (kind == IdentityKind.BEREAVED_FAMILY) != bool(subtype):
+        # The database refuses it too (identity_subtype_only_for_bereaved); say it in Chinese first.
+        raise ValidationError({"subtype": "遗属身份须选择遗属类别，其他身份不选遗属类别。"})
     existing = person.identities.filter(
         kind=kind, subtype=subtype, through=through, until__isnull=True
     ).first()
