@@ -26,6 +26,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _calendar_read_afresh():
+    """The official calendar is cached per process: each test reads its own database's."""
+    from yizhan.lifecycle.calendar import forget_official_days
+
+    forget_official_days()
+
+
 @pytest.fixture
 def _private_data_dir(settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path / "documents"

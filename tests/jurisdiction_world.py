@@ -19,6 +19,7 @@ from yizhan.conscription.models import (
     Campaign,
     Candidate,
     Registration,
+    RegistrationYear,
     StageResult,
     TownshipQuota,
     Verification,
@@ -43,10 +44,19 @@ DAY = datetime.date(2026, 10, 9)
 
 
 def world_of(
-    *, name: str, relative_name: str, phone: str, village: str, make_person, requester, files, marker: str
+    *,
+    name: str,
+    relative_name: str,
+    phone: str,
+    village: str,
+    make_person,
+    requester,
+    files,
+    marker: str,
+    amount: str,
 ) -> dict[str, list]:
     """Every kind of row in `village`'s township. `marker` is written into the region-owned rows'
-    free text (rates, campaign), so a page that lists them can be caught naming them."""
+    free text and `amount` is their rates, so a page that lists them can be caught naming them."""
     township, county = village[:9] + "000", village[:6] + "000000"
     person = make_person(name=name, village=village, born=datetime.date(1990, 2, 3), phone=phone)
     relative = make_person(name=relative_name, village=village, born=datetime.date(1962, 2, 3))
@@ -115,11 +125,17 @@ def world_of(
         requested_by=requester, ledger="veterans", title=f"{marker}退役军人花名册", region=region, reason="核对",
         status="done", total=1, done=1, file_path=str(files / f"export-{township}.xlsx"),
     )  # fmt: skip
-    allowance_rate = AllowanceRate.objects.get(province_code=village[:2])
-    AllowanceRate.objects.filter(pk=allowance_rate.pk).update(note=f"{marker}依据")
-    bonus_rate = BonusRate.objects.create(
-        region_prefix=village[:6], year=2026, level="third_class", amount=Decimal("2718")
+    # The policies of his county (core.policy): the walker's pages must not list a foreign one.
+    allowance_rate = AllowanceRate.objects.create(
+        region_code=county, year=2026, annual_amount=Decimal(amount), note=f"{marker}依据"
     )
+    bonus_rate = BonusRate.objects.create(
+        region_code=county, year=2026, level="third_class", amount=Decimal(amount)
+    )
+    registration_year = RegistrationYear.objects.create(
+        region_code=county, year=2026, window_start=datetime.date(2026, 1, 1),
+        window_end=datetime.date(2026, 10, 30),
+    )  # fmt: skip
     grid = Grid.objects.create(village_id=village, name=f"{marker}网格")
     return {
         "people.Person": [person, relative],
@@ -137,6 +153,7 @@ def world_of(
         "care.MeritNoticeDelivery": [care["merit_notice"]],
         "care.GiftPackDelivery": [care["gift_pack"]],
         "care.CondolenceVisit": [care["visit"]],
+        "conscription.RegistrationYear": [registration_year],
         "conscription.Registration": [registration],
         "conscription.Verification": [verification],
         "conscription.Campaign": [campaign],

@@ -76,8 +76,7 @@ ID_FIELDS = {
     "township": "township",
     "county": "county",
     "county_code": "county",
-    "province_code": "province",
-    "region_prefix": "county_prefix",
+    "region_code": "county",  # a policy's region (core.policy): county, city, province or ""
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
 NOT_IDS = {"version", "year", "header_row", "account"}
@@ -93,13 +92,13 @@ def worlds(make_person, persona, settings, tmp_path):
     walker = persona("xinhu_head")  # the widest station post: both departments, every permission
     home = world_of(
         name="商春旺", relative_name="商建国", phone="13800002222", village=HOME_VILLAGE,
-        make_person=make_person, requester=walker, files=tmp_path, marker="新湖标记",
+        make_person=make_person, requester=walker, files=tmp_path, marker="新湖标记", amount="12345",
     )  # fmt: skip
     # The foreign export run was requested by the walker himself, as if from a post he no longer
     # holds: only the region keeps the finished file from him.
     foreign = world_of(
         name="钱外乡", relative_name="钱老父", phone="13700001111", village=FOREIGN_VILLAGE,
-        make_person=make_person, requester=walker, files=tmp_path, marker="花桥标记",
+        make_person=make_person, requester=walker, files=tmp_path, marker="花桥标记", amount="31415",
     )  # fmt: skip
     home["accounts.User"] = [walker]
     foreign["accounts.User"] = [persona("huaqiao_clerk")]
@@ -107,7 +106,7 @@ def worlds(make_person, persona, settings, tmp_path):
 
 
 # Nothing of the foreign township may appear on the walker's pages.
-LEAKS = ["钱外乡", "钱老父", "13700001111", "花桥标记", "花桥经济开发区", "昆山"]
+LEAKS = ["钱外乡", "钱老父", "13700001111", "花桥标记", "31415", "花桥经济开发区", "昆山"]
 
 
 def walk(resolver: URLResolver, prefix: str = ""):
@@ -362,7 +361,7 @@ def discover(client, home: dict):
 
 
 # The station head has every station form; the county officer the settings pages (rates,
-# intakes, quotas, payment batches). Both are walked.
+# registration settings, intakes, quotas, payment batches). Both are walked.
 WALKERS = ["xinhu_head", "decheng"]
 
 
@@ -379,9 +378,9 @@ def test_every_id_taking_form_field_is_named_in_the_walk(worlds, login_as, walke
     }
     assert not unnamed, f"say in ID_FIELDS what these form fields name (or list them in NOT_IDS): {unnamed}"
     offered = {name for fields in actions.values() for name in fields}
-    assert {"relative", "recipient", "assignee", "candidates", "county", "region"} <= offered
+    assert {"relative", "recipient", "assignee", "candidates", "region"} <= offered
     if walker == "decheng":
-        assert {"province_code", "region_prefix", "quota_371402001000"} <= offered
+        assert {"county", "region_code", "quota_371402001000"} <= offered
 
 
 def value_of(kind: str, world: dict, *, missing: bool = False) -> list[str]:
@@ -393,8 +392,6 @@ def value_of(kind: str, world: dict, *, missing: bool = False) -> list[str]:
         "village": village,
         "township": village[:9] + "000",
         "county": village[:6] + "000000",
-        "province": village[:2],
-        "county_prefix": village[:6],
     }[kind]]  # fmt: skip
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("benefits/", include("yizhan.benefits.urls")),
     path("care/", include("yizhan.care.urls")),
     path("ledgers/", include("yizhan.ledgers.urls")),
+    path("calendar/", include("yizhan.lifecycle.urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

@@ -55,7 +55,10 @@ def family(make_family):
 def rates(db):
     for year in (2026, 2027, 2028):
         AllowanceRate.objects.create(
-            province_code="37", year=year, annual_amount=Decimal("22000"), graduate_extra=Decimal("2000")
+            region_code="370000000000",
+            year=year,
+            annual_amount=Decimal("22000"),
+            graduate_extra=Decimal("2000"),
         )
     amounts = {
         AwardLevel.BAYI_MEDAL: 50000,
@@ -65,4 +68,4 @@ def rates(db):
         AwardLevel.OUTSTANDING_SOLDIER: 500,
     }
     for level, amount in amounts.items():
-        BonusRate.objects.create(region_prefix="371402", year=2027, level=level, amount=Decimal(amount))
+        BonusRate.objects.create(region_code="371402000000", year=2027, level=level, amount=Decimal(amount))

@@ -45,7 +45,9 @@ def benefits_of(person) -> dict:
         designated_on=ENLISTED,
     )  # fmt: skip
     rate, _ = AllowanceRate.objects.get_or_create(
-        province_code=person.region_id[:2], year=ENLISTED.year, defaults={"annual_amount": Decimal("20000")}
+        region_code=person.region_id[:2].ljust(12, "0"),
+        year=ENLISTED.year,
+        defaults={"annual_amount": Decimal("20000")},
     )
     batch = PaymentBatch.objects.create(county_code=person.region_id[:6] + "000000", as_of=ENLISTED)
     payment = AllowancePayment.objects.create(

@@ -69,20 +69,24 @@ def test_an_award_event_without_a_row_takes_the_level_from_its_payload(family, r
     assert BonusEntitlement.objects.get().amount == Decimal("10000")
 
 
-def test_an_award_without_a_local_standard_waits_for_it(family, persona, rates):
+def test_an_award_without_any_standard_waits_for_it(family, persona, rates):
+    # 2028: no local table and no national default shipped for that year.
     record_fact(
-        family["soldier"], EventKind.AWARD_RECORDED, datetime.date(2026, 12, 1), level=AwardLevel.SECOND_CLASS
+        family["soldier"], EventKind.AWARD_RECORDED, datetime.date(2028, 12, 1), level=AwardLevel.SECOND_CLASS
     )
     entitlement = BonusEntitlement.objects.get()
     assert entitlement.amount is None
     with pytest.raises(ValidationError, match="尚未确定"):
         services.pay_bonus(
-            actor=persona("xinhu_clerk"), entitlement=entitlement, paid_on=AWARDED, reference="X"
+            actor=persona("xinhu_clerk"),
+            entitlement=entitlement,
+            paid_on=datetime.date(2028, 12, 5),
+            reference="X",
         )
     services.set_bonus_rate(
         actor=persona("decheng"),
-        region_prefix="371402",
-        year=2026,
+        region_code="371402000000",
+        year=2028,
         level=AwardLevel.SECOND_CLASS,
         amount=Decimal("5000"),
     )

@@ -40,7 +40,9 @@ def everything_of(soldier, father, household, clerk) -> dict:
     )  # fmt: skip
     record_fact(soldier, EventKind.AWARD_RECORDED, datetime.date(2027, 6, 1), level=AwardLevel.THIRD_CLASS)
     rate, _ = AllowanceRate.objects.get_or_create(
-        province_code=soldier.region_id[:2], year=2026, defaults={"annual_amount": Decimal("20000")}
+        region_code=soldier.region_id[:2].ljust(12, "0"),
+        year=2026,
+        defaults={"annual_amount": Decimal("20000")},
     )
     batch = PaymentBatch.objects.create(county_code=soldier.region_id[:6] + "000000", as_of=APPROVED)
     period = soldier.allowance_periods.get(sequence=1)

@@ -22,7 +22,7 @@ HUAQIAO_VILLAGE = "320583400001"  # 花桥社区
 @pytest.fixture
 def year_2026(world) -> RegistrationYear:
     return services.set_registration_year(
-        actor=None, year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31)
+        actor=None, region_code="", year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31)
     )
 
 

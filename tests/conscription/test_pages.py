@@ -51,6 +51,7 @@ def open_campaign(county: str) -> Campaign:
 def this_year(world):
     return services.set_registration_year(
         actor=None,
+        region_code="",
         year=TODAY.year,
         window_start=datetime.date(TODAY.year, 1, 1),
         window_end=datetime.date(TODAY.year, 12, 31),
@@ -90,7 +91,6 @@ def test_every_page_renders_for_the_xinhu_station_head(login_as, xinhu):
     client = login_as("xinhu_head")
     pages = {
         reverse("conscription:index"): "应登未登",
-        reverse("conscription:settings") + f"?year={TODAY.year}": "登记截止",
         reverse("conscription:registration") + "?q=商春旺": "商春旺",
         reverse("conscription:person", args=[candidate.person.pk]): "应征记录",
         reverse("conscription:unregistered"): "应登未登",
@@ -290,6 +290,7 @@ def test_a_county_officer_creates_an_intake_and_sees_errors_beside_the_fields(lo
 def test_the_registration_year_is_set_on_its_page(login_as, world):
     url = reverse("conscription:settings")
     form = {
+        "region_code": "371402000000",
         "year": "2030",
         "window_start": "2030-01-01",
         "window_end": "2029-10-31",
@@ -302,7 +303,9 @@ def test_the_registration_year_is_set_on_its_page(login_as, world):
     body = login_as("decheng").post(url, form).content.decode()
     assert "登记截止日期应在 2030 年内" in body
     login_as("decheng").post(url, {**form, "window_end": "2030-10-31"})
-    assert RegistrationYear.objects.get(year=2030).window_end == datetime.date(2030, 10, 31)
+    assert RegistrationYear.objects.get(region_code="371402000000", year=2030).window_end == datetime.date(
+        2030, 10, 31
+    )
     assert login_as("xinhu_village").post(url, form).status_code == 403
 
 

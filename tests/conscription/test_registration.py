@@ -81,8 +81,8 @@ def test_registration_outside_the_years_window_is_refused(make_person, year_2026
 
 
 def test_registration_in_a_year_without_settings_is_refused(make_person, year_2026):
-    person = make_person(name="王无设", born=D(2009, 5, 1))
-    assert "尚未设置 2027 年兵役登记" in refusal(person, on=D(2027, 3, 1))
+    person = make_person(name="王无设", born=D(2010, 5, 1))
+    assert "尚未设置 2028 年兵役登记" in refusal(person, on=D(2028, 3, 1))
 
 
 def test_a_second_registration_is_refused(make_person, year_2026):

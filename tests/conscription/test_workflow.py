@@ -279,16 +279,9 @@ def test_a_campaign_is_checked_before_it_is_created(world):
 
 def test_a_township_quota_belongs_to_the_campaigns_county(campaign):
     with pytest.raises(ValidationError, match="花桥经济开发区不是德城区的乡镇"):
-        services.set_township_quota(
-            actor=None,
-            campaign=campaign,
-            township=Region.objects.get(code=HUAQIAO_VILLAGE[:9] + "000"),
-            quota=3,
-        )
-    row = services.set_township_quota(
-        actor=None, campaign=campaign, township=Region.objects.get(code="371402001000"), quota=3
-    )
-    assert row.quota == 3
+        services.set_township_quotas(actor=None, campaign=campaign, quotas={HUAQIAO_VILLAGE[:9] + "000": 3})
+    assert services.set_township_quotas(actor=None, campaign=campaign, quotas={"371402001000": 3}) == 1
+    assert campaign.township_quotas.get().quota == 3
 
 
 def test_the_suggested_split_weighs_population_and_registrants_equally():

@@ -74,21 +74,20 @@ def test_an_intake_of_the_county_is_seen_by_its_stations_and_not_by_others(perso
     assert visible(persona("huaqiao_clerk"), "conscription.Campaign").count() == 0
 
 
-def test_a_rate_of_the_province_is_read_by_its_stations_and_a_prefix_under_them_too(persona):
-    from yizhan.benefits.models import AllowanceRate, BonusRate
+def test_a_policy_is_read_by_the_stations_it_governs_and_by_officers_above(persona):
+    from yizhan.benefits.models import BonusRate
 
-    AllowanceRate.objects.create(province_code="37", year=2026, annual_amount=20000)
-    AllowanceRate.objects.create(province_code="32", year=2026, annual_amount=30000)
-    BonusRate.objects.create(region_prefix="371402", year=2026, level="third_class", amount=1000)
-    BonusRate.objects.create(region_prefix="371402001", year=2026, level="second_class", amount=2000)
-    BonusRate.objects.create(region_prefix="371402002", year=2026, level="second_class", amount=2000)
-    decheng, xinhu = persona("decheng"), persona("xinhu_head")
-    assert list(visible(xinhu, "benefits.AllowanceRate").values_list("province_code", flat=True)) == ["37"]
-    assert sorted(visible(xinhu, "benefits.BonusRate").values_list("region_prefix", flat=True)) == [
-        "371402",
-        "371402001",
-    ]
-    assert visible(decheng, "benefits.BonusRate").count() == 3
+    for code in ["", "370000000000", "371402000000", "320583000000"]:
+        BonusRate.objects.create(region_code=code, year=2030, level="third_class", amount=1000)
+    xinhu, decheng, huaqiao = persona("xinhu_head"), persona("decheng"), persona("huaqiao_clerk")
+    governing = ["", "370000000000", "371402000000"]
+
+    def of_2030(user) -> list[str]:
+        rows = visible(user, "benefits.BonusRate").filter(year=2030)
+        return sorted(rows.values_list("region_code", flat=True))
+
+    assert of_2030(xinhu) == of_2030(decheng) == governing
+    assert of_2030(huaqiao) == ["", "320583000000"]
 
 
 def test_a_task_is_placed_by_its_person_then_its_household_then_its_own_region(make_person):

@@ -29,16 +29,18 @@ def person(name: str, born: datetime.date, sex: str, sequence: int):
 
 
 def setting_up_a_registered_young_man_and_an_open_intake(today: datetime.date):
-    """Registered 40 days ago; the intake opened then and approves in ten days, so every stage can
-    be dated in the past and the public notice can start well over five days before today."""
+    """Registered 40 days ago; the intake opened then and its 批准入伍 date is today (an approval
+    takes effect on that date), so every stage can be dated in the past and the public notice can
+    start well over five days before today."""
     registered_on = today - 40 * DAY
     services.set_registration_year(
         actor=None,
+        region_code="",
         year=registered_on.year,
         window_start=datetime.date(registered_on.year, 1, 1),
         window_end=datetime.date(registered_on.year, 12, 31),
     )
-    approval = today + 10 * DAY
+    approval = today
     Campaign.objects.create(
         county_id="371402000000",
         year=approval.year,

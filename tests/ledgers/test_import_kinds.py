@@ -141,7 +141,8 @@ def test_families_are_linked_to_the_serving_member_and_become_military_family(
 
 @pytest.fixture
 def registration_year(db):
-    return RegistrationYear.objects.create(year=2026, window_start=D(2026, 1, 1), window_end=D(2026, 10, 31))
+    """The national default shipped for 2026 (1 January – 31 October)."""
+    return RegistrationYear.objects.get(region_code="", year=2026)
 
 
 YOUNG = id_of(D(2008, 5, 5), "M", 40)

@@ -167,7 +167,7 @@ def test_plaques_fall_due_before_the_next_bayi_or_spring_festival(after, expecte
     assert next_holiday(after) == expected
 
 
-def test_working_days_skip_the_weekend():
+def test_working_days_skip_the_weekend(db):
     assert add_working_days(datetime.date(2026, 11, 27), 2) == datetime.date(2026, 12, 1)  # Fri → Tue
 
 

@@ -33,6 +33,8 @@ class Perm:
     VIEW_AUDIT = "view_audit"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_REGIONS = "manage_regions"
+    # The official holiday calendar and the national default policies (no region above them).
+    MANAGE_SETTINGS = "manage_settings"
 
 
 STATION_WORK = {Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.REVEAL_PII, Perm.EXPORT}
@@ -45,7 +47,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Liaisons visit and collect information; they see people masked and export nothing.
     Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
     # Administrators run accounts and regions; by default they see no personal data in bulk.
-    Role.SYSADMIN: frozenset({Perm.MANAGE_ACCOUNTS, Perm.MANAGE_REGIONS, Perm.VIEW_AUDIT}),
+    Role.SYSADMIN: frozenset(
+        {Perm.MANAGE_ACCOUNTS, Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}
+    ),
 }
 
 STAFF_ROLES = [r for r in Role if r != Role.SYSADMIN]

@@ -64,14 +64,14 @@ def _tables() -> int:
     created = 0
     for year in ALLOWANCE_YEARS:
         _, new = AllowanceRate.objects.get_or_create(
-            province_code=COUNTY[:2],
+            region_code=COUNTY[:2].ljust(12, "0"),
             year=year,
             defaults={**ALLOWANCE, "note": "演示数据：山东省标准，增发为演示数值"},
         )
         created += new
         for level, amount in BONUS.items():
             _, new = BonusRate.objects.get_or_create(
-                region_prefix=COUNTY[:6], year=year, level=level, defaults={"amount": amount}
+                region_code=COUNTY, year=year, level=level, defaults={"amount": amount}
             )
             created += new
     return created

@@ -71,25 +71,27 @@ class ReasonForm(StyledForm):
 
 
 class AllowanceRateForm(StyledForm):
-    province_code = forms.ChoiceField(label="省份")
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = _year()
     annual_amount = _money("年标准（元）")
     graduate_extra = _money("大学生增发（元/年）", required=False)
     hardship_extra = _money("艰苦边远地区增发（元/年）", required=False)
     note = forms.CharField(label="依据/说明", max_length=200, required=False)
 
-    def __init__(self, *args, provinces: list, **kwargs):
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province_code"].choices = provinces
+        self.fields["region_code"].choices = regions
         self.fields["year"].initial = datetime.date.today().year
 
 
 class BonusRateForm(StyledForm):
-    region_prefix = forms.ChoiceField(label="区县")
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = _year()
     level = forms.ChoiceField(label="奖励等级", choices=AwardLevel.choices)
     amount = _money("金额（元）")
 
-    def __init__(self, *args, counties: list, **kwargs):
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_prefix"].choices = [(c.code[:6], c.name) for c in counties]
+        self.fields["region_code"].choices = regions

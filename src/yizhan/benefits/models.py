@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -28,11 +28,11 @@ MAX_PERIODS = 4
 
 
 class AllowanceRate(models.Model):
-    """The yearly 优待金 standard a province sets, with its extras (yuan per year)."""
+    """The yearly 优待金 standard with its extras (yuan per year) of a region — usually the
+    province's, a city or county may set its own; "" is the national default. The most specific
+    applies (core.policy.in_force)."""
 
-    province_code = models.CharField(
-        "省份代码", max_length=2, validators=[RegexValidator(r"^\d{2}$", "请填写 2 位省级区划代码，如 37。")]
-    )
+    region_code = models.CharField("适用地区", max_length=12, blank=True)
     year = models.PositiveSmallIntegerField("年度")
     annual_amount = models.DecimalField("年标准（元）", **MONEY)
     graduate_extra = models.DecimalField("大学生增发（元/年）", default=Decimal("0"), **MONEY)
@@ -43,13 +43,13 @@ class AllowanceRate(models.Model):
 
     class Meta:
         verbose_name = "优待金标准"
-        ordering = ["province_code", "-year"]
+        ordering = ["region_code", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["province_code", "year"], name="allowance_rate_once_per_year"),
+            models.UniqueConstraint(fields=["region_code", "year"], name="allowance_rate_once_per_region"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.province_code} {self.year}年 {self.annual_amount}元"
+        return f"{self.region_code or '全国'} {self.year}年 {self.annual_amount}元"
 
     def period_amount(self, *, graduate: bool, hardship: bool) -> Decimal:
         """Half a year's standard plus half of each extra that applies."""
@@ -209,13 +209,10 @@ class AllowancePayment(models.Model):
 
 
 class BonusRate(models.Model):
-    """The local 奖励金 of one award level in one year; the longest matching prefix applies."""
+    """The 奖励金 of one award level in one year for a region (county, city, province; "" the
+    national default); the most specific applies (core.policy.in_force)."""
 
-    region_prefix = models.CharField(
-        "区划代码前缀",
-        max_length=12,
-        validators=[RegexValidator(r"^\d{2}(\d{2}){0,2}(\d{3}){0,2}$", "请填写区县代码，如 371402。")],
-    )
+    region_code = models.CharField("适用地区", max_length=12, blank=True)
     year = models.PositiveSmallIntegerField("年度")
     level = models.CharField("奖励等级", max_length=30, choices=AwardLevel.choices)
     amount = models.DecimalField("金额（元）", **MONEY)
@@ -224,13 +221,15 @@ class BonusRate(models.Model):
 
     class Meta:
         verbose_name = "奖励金标准"
-        ordering = ["region_prefix", "-year", "-amount"]
+        ordering = ["region_code", "-year", "-amount"]
         constraints = [
-            models.UniqueConstraint(fields=["region_prefix", "year", "level"], name="bonus_rate_once"),
+            models.UniqueConstraint(
+                fields=["region_code", "year", "level"], name="bonus_rate_once_per_region"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_prefix} {self.year}年 {self.get_level_display()} {self.amount}元"
+        return f"{self.region_code or '全国'} {self.year}年 {self.get_level_display()} {self.amount}元"
 
 
 class BonusStatus(models.TextChoices):

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm, require
+from yizhan.accounts.roles import VETERANS, Perm, require
 from yizhan.benefits import selectors, services
 from yizhan.benefits.forms import (
     AllowanceRateForm,
@@ -25,12 +26,15 @@ from yizhan.benefits.forms import (
     RecipientForm,
 )
 from yizhan.benefits.models import (
+    AllowanceRate,
     BatchStatus,
+    BonusRate,
     BonusStatus,
     PlaqueStatus,
 )
 from yizhan.core.forms import add_errors
-from yizhan.core.scopes import scoped, visible
+from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
+from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.calendar import next_holiday
 from yizhan.people.selectors import get_person, people_visible_to
@@ -62,22 +66,48 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- 义务兵家庭优待金 ------------------------------------------------------------------------
 
 
+def _rate_regions(user) -> list[tuple[str, str]]:
+    """(code, name) of the regions whose standards the user may set."""
+    choices = [(r.code, r.name) for r in policy_regions_of(user, departments=VETERANS)]
+    if user.can(Perm.MANAGE_SETTINGS):
+        choices.insert(0, (NATIONAL, region_label(NATIONAL)))
+    return choices
+
+
+def _require_rates_reader(user) -> None:
+    """Station and county staff read the tables; administrators keep the national defaults."""
+    if not user.can(Perm.MANAGE_SETTINGS):
+        require(user, Perm.VIEW_PEOPLE)
+
+
+def _rates_visible(user, model, label: str):
+    """The rates governing the user's regions (theirs, those above, the national default) and
+    those under them (SCOPES); administrators keep the national defaults."""
+    condition = scoped(user, label)
+    if user.can(Perm.MANAGE_SETTINGS):
+        condition |= Q(region_code=NATIONAL)
+    return model.objects.filter(condition)
+
+
+def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:
+    rates = list(rates)
+    names = dict(Region.objects.filter(code__in={r.region_code for r in rates}).values_list("code", "name"))
+    for rate in rates:
+        rate.region_name = names.get(rate.region_code) or region_label(rate.region_code)
+    return render(request, "benefits/rates.html", {"kind": kind, "rates": rates, "form": form})
+
+
 @login_required
 def allowance_rates(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.VIEW_PEOPLE)
-    provinces = sorted(selectors.provinces_run_by(request.user))
-    names = dict(
-        Region.objects.filter(code__in=[p.ljust(12, "0") for p in provinces]).values_list("code", "name")
-    )
-    form = AllowanceRateForm(
-        request.POST or None, provinces=[(p, names.get(p.ljust(12, "0"), p)) for p in provinces]
-    )
+    _require_rates_reader(request.user)
+    regions = _rate_regions(request.user)
+    form = AllowanceRateForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.set_allowance_rate(
                 actor=request.user,
-                province_code=data["province_code"],
+                region_code=data["region_code"],
                 year=data["year"],
                 annual_amount=data["annual_amount"],
                 graduate_extra=data["graduate_extra"] or 0,
@@ -89,14 +119,11 @@ def allowance_rates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存优待金标准。")
             return redirect("benefits:allowance_rates")
-    return render(
+    return _rates_page(
         request,
-        "benefits/rates.html",
-        {
-            "kind": "allowance",
-            "rates": visible(request.user, "benefits.AllowanceRate"),
-            "form": form if provinces else None,
-        },
+        "allowance",
+        _rates_visible(request.user, AllowanceRate, "benefits.AllowanceRate"),
+        form if regions else None,
     )
 
 
@@ -365,9 +392,9 @@ def bonus_pay(request: HttpRequest, entitlement_pk: int) -> HttpResponse:
 
 @login_required
 def bonus_rates(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.VIEW_PEOPLE)
-    counties = selectors.counties_run_by(request.user)
-    form = BonusRateForm(request.POST or None, counties=counties)
+    _require_rates_reader(request.user)
+    regions = _rate_regions(request.user)
+    form = BonusRateForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_bonus_rate(actor=request.user, **form.cleaned_data)
@@ -376,14 +403,11 @@ def bonus_rates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存奖励金标准。")
             return redirect("benefits:bonus_rates")
-    return render(
+    return _rates_page(
         request,
-        "benefits/rates.html",
-        {
-            "kind": "bonus",
-            "rates": visible(request.user, "benefits.BonusRate"),
-            "form": form if counties else None,
-        },
+        "bonus",
+        _rates_visible(request.user, BonusRate, "benefits.BonusRate"),
+        form if regions else None,
     )
 
 

@@ -26,6 +26,7 @@ from yizhan.conscription.models import (
     RegistrationYear,
     Stage,
 )
+from yizhan.core.policy import NATIONAL
 from yizhan.people.models import Identity, IdentityKind, Person, Sex
 from yizhan.regions.demo import TOWNSHIPS
 from yizhan.regions.models import Region, scope_bounds
@@ -73,8 +74,10 @@ def seed() -> int:
 def _registration_years() -> int:
     changed = 0
     for year, start, end in REGISTRATION_YEARS:
-        if not RegistrationYear.objects.filter(year=year).exists():
-            services.set_registration_year(actor=None, year=year, window_start=start, window_end=end)
+        if not RegistrationYear.objects.filter(region_code=NATIONAL, year=year).exists():
+            services.set_registration_year(
+                actor=None, region_code=NATIONAL, year=year, window_start=start, window_end=end
+            )
             changed += 1
     return changed
 
@@ -152,11 +155,7 @@ def _campaigns(county: Region) -> int:
                     person__region_id__gte=lo, person__region_id__lt=hi
                 ).count()
             split = services.suggest_split(campaign=campaign, population=population, registrants=registrants)
-            for code, share in split.items():
-                services.set_township_quota(
-                    actor=None, campaign=campaign, township=Region.objects.get(code=code), quota=share
-                )
-                changed += 1
+            changed += services.set_township_quotas(actor=None, campaign=campaign, quotas=split)
     return changed
 
 

@@ -125,6 +125,8 @@ class CampaignForm(ServiceForm):
 
 
 class RegistrationYearForm(ServiceForm):
+    # "" is the national default, a valid choice for administrators (the service checks who).
+    region_code = forms.ChoiceField(label="适用地区", required=False)
     year = forms.IntegerField(widget=forms.HiddenInput)
     window_start = forms.DateField(label="登记开始", widget=DATE)
     window_end = forms.DateField(label="登记截止", widget=DATE)
@@ -135,6 +137,10 @@ class RegistrationYearForm(ServiceForm):
     late_limit_university = forms.IntegerField(label="补登年龄上限（大学）", min_value=16, max_value=40)
     late_limit_senior = forms.IntegerField(label="补登年龄上限（高中）", min_value=16, max_value=40)
     late_limit_other = forms.IntegerField(label="补登年龄上限（其他）", min_value=16, max_value=40)
+
+    def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = regions
 
 
 class QuotaForm(ServiceForm):

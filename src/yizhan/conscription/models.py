@@ -12,9 +12,12 @@ from yizhan.regions.models import Region
 
 
 class RegistrationYear(models.Model):
-    """Per-year registration settings (兵役登记工作规定; the 2026 notices: 1 Jan – 31 Oct)."""
+    """Per-year registration settings (兵役登记工作规定; the 2026 notices: 1 Jan – 31 Oct) of a
+    region: a county, city or province, or "" for the national default. The most specific row
+    applies (core.policy.in_force)."""
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
+    region_code = models.CharField("适用地区", max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField("年度")
     window_start = models.DateField("登记开始")
     window_end = models.DateField("登记截止")
     # Those who turn 18 by 31 December must register; from this age one may volunteer.
@@ -27,7 +30,10 @@ class RegistrationYear(models.Model):
 
     class Meta:
         verbose_name = "兵役登记年度设置"
-        ordering = ["-year"]
+        ordering = ["-year", "region_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "year"], name="registration_year_once_per_region")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年兵役登记"

@@ -19,9 +19,10 @@ from yizhan.conscription.models import (
     StageResult,
     TownshipQuota,
 )
-from yizhan.conscription.services import suggest_split
+from yizhan.conscription.services import registration_settings_for, suggest_split
 from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
-from yizhan.core.scopes import covering_q, scoped, visible
+from yizhan.core.policy import may_change, policy_regions_of
+from yizhan.core.scopes import scoped, visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import Person, Sex
 from yizhan.people.selectors import people_visible_to
@@ -29,7 +30,6 @@ from yizhan.regions.models import Level, Region, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
 RECORDERS = {Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}
-MANAGERS = {Role.COUNTY_OFFICER, Role.STATION_HEAD}
 
 
 def _armed_posts(user, roles: set[str] | None = None) -> list:
@@ -50,17 +50,17 @@ def can_record(user) -> bool:
     return user.can(Perm.EDIT_PEOPLE) and bool(_armed_posts(user, RECORDERS))
 
 
-def can_manage(user) -> bool:
-    """Campaigns and the yearly registration settings: county officers and station heads."""
-    return bool(_armed_posts(user, MANAGERS))
+def may_run_intake(user, county_code: str) -> bool:
+    """Intakes and their township quotas are the county's: its officers and those above."""
+    return may_change(user, county_code, departments=ARMED_DEPARTMENTS)
+
+
+def intake_counties(user) -> QuerySet[Region]:
+    """The counties whose intakes the user may set up."""
+    return policy_regions_of(user, departments=ARMED_DEPARTMENTS).filter(level=Level.COUNTY)
 
 
 # --- campaigns ------------------------------------------------------------------------------
-
-
-def counties_of(user) -> QuerySet[Region]:
-    """Counties the user works in or above: a township post works in its county's campaigns."""
-    return Region.objects.filter(covering_q(user, "code"), level=Level.COUNTY).order_by("code")
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -95,8 +95,15 @@ def sees_whole_county(user, county_code: str) -> bool:
 # --- registrations --------------------------------------------------------------------------
 
 
-def registration_settings(year: int) -> RegistrationYear | None:
-    return RegistrationYear.objects.filter(year=year).first()
+def home_region(user) -> str:
+    """The region whose policies a user's pages show: that of his first 武装部 post."""
+    posts = _armed_posts(user)
+    return posts[0].region_id if posts else ""
+
+
+def registration_settings(year: int, region_code: str) -> RegistrationYear | None:
+    """The settings in force for that region (its own, or inherited from above)."""
+    return registration_settings_for(region_code=region_code, year=year)
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
@@ -106,7 +113,7 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
 def must_register(user, year: int) -> QuerySet[Person]:
     """应登未登: visible males turning the registration age (18) by 31 December of `year` who have
     no registration, ordered by village."""
-    settings = registration_settings(year)
+    settings = registration_settings(year, home_region(user))
     age = settings.register_age if settings else 18
     born = year - age
     return (

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import ARMED
 from yizhan.audit.services import record
 from yizhan.conscription.models import (
     Campaign,
@@ -24,6 +26,7 @@ from yizhan.conscription.models import (
     Verification,
 )
 from yizhan.conscription.workflow import TransitionError, check_transition
+from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Education, Person, Sex
@@ -38,6 +41,8 @@ UNIVERSITY_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRA
 ENLISTMENT_MIN_AGE = 17
 ENLISTMENT_MAX_AGE = {Education.POSTGRADUATE: 26, Education.BACHELOR: 24, Education.COLLEGE: 24}
 ENLISTMENT_MAX_AGE_DEFAULT = 22
+# 批准入伍 of the two intakes a year (national default; each intake may set its own date).
+INTAKE_DATES = {Half.FIRST: (3, 1), Half.SECOND: (9, 1)}
 
 
 def _audit(actor, action: str, person: Person, changes: dict) -> None:
@@ -49,6 +54,12 @@ def _audit(actor, action: str, person: Person, changes: dict) -> None:
         region_code=person.region_id,
         changes=changes,
     )
+
+
+def registration_settings_for(*, region_code: str, year: int) -> RegistrationYear | None:
+    """The year's settings in force for a place: its county's, else its city's, province's, or
+    the national default."""
+    return in_force(RegistrationYear.objects.filter(year=year), region_code)
 
 
 def registration_kind(*, person: Person, settings: RegistrationYear, university: bool) -> str:
@@ -88,7 +99,7 @@ def record_registration(
     family_contacts: str = "",
     wants_to_enlist: bool = False,
 ) -> Registration:
-    settings = RegistrationYear.objects.filter(year=on.year).first()
+    settings = registration_settings_for(region_code=person.region_id, year=on.year)
     if settings is None:
         raise ValidationError(f"尚未设置 {on.year} 年兵役登记（登记时间窗口）。")
     if not settings.window_start <= on <= settings.window_end:
@@ -307,11 +318,13 @@ def record_stage(
     candidate.save()
     _audit(actor, "candidate.stage", person, {"stage": Stage(stage).label})
     if stage == Stage.APPROVAL:
+        # 批准入伍 takes effect on the intake's date, however early it is recorded: the service
+        # record, the allowance periods and the tasks' due dates all count from then.
         emit(
             kind=EventKind.ENLISTMENT_APPROVED,
             key=f"candidate:{candidate.pk}",
             person=person,
-            occurred_on=on,
+            occurred_on=candidate.campaign.approval_on,
             actor=actor,
             payload=payload or {},
         )
@@ -340,7 +353,8 @@ def record_stage_for_many(
 @transaction.atomic
 def set_registration_year(
     *,
-    actor,
+    actor: User | None,
+    region_code: str,
     year: int,
     window_start: datetime.date,
     window_end: datetime.date,
@@ -350,7 +364,9 @@ def set_registration_year(
     late_limit_senior: int = 22,
     late_limit_other: int = 20,
 ) -> RegistrationYear:
-    """Creates or changes one year's registration settings (window and ages)."""
+    """Creates or changes one region's registration settings of a year (window and ages); only
+    an officer at or above the region may (the national default: a system administrator)."""
+    require_officer(actor, region_code, departments=ARMED, what="兵役登记设置")
     errors: dict[str, str] = {}
     if window_start.year != year:
         errors["window_start"] = f"登记开始日期应在 {year} 年内。"
@@ -378,33 +394,48 @@ def set_registration_year(
         "late_limit_senior": late_limit_senior,
         "late_limit_other": late_limit_other,
     }
-    settings, created = RegistrationYear.objects.update_or_create(year=year, defaults=values)
+    settings, created = RegistrationYear.objects.update_or_create(
+        region_code=region_code, year=year, defaults=values
+    )
     record(
         actor=actor,
         action="registration_year.create" if created else "registration_year.update",
         object_type="registration_year",
-        object_id=year,
-        changes={k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()},
+        object_id=f"{region_code or 'national'}:{year}",
+        region_code=region_code,
+        changes={
+            "region": region_label(region_code),
+            **{k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()},
+        },
     )
     return settings
+
+
+def intake_date(*, year: int, half: str) -> datetime.date:
+    """The national default date of 批准入伍 for an intake: 1 March or 1 September."""
+    month, day = INTAKE_DATES[Half(half)]
+    return datetime.date(year, month, day)
 
 
 @transaction.atomic
 def create_campaign(
     *,
-    actor,
+    actor: User | None,
     county: Region,
     year: int,
     half: str,
     opens_on: datetime.date,
-    approval_on: datetime.date,
+    approval_on: datetime.date | None = None,
     quota: int,
     university_target_percent: int = 0,
 ) -> Campaign:
-    """A county's intake for one half-year; approval usually on 1 March or 1 September."""
-    errors: dict[str, str] = {}
+    """A county's intake for one half-year, by an officer of the county or above. Its date of
+    批准入伍 is 1 March or 1 September unless the county sets another."""
     if county.level != Level.COUNTY:
-        errors["county"] = "征兵批次按县（区）设立。"
+        raise ValidationError({"county": "征兵批次按县（区）设立。"})
+    require_officer(actor, county.code, departments=ARMED, what="征兵批次")
+    approval_on = approval_on or intake_date(year=year, half=half)
+    errors: dict[str, str] = {}
     if approval_on.year != year:
         errors["approval_on"] = f"批准入伍日期应在 {year} 年内。"
     elif (approval_on.month <= 6) != (half == Half.FIRST):
@@ -439,8 +470,9 @@ def create_campaign(
 
 
 @transaction.atomic
-def close_campaign(*, actor, campaign: Campaign) -> Campaign:
-    """Ends the intake: no more applications; recorded stages stay as they are."""
+def close_campaign(*, actor: User | None, campaign: Campaign) -> Campaign:
+    """Ends the intake: no more applications or approvals; recorded stages stay as they are."""
+    require_officer(actor, campaign.county_id, departments=ARMED, what="征兵批次")
     if not campaign.closed:
         campaign.closed = True
         campaign.save(update_fields=["closed"])
@@ -487,15 +519,33 @@ def suggest_split(
 
 
 @transaction.atomic
-def set_township_quota(*, actor, campaign: Campaign, township: Region, quota: int) -> TownshipQuota:
-    if township.level != Level.TOWNSHIP or county_code_of(township.code) != campaign.county_id:
-        raise ValidationError(f"{township.name}不是{campaign.county.name}的乡镇（街道）。")
-    if quota < 0:
+def set_township_quotas(*, actor: User | None, campaign: Campaign, quotas: dict[str, int]) -> int:
+    """Sets the quotas of the intake's townships (code → number) at once, by an officer of the
+    county or above; together they may not exceed the county's quota. Returns how many changed."""
+    require_officer(actor, campaign.county_id, departments=ARMED, what="乡镇征集任务")
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("county").get(pk=campaign.pk)
+    townships = {r.code: r for r in Region.objects.filter(code__in=quotas)}
+    for code in quotas:
+        township = townships.get(code)
+        if township is None or township.level != Level.TOWNSHIP or county_code_of(code) != campaign.county_id:
+            raise ValidationError(
+                f"{township.name if township else code}不是{campaign.county.name}的乡镇（街道）。"
+            )
+    if any(quota < 0 for quota in quotas.values()):
         raise ValidationError({"quota": "任务数不能为负数。"})
-    row, _ = TownshipQuota.objects.update_or_create(
-        campaign=campaign, township=township, defaults={"quota": quota}
-    )
-    _audit_campaign(
-        actor, "campaign.quota", campaign, township.code, {"township": township.name, "quota": quota}
-    )
-    return row
+    current = dict(campaign.township_quotas.values_list("township_id", "quota"))
+    total = sum({**current, **quotas}.values())
+    if total > campaign.quota:
+        raise ValidationError(
+            f"各乡镇（街道）任务数合计 {total}，超过{campaign.county.name}本批次征集任务数 {campaign.quota}。"
+        )
+    changed = 0
+    for code, quota in quotas.items():
+        if current.get(code) == quota:
+            continue
+        TownshipQuota.objects.update_or_create(campaign=campaign, township_id=code, defaults={"quota": quota})
+        _audit_campaign(
+            actor, "campaign.quota", campaign, code, {"township": townships[code].name, "quota": quota}
+        )
+        changed += 1
+    return changed

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.roles import ARMED, Perm
 from yizhan.audit.services import record
 from yizhan.conscription import selectors, services
 from yizhan.conscription.forms import (
@@ -31,6 +31,7 @@ from yizhan.conscription.forms import (
 from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, Stage
 from yizhan.conscription.workflow import NEXT, TransitionError
 from yizhan.core.masking import mask_id_number, mask_phone
+from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
 from yizhan.people.models import Person
 from yizhan.people.selectors import get_person, search_people
 from yizhan.regions.models import Region
@@ -54,10 +55,9 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require(selectors.works_on_conscription(user))
     year = _year(request)
-    manage = selectors.can_manage(user)
-    counties = selectors.counties_of(user)
+    counties = selectors.intake_counties(user)
     form = None
-    if manage:
+    if counties.exists():
         form = CampaignForm(request.POST or None, counties=counties, initial=_campaign_initial(counties))
         if request.method == "POST" and form.is_valid():
             try:
@@ -68,14 +68,16 @@ def index(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已建立：{campaign}")
                 return redirect("conscription:campaign", campaign_id=campaign.pk)
     elif request.method == "POST":
-        _require(False)
+        raise PermissionDenied("征兵批次由区县（或上级）人武部业务主管建立。")
+    settings = selectors.registration_settings(year, selectors.home_region(user))
     context = {
         "year": year,
-        "settings": selectors.registration_settings(year),
+        "settings": settings,
+        "settings_source": region_label(settings.region_code) if settings else "",
+        "may_set": bool(_policy_regions(user)),
         "unregistered": sum(v.count for v in selectors.must_register_by_village(user, year)),
         "campaigns": selectors.campaigns_visible_to(user).order_by("-year", "-half", "county_id"),
         "form": form,
-        "manage": manage,
     }
     return render(request, "conscription/index.html", context)
 
@@ -92,25 +94,49 @@ def _campaign_initial(counties) -> dict:
     }
 
 
+def _policy_regions(user) -> list[tuple[str, str]]:
+    """(code, name) of the regions whose registration settings the user may set."""
+    choices = [(r.code, r.name) for r in policy_regions_of(user, departments=ARMED)]
+    if user.can(Perm.MANAGE_SETTINGS):
+        choices.insert(0, (NATIONAL, region_label(NATIONAL)))
+    return choices
+
+
 @login_required
 def registration_settings(request: HttpRequest) -> HttpResponse:
+    """One region's settings of a year: its own row, or a new one from the values it inherits."""
     user = request.user
-    _require(selectors.can_manage(user))
-    year = int(request.POST["year"]) if request.POST.get("year", "").isdigit() else _year(request)
-    current = selectors.registration_settings(year)
-    initial = {"year": year, "window_start": f"{year}-01-01", "window_end": f"{year}-10-31"}
-    if current is not None:
+    regions = _policy_regions(user)
+    if not regions:
+        raise PermissionDenied("兵役登记设置由区县（或上级）人武部业务主管修改，您的岗位只能查看。")
+    data = request.POST or request.GET
+    year = int(data["year"]) if data.get("year", "").isdigit() else _year(request)
+    region = data.get("region_code", regions[0][0])
+    if region not in dict(regions):
+        region = regions[0][0]
+    current = selectors.registration_settings(year, region)
+    initial = {"window_start": f"{year}-01-01", "window_end": f"{year}-10-31"}
+    if current is not None:  # its own row, or the one it inherits: the starting point of its own
         initial = {f: getattr(current, f) for f in RegistrationYearForm.base_fields}
-    form = RegistrationYearForm(request.POST or None, initial=initial)
+    initial.update(region_code=region, year=year)
+    form = RegistrationYearForm(request.POST or None, initial=initial, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_registration_year(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
-            messages.success(request, f"已保存 {year} 年兵役登记设置。")
+            messages.success(request, f"已保存{region_label(region)} {year} 年兵役登记设置。")
             return redirect(f"{reverse('conscription:index')}?year={year}")
-    return render(request, "conscription/settings.html", {"form": form, "year": year, "current": current})
+    context = {
+        "form": form,
+        "year": year,
+        "current": current,
+        "inherited": current is not None and current.region_code != region,
+        "source": region_label(current.region_code) if current else "",
+        "region_name": region_label(region),
+    }
+    return render(request, "conscription/settings.html", context)
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -313,12 +339,13 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     user = request.user
     campaign = selectors.get_campaign(user=user, pk=campaign_id)
     sheet = selectors.quota_sheet(user=user, campaign=campaign)
-    editable = selectors.can_manage(user) and sheet.whole_county
+    editable = selectors.may_run_intake(user, campaign.county_id)
     townships = [row.township for row in sheet.rows]
     initial = {f"quota_{row.township.code}": row.quota for row in sheet.rows}
     form = QuotaForm(request.POST or None, townships=townships, initial=initial)
     if request.method == "POST":
-        _require(editable)
+        if not editable:
+            raise PermissionDenied("乡镇征集任务由区县（或上级）人武部业务主管分配。")
         if form.is_valid():
             use_suggested = "use_suggested" in request.POST
             try:
@@ -340,13 +367,12 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _save_quotas(user, campaign: Campaign, sheet, typed: dict, use_suggested: bool) -> int:
-    changed = 0
+    quotas = {}
     for row in sheet.rows:
         value = row.suggested if use_suggested else typed.get(row.township.code)
-        if value is not None and value != row.quota:
-            services.set_township_quota(actor=user, campaign=campaign, township=row.township, quota=value)
-            changed += 1
-    return changed
+        if value is not None:
+            quotas[row.township.code] = value
+    return services.set_township_quotas(actor=user, campaign=campaign, quotas=quotas)
 
 
 @login_required
@@ -354,7 +380,8 @@ def _save_quotas(user, campaign: Campaign, sheet, typed: dict, use_suggested: bo
 def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
     user = request.user
     campaign = selectors.get_campaign(user=user, pk=campaign_id)
-    _require(selectors.can_manage(user) and selectors.sees_whole_county(user, campaign.county_id))
+    if not selectors.may_run_intake(user, campaign.county_id):
+        raise PermissionDenied("征兵批次由区县（或上级）人武部业务主管结束。")
     services.close_campaign(actor=user, campaign=campaign)
     messages.success(request, f"已结束：{campaign}")
     return redirect("conscription:campaign", campaign_id=campaign.pk)
@@ -502,7 +529,11 @@ def _stage_message(candidate: Candidate, stage: str, passed: bool) -> str:
     if not passed:
         return f"已记录：{name}{label}未通过，本次应征结束。"
     if stage == Stage.APPROVAL:
-        return f"{name}已批准入伍：服役记录已开立，家属已标记为军属，送礼包、挂光荣牌、确定优待金领取人的待办已生成。"
+        effective = candidate.campaign.approval_on
+        return (
+            f"{name}已批准入伍，自 {effective:%Y年%-m月%-d日} 起生效：服役记录自该日开立，家属自该日为军属，"
+            "送礼包、挂光荣牌、确定优待金领取人的待办已生成。"
+        )
     return f"已记录：{name}{label}通过。"
 
 

@@ -48,6 +48,8 @@ def check_transition(candidate: Candidate, target: str, *, passed: bool, on: dat
         hint = f"下一环节应为“{Stage(expected).label}”" if expected else "已无后续环节"
         raise TransitionError(f"不能从“{stage.label}”直接办理“{Stage(target).label}”：{hint}。")
     if target == Stage.APPROVAL and passed:
+        if candidate.campaign.closed:
+            raise TransitionError(f"“{candidate.campaign}”已结束，不能再批准入伍。")
         if candidate.notice_starts_on is None:
             raise TransitionError("尚未公示，不能批准入伍。")
         if (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS:

@@ -15,9 +15,9 @@ The ways jurisdiction reaches a row:
   the row's own region code (region-level work such as a campaign's).
 - own(field): region-owned rows that stay with their region by law, wherever the people in them
   move later. Rows under the user's regions.
-- covering(field): rows of a region the user works in or above (a township station works in its
-  county's intake and sees its province's rates), and rows under his regions.
-- prefix(field): like covering, for a code prefix of 2 to 12 digits (rate tables).
+- covering(field): rows of a region the user works in or above — the national default ("")
+  included — and rows under his regions: a township station works in its county's intake and
+  reads the policies that govern it (core.policy: the most specific applies).
 - through(path, "app.Model"): the scope of the row that `path` leads to.
 - unscoped(why): deliberately outside jurisdiction; the reason says why.
 """
@@ -34,9 +34,10 @@ from django.db.models import Q, QuerySet
 from yizhan.accounts.roles import Perm
 from yizhan.regions.models import PREFIX_LENGTH, level_of
 
-PERSON, HOUSEHOLD, SUBJECT, OWN, COVERING, PREFIX, THROUGH, UNSCOPED = (
-    "person", "household", "subject", "own", "covering", "prefix", "through", "unscoped",
+PERSON, HOUSEHOLD, SUBJECT, OWN, COVERING, THROUGH, UNSCOPED = (
+    "person", "household", "subject", "own", "covering", "through", "unscoped",
 )  # fmt: skip
+NATIONAL = ""  # the region code of a national default (core.policy)
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,6 @@ def own(field: str, *, why: str) -> Scope:
 
 def covering(field: str, *, why: str) -> Scope:
     return Scope(COVERING, (field,), why=why)
-
-
-def prefix(field: str, *, why: str) -> Scope:
-    return Scope(PREFIX, (field,), why=why)
 
 
 def through(path: str, target: str) -> Scope:
@@ -123,10 +120,8 @@ SCOPES: dict[str, Scope] = {
         "him), even if he moves during the campaign",
     ),
     "conscription.StageResult": through("candidate", "conscription.Candidate"),
-    # Policy settings: the "policy" part gives these a region (most specific wins); until then
-    # RegistrationYear is national and carries no region.
-    "conscription.RegistrationYear": unscoped(
-        why="national settings until the policy part gives it a region"
+    "conscription.RegistrationYear": covering(
+        "region_code", why='a county, city or province sets its registration settings; "" is national'
     ),
     # --- veterans ---------------------------------------------------------------------------
     "veterans.Checkin": person("person"),
@@ -136,11 +131,11 @@ SCOPES: dict[str, Scope] = {
     "veterans.AssistanceCase": person("person"),
     "veterans.PreferentialCard": person("person"),
     # --- benefits ---------------------------------------------------------------------------
-    "benefits.AllowanceRate": prefix(
-        "province_code", why="a province sets the 优待金 standard; its stations read it"
+    "benefits.AllowanceRate": covering(
+        "region_code", why="a province (or a city, a county) sets the 优待金 standard; its stations read it"
     ),
-    "benefits.BonusRate": prefix(
-        "region_prefix", why="a locality sets its 奖励金 table; the longest matching prefix applies"
+    "benefits.BonusRate": covering(
+        "region_code", why="a locality sets its 奖励金 table; the most specific applies"
     ),
     "benefits.AllowancePeriod": own(
         "region_code",
@@ -188,12 +183,6 @@ def within(label: str, bounds: list[tuple[str, str]], *, user=None, outside_inde
     """Q limiting `label`'s rows to explicit code ranges (one post's, one chosen region's).
     With `user`, rows carrying personal data also need his right to see people."""
     return _q(SCOPES[label], bounds, "", user=user, outside_index=outside_index)
-
-
-def covering_q(user, field: str) -> Q:
-    """Q for a region code `field` at or above the user's regions, or under them (the regions a
-    covering() row may belong to: e.g. the counties he may open an intake for)."""
-    return _covering(field, _bounds(user))
 
 
 def region_of(obj, label: str) -> str:
@@ -251,7 +240,7 @@ def _prefixes(code: str) -> list[str]:
 def _covering(field: str, bounds) -> Q:
     if not bounds:
         return NOTHING
-    above = {p.ljust(12, "0") for lo, _ in bounds for p in _prefixes(lo)}
+    above = {NATIONAL} | {p.ljust(12, "0") for lo, _ in bounds for p in _prefixes(lo)}
     return _range(field, bounds) | Q(**{f"{field}__in": sorted(above)})
 
 
@@ -286,15 +275,6 @@ def _q(scope: Scope, bounds, base: str, *, user, outside_index: bool) -> Q:
         return _range(base + scope.paths[0], bounds, outside_index)
     if how == COVERING:
         return _covering(base + scope.paths[0], bounds)
-    if how == PREFIX:
-        field = base + scope.paths[0]
-        above = {p for lo, _ in bounds for p in _prefixes(lo)}
-        under = NOTHING
-        for lo, _ in bounds:
-            mine = _prefixes(lo)[-1]
-            upper = str(int(mine) + 1).zfill(len(mine))
-            under |= Q(**{f"{field}__gte": mine, f"{field}__lt": upper})
-        return under | Q(**{f"{field}__in": sorted(above)})
     if how == THROUGH:
         return _q(SCOPES[scope.target], bounds, f"{base}{scope.paths[0]}__", user=user, outside_index=False)
     raise ValueError(f"unscoped model asked for its scope: {scope.why}")

@@ -44,3 +44,25 @@ class DomainEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.person}"
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+
+
+class CalendarDay(models.Model):
+    """A day the official calendar (国务院办公厅's yearly notice) sets apart from Monday–Friday:
+    a public holiday, or a weekend day worked in exchange (调休上班). Every other day is a working
+    day from Monday to Friday."""
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=DayKind.choices)
+    name = models.CharField("节日", max_length=20)
+
+    class Meta:
+        verbose_name = "法定节假日与调休"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}{self.get_kind_display()}"

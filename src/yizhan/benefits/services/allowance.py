@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import VETERANS, Perm
 from yizhan.benefits import exports, selectors
 from yizhan.benefits.models import (
     ACCOUNT_CONTEXT,
@@ -30,6 +31,7 @@ from yizhan.benefits.models import (
 from yizhan.benefits.services._base import audit, audit_person, require_reason, require_staff
 from yizhan.core import crypto
 from yizhan.core.masking import mask_bank_account
+from yizhan.core.policy import most_specific, policy_chain, region_label, require_officer
 from yizhan.people.models import Person, ServiceRecord, ServiceType
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
@@ -240,17 +242,17 @@ def reveal_account(*, actor, designation: AllowanceRecipient, reason: str) -> st
 @transaction.atomic
 def set_allowance_rate(
     *,
-    actor,
-    province_code: str,
+    actor: User | None,
+    region_code: str,
     year: int,
     annual_amount: Decimal,
     graduate_extra: Decimal = Decimal("0"),
     hardship_extra: Decimal = Decimal("0"),
     note: str = "",
 ) -> AllowanceRate:
-    """Sets a province's standard for a year. Payments already generated keep their amounts."""
-    if province_code not in selectors.provinces_run_by(actor):
-        raise PermissionDenied("只有本省区县退役军人事务部门可以维护该省的优待金标准。")
+    """Sets a region's standard for a year (usually the province's), by an officer at or above
+    it. Payments already generated keep their amounts."""
+    require_officer(actor, region_code, departments=VETERANS, what="优待金标准")
     values = {
         "annual_amount": annual_amount,
         "graduate_extra": graduate_extra,
@@ -259,13 +261,14 @@ def set_allowance_rate(
         "updated_by": actor,
     }
     rate, created = AllowanceRate.objects.update_or_create(
-        province_code=province_code, year=year, defaults=values
+        region_code=region_code, year=year, defaults=values
     )
     audit(
         actor, "benefits.allowance.rate", object_type="allowance_rate", object_id=rate.pk,
-        region_code=province_code.ljust(12, "0"),
-        changes={"year": year, "annual": str(annual_amount), "graduate_extra": str(graduate_extra),
-                 "hardship_extra": str(hardship_extra), "created": created},
+        region_code=region_code,
+        changes={"region": region_label(region_code), "year": year, "annual": str(annual_amount),
+                 "graduate_extra": str(graduate_extra), "hardship_extra": str(hardship_extra),
+                 "created": created},
     )  # fmt: skip
     return rate
 
@@ -305,18 +308,18 @@ def generate_batch(*, actor, county_code: str, as_of: datetime.date) -> BatchRes
             service_record_id__in={p.service_record_id for p in due}, superseded_at__isnull=True
         )
     }
-    rates = {
-        (r.province_code, r.year): r
-        for r in AllowanceRate.objects.filter(
-            province_code__in={p.region_code[:2] for p in due}, year__in={p.starts_on.year for p in due}
-        )
-    }
+    rates: dict[int, dict[str, AllowanceRate]] = {}  # year → region code → its standard
+    for rate in AllowanceRate.objects.filter(
+        region_code__in={code for p in due for code in policy_chain(p.region_code)},
+        year__in={p.starts_on.year for p in due},
+    ):
+        rates.setdefault(rate.year, {})[rate.region_code] = rate
     result = BatchResult(batch=None)
     payable = []
     missing = set()
     for period in due:
         designation = recipients.get(period.service_record_id)
-        rate = rates.get((period.region_code[:2], period.starts_on.year))
+        rate = most_specific(rates.get(period.starts_on.year, {}), period.region_code)
         if designation is None:
             result.without_recipient += 1
         elif rate is None:

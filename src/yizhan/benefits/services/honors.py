@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Length
 
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import VETERANS, Perm
 from yizhan.benefits import selectors
 from yizhan.benefits.models import (
     BonusEntitlement,
@@ -21,6 +21,7 @@ from yizhan.benefits.models import (
     PlaqueStatus,
 )
 from yizhan.benefits.services._base import audit, audit_person, day, require_staff
+from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
@@ -30,31 +31,27 @@ from yizhan.worklist.models import Task
 
 
 def bonus_rate_for(*, region_code: str, year: int, level: str) -> BonusRate | None:
-    """The standard of the most local table that has one (county before city before province)."""
-    prefixes = [region_code[:n] for n in (12, 9, 6, 4, 2)]
-    return (
-        BonusRate.objects.filter(region_prefix__in=prefixes, year=year, level=level)
-        .order_by(Length("region_prefix").desc())
-        .first()
-    )
+    """The standard in force for the place: its county's table, else its city's, province's,
+    or the national default."""
+    return in_force(BonusRate.objects.filter(year=year, level=level), region_code)
 
 
 @transaction.atomic
-def set_bonus_rate(*, actor, region_prefix: str, year: int, level: str, amount: Decimal) -> BonusRate:
-    """Sets one amount of the local table; unpaid entitlements it governs follow it."""
-    if (
-        region_prefix[:6] not in {r.code[:6] for r in selectors.counties_run_by(actor)}
-        or len(region_prefix) < 6
-    ):
-        raise PermissionDenied("只能维护本区县的奖励金标准。")
+def set_bonus_rate(
+    *, actor: User | None, region_code: str, year: int, level: str, amount: Decimal
+) -> BonusRate:
+    """Sets one amount of a region's table, by an officer at or above the region; the unpaid
+    entitlements it now governs follow it."""
+    require_officer(actor, region_code, departments=VETERANS, what="奖励金标准")
     rate, created = BonusRate.objects.update_or_create(
-        region_prefix=region_prefix, year=year, level=level, defaults={"amount": amount, "updated_by": actor}
+        region_code=region_code, year=year, level=level, defaults={"amount": amount, "updated_by": actor}
     )
-    lo, hi = scope_bounds(region_prefix.ljust(12, "0"))
+    due = BonusEntitlement.objects.filter(status=BonusStatus.DUE, level=level, awarded_on__year=year)
+    if region_code:
+        lo, hi = scope_bounds(region_code)
+        due = due.filter(region_code__gte=lo, region_code__lt=hi)
     updated = 0
-    for entitlement in BonusEntitlement.objects.filter(
-        status=BonusStatus.DUE, level=level, awarded_on__year=year, region_code__gte=lo, region_code__lt=hi
-    ):
+    for entitlement in due:
         governing = bonus_rate_for(region_code=entitlement.region_code, year=year, level=level)
         if governing is not None and entitlement.amount != governing.amount:
             entitlement.amount = governing.amount
@@ -62,9 +59,9 @@ def set_bonus_rate(*, actor, region_prefix: str, year: int, level: str, amount: 
             updated += 1
     audit(
         actor, "benefits.bonus.rate", object_type="bonus_rate", object_id=rate.pk,
-        region_code=region_prefix.ljust(12, "0"),
-        changes={"year": year, "level": AwardLevel(level).label, "amount": str(amount),
-                 "created": created, "entitlements_updated": updated},
+        region_code=region_code,
+        changes={"region": region_label(region_code), "year": year, "level": AwardLevel(level).label,
+                 "amount": str(amount), "created": created, "entitlements_updated": updated},
     )  # fmt: skip
     return rate
 
