@@ -7,19 +7,16 @@ the exporter's jurisdiction."""
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 
 from tests.benefits.factories import benefits_of
+from tests.ledgers.test_exports import column, export
 from yizhan.benefits import selectors as benefits
 from yizhan.benefits.models import HonorPlaque, PlaqueCategory
 from yizhan.care import services as care
 from yizhan.conscription import selectors as conscription
 from yizhan.conscription.models import Campaign, Candidate
-from yizhan.ledgers.exports import service as exports
-from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.people import services as people
 from yizhan.people.models import IdentityKind, RelationKind, ServiceRecord
 from yizhan.regions.models import Region
@@ -74,21 +71,22 @@ def pages(objects) -> list[str]:
     ]
 
 
+def answers(client, mover) -> list[tuple[int, bool]]:
+    """(status, names him) of his task, visit and card pages."""
+    return [
+        (response.status_code, "商春旺" in response.content.decode())
+        for response in (client.get(url) for url in pages(mover))
+    ]
+
+
 def test_before_the_move_his_station_opens_his_work(mover, login_as):
-    client = login_as("xinhu_head")
-    for url in pages(mover):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert "商春旺" in response.content.decode(), url
+    assert answers(login_as("xinhu_head"), mover) == [(200, True)] * 3
 
 
 def test_after_the_move_the_old_station_answers_404_without_his_name(mover, login_as, persona):
     move(mover["person"], HUAQIAO_VILLAGE, persona("xinhu_head"))
     client = login_as("xinhu_head")
-    for url in pages(mover):
-        response = client.get(url)
-        assert response.status_code == 404, url
-        assert "商春旺" not in response.content.decode(), url
+    assert answers(client, mover) == [(404, False)] * 3
     for url in ["/", "/tasks/", "/care/", "/veterans/cards/"]:
         assert "商春旺" not in client.get(url).content.decode(), url
 
@@ -96,10 +94,7 @@ def test_after_the_move_the_old_station_answers_404_without_his_name(mover, logi
 def test_after_the_move_the_new_station_sees_his_open_work(mover, login_as, persona):
     move(mover["person"], HUAQIAO_VILLAGE, persona("xinhu_head"))
     client = login_as("huaqiao_clerk")
-    for url in pages(mover):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert "商春旺" in response.content.decode(), url
+    assert answers(client, mover) == [(200, True)] * 3
     assert "商春旺" in client.get("/tasks/").content.decode()
 
 
@@ -139,22 +134,6 @@ def test_the_allowance_stays_with_the_county_of_enlistment(mover, persona):
 
 
 # --- related people ---------------------------------------------------------------------------
-
-
-def export(user, slug: str, region: str) -> list[list]:
-    target = io.BytesIO()
-    exports.export_ledger(
-        actor=user, ledger=LEDGERS[slug], region=Region.objects.get(code=region), year=None, target=target
-    )
-    return [
-        list(r)
-        for r in openpyxl.load_workbook(io.BytesIO(target.getvalue())).active.iter_rows(values_only=True)
-    ]
-
-
-def column(sheet: list[list], header: str) -> list:
-    index = sheet[2].index(header)
-    return [row[index] for row in sheet[3:]]
 
 
 def test_the_plaque_register_names_only_household_members_in_jurisdiction(make_person, persona):
