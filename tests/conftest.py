@@ -103,3 +103,20 @@ def make_person(world):
         )
 
     return create
+
+
+@pytest.fixture(autouse=True)
+def _private_audit_anchor(settings, tmp_path):
+    """Each test anchors its own audit chain: the test database is emptied between tests."""
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit-anchor.json"
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """today_is(date(2031, 12, 31)): the day the date checks (core.dates) count as today, for
+    scenarios written in years still ahead of the machine's clock."""
+
+    def pin(day) -> None:
+        monkeypatch.setattr("yizhan.core.dates.today", lambda: day)
+
+    return pin

@@ -77,3 +77,53 @@ def test_a_key_file_gives_the_keyring(tmp_path):
     assert loaded.keyring.active == "b"
     assert set(loaded.keyring.keys) == {"a", "b"}
     assert loaded.keyring.algorithm == "sm"
+
+
+def _url_of_the_test_database() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_local_mode_refuses_to_make_new_keys_for_a_database_that_holds_people(
+    transactional_db, make_person, tmp_path
+):
+    make_person(name="商春旺")
+    with pytest.raises(config.ConfigError) as refused:
+        config.load({"YIZHAN_DATA_DIR": str(tmp_path), "DATABASE_URL": _url_of_the_test_database()})
+    assert str(tmp_path / config.LOCAL_SECRETS_NAME) in str(refused.value)
+    assert "密钥文件" in str(refused.value) and "key file" in str(refused.value)
+    assert not (tmp_path / config.LOCAL_SECRETS_NAME).exists()
+
+
+def test_local_mode_makes_keys_for_a_database_without_people(transactional_db, tmp_path):
+    url = _url_of_the_test_database()
+    config.load({"YIZHAN_DATA_DIR": str(tmp_path / "fresh"), "DATABASE_URL": url})
+    assert (tmp_path / "fresh" / config.LOCAL_SECRETS_NAME).exists()
+
+
+def test_local_mode_with_its_keys_in_the_environment_starts_against_a_database_with_people(
+    transactional_db, make_person, tmp_path
+):
+    make_person(name="商春旺")
+    loaded = config.load(
+        {
+            "YIZHAN_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": _url_of_the_test_database(),
+            "YIZHAN_KEYS": f"k1:{key()}",
+            "YIZHAN_INDEX_KEY": key(),
+        }
+    )
+    assert loaded.keyring.active == "k1"
+
+
+def test_trusted_proxies_are_read_as_addresses_and_networks(tmp_path):
+    loaded = config.load(
+        {"YIZHAN_DATA_DIR": str(tmp_path), "YIZHAN_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24"}
+    )
+    assert [str(n) for n in loaded.trusted_proxies] == ["127.0.0.1/32", "10.0.0.0/24"]
+    with pytest.raises(config.ConfigError, match="YIZHAN_TRUSTED_PROXIES"):
+        config.load({"YIZHAN_DATA_DIR": str(tmp_path), "YIZHAN_TRUSTED_PROXIES": "proxy.local"})

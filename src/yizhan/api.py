@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.security import APIKeyCookie, HttpBearer
 
 from yizhan.accounts.services import user_for_token
+from yizhan.core.search import looks_like_id_number
 from yizhan.people import selectors
 
 
@@ -69,12 +70,40 @@ def _person_out(person) -> dict:
     }
 
 
-@api.get("/people", response=list[PersonOut], summary="检索人员（身份证号、姓名或拼音）")
-def search_people(request: HttpRequest, q: str, limit: int = 20):
+class SearchIn(Schema):
+    q: str
+    limit: int = 20
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _search(request: HttpRequest, q: str, limit: int) -> list[dict]:
     return [
         _person_out(p)
         for p in selectors.search_people(user=request.user, query=q, limit=min(max(limit, 1), 100))
     ]
+
+
+@api.get(
+    "/people",
+    response={200: list[PersonOut], 400: ErrorOut},
+    summary="检索人员（姓名或拼音；身份证号请用 POST）",
+)
+def search_people(request: HttpRequest, q: str, limit: int = 20):
+    # A number in a URL lands in access logs and proxies' histories: ID numbers go in a body.
+    if looks_like_id_number(q):
+        refusal = "按身份证号检索请用 POST /api/people/search（号码放在请求体中），不要放在网址里。"
+        return Status(400, {"detail": refusal})
+    return Status(200, _search(request, q, limit))
+
+
+@api.post(
+    "/people/search", response=list[PersonOut], summary="检索人员（身份证号、姓名或拼音，放在请求体中）"
+)
+def search_people_by_body(request: HttpRequest, payload: SearchIn):
+    return _search(request, payload.q, payload.limit)
 
 
 @api.get("/people/{person_id}", response=PersonDetailOut, summary="人员详情（脱敏）")

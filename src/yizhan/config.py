@@ -10,9 +10,12 @@ Two modes:
 from __future__ import annotations
 
 import base64
+import contextlib
+import ipaddress
 import json
 import os
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +50,7 @@ class Config:
     keyring: KeyRing
     demo_password: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
+    trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
 
     @property
     def production(self) -> bool:
@@ -74,15 +78,62 @@ def _b64key(name: str, raw: str) -> bytes:
     return key
 
 
+def _networks(name: str, raw: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} 中的 {part!r} 不是 IP 地址或网段（如 10.0.0.1 或 10.0.0.0/24）。"
+                f"({name}: {part!r} is not an IP address or CIDR)"
+            ) from None
+    return networks
+
+
 def _new_secret_bytes() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _local_secrets(data_dir: Path) -> dict:
-    """Loads or creates the generated secrets of local mode, readable by the owner only."""
+def _database_has_people(database_url: str) -> bool:
+    """Whether the database already holds registered people (so encrypted values and blind
+    indexes made with some earlier key). Read-only, and False when it cannot be asked."""
+    if database_url.startswith("sqlite:"):
+        path = Path(database_url.removeprefix("sqlite:///").removeprefix("sqlite://"))
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                return db.execute("SELECT 1 FROM people_person LIMIT 1").fetchone() is not None
+        except sqlite3.Error:  # not migrated yet: no people table
+            return False
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url, connect_timeout=5) as db:
+            if db.execute("SELECT to_regclass('people_person')").fetchone()[0] is None:
+                return False
+            return db.execute("SELECT 1 FROM people_person LIMIT 1").fetchone() is not None
+    except psycopg.Error:  # the server is down or refuses us: Django will say so in its own words
+        return False
+
+
+def _local_secrets(data_dir: Path, *, database_url: str, generate_keys: bool) -> dict:
+    """Loads or creates the generated secrets of local mode, readable by the owner only. Refuses to
+    generate new keys for a database that already holds people: their ID numbers were encrypted
+    with the lost keys, and every page would fail later with "密文已被改动"."""
     path = data_dir / LOCAL_SECRETS_NAME
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
+    if generate_keys and _database_has_people(database_url):
+        raise ConfigError(
+            f"数据库中已有人员数据，但本地密钥文件 {path} 不存在：请把原来的密钥文件放回该位置"
+            "（或用 YIZHAN_KEY_FILE 指向它）；不要生成新密钥，否则已加密的身份证号等将无法读取。"
+            f"(the database already holds people but the key file {path} is missing: restore it there"
+            " or point YIZHAN_KEY_FILE at it; new keys would not decrypt the existing data)"
+        )
     data_dir.mkdir(parents=True, exist_ok=True)
     generated = {
         "secret_key": GENERATED_MARK + secrets.token_urlsafe(48),
@@ -159,13 +210,20 @@ def load(env: dict[str, str] | None = None) -> Config:
     data_dir = Path(env.get("YIZHAN_DATA_DIR") or "data").resolve()
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"YIZHAN_DATA_DIR={data_dir} 不是目录。(not a directory)")
-    local = None if production else _local_secrets(data_dir)
-
     database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'yizhan.sqlite3'}"
     if not database_url.startswith(("sqlite:", "postgres://", "postgresql://")):
         raise ConfigError(
             f"DATABASE_URL 仅支持 sqlite:/// 与 postgres://。(unsupported: {database_url.split(':')[0]})"
         )
+    local = (
+        None
+        if production
+        else _local_secrets(
+            data_dir,
+            database_url=database_url,
+            generate_keys=not (env.get("YIZHAN_KEY_FILE") or env.get("YIZHAN_KEYS")),
+        )
+    )
 
     secret_key = env.get("SECRET_KEY") or (local or {}).get("secret_key", "")
     if production:
@@ -198,6 +256,7 @@ def load(env: dict[str, str] | None = None) -> Config:
             "生产模式不使用演示密码，请删除 YIZHAN_DEMO_PASSWORD。(no demo password in production)"
         )
 
+    trusted_proxies = _networks("YIZHAN_TRUSTED_PROXIES", env.get("YIZHAN_TRUSTED_PROXIES", ""))
     origins = [o.strip() for o in env.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
     return Config(
         mode=mode,
@@ -209,4 +268,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         keyring=keyring,
         demo_password=demo_password,
         csrf_trusted_origins=origins,
+        trusted_proxies=trusted_proxies,
     )

@@ -20,6 +20,8 @@ except config.ConfigError as exc:
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CONFIG.data_dir
 DOCUMENTS_DIR = DATA_DIR / "documents"
+# The audit chain's head, kept outside the database (audit.services.write_anchor).
+AUDIT_ANCHOR_PATH = DATA_DIR / "audit-anchor.json"
 YIZHAN_MODE = CONFIG.mode
 YIZHAN_KEYRING = CONFIG.keyring
 YIZHAN_DEMO_PASSWORD = CONFIG.demo_password
@@ -28,6 +30,8 @@ SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
+# Reverse proxies whose X-Forwarded-For is believed (docs/deployment.md); none by default.
+TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,11 +69,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yizhan.audit.middleware.RequestContextMiddleware",
+    "yizhan.core.errors.ErrorPagesMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yizhan.urls"
+CSRF_FAILURE_VIEW = "yizhan.core.errors.csrf_failure"
 WSGI_APPLICATION = "yizhan.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -84,6 +90,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# The same client address as the audit trail: behind a listed proxy, the forwarded one.
+AXES_CLIENT_IP_CALLABLE = "yizhan.audit.context.client_address"
 
 TEMPLATES = [
     {

@@ -3,6 +3,11 @@ from django.urls import include, path
 from yizhan.api import api
 from yizhan.core.views import healthz, ping
 
+handler400 = "yizhan.core.errors.bad_request"
+handler403 = "yizhan.core.errors.permission_denied"
+handler404 = "yizhan.core.errors.page_not_found"
+handler500 = "yizhan.core.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),

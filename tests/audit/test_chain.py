@@ -1,10 +1,12 @@
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
 from yizhan.audit.models import AppendOnlyError, AuditEvent
-from yizhan.audit.services import GENESIS, first_broken_link, record
+from yizhan.audit.services import GENESIS, first_broken_link, record, write_anchor
 
 
 def test_each_event_links_to_the_one_before(db):
@@ -58,3 +60,55 @@ def test_login_and_failed_login_are_audited_with_the_address(world, client):
     login = AuditEvent.objects.filter(action="login").latest("id")
     assert login.actor_name == "韩晓东"
     assert "新湖街道" in login.post
+
+
+def test_audit_verify_notices_a_deleted_tail_through_the_anchor(
+    db, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        events = [record(actor=None, action=f"test.{i}") for i in range(4)]
+    anchor = json.loads(settings.AUDIT_ANCHOR_PATH.read_text())
+    assert anchor == {"id": events[-1].pk, "hash": events[-1].hash}
+    assert settings.AUDIT_ANCHOR_PATH.stat().st_mode & 0o777 == 0o600
+    call_command("audit_verify")
+
+    with connection.cursor() as cursor:  # what is left is a perfectly linked, shorter chain
+        cursor.execute("DELETE FROM audit_auditevent WHERE id >= %s", [events[2].pk])
+    assert first_broken_link() is None
+    with pytest.raises(CommandError, match=f"截断.*第 {events[-1].pk} 条.*只到第 {events[1].pk} 条"):
+        call_command("audit_verify")
+
+
+def test_audit_verify_notices_a_replaced_head(db, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        events = [record(actor=None, action=f"test.{i}") for i in range(2)]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    forged = record(actor=None, action="test.forged")
+    with connection.cursor() as cursor:  # the forger gives his row the old id, linked correctly
+        cursor.execute("UPDATE audit_auditevent SET id = %s WHERE id = %s", [events[1].pk, forged.pk])
+    with pytest.raises(CommandError, match="哈希不符"):
+        call_command("audit_verify")
+
+
+def test_a_rolled_back_event_is_never_anchored_and_an_older_head_never_replaces_a_newer(
+    db, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = record(actor=None, action="test.kept")
+    with django_capture_on_commit_callbacks(execute=False):  # a transaction that rolls back
+        record(actor=None, action="test.rolled_back")
+    assert json.loads(settings.AUDIT_ANCHOR_PATH.read_text())["id"] == kept.pk
+
+    write_anchor(event_id=kept.pk - 1, event_hash="older")
+    assert json.loads(settings.AUDIT_ANCHOR_PATH.read_text())["id"] == kept.pk
+
+
+def test_after_a_restore_the_operator_reanchors_at_the_current_head(db, settings, capsys):
+    events = [record(actor=None, action=f"test.{i}") for i in range(2)]
+    write_anchor(event_id=events[1].pk + 10, event_hash="from before the restore")
+    with pytest.raises(CommandError, match="截断"):
+        call_command("audit_verify")
+    call_command("audit_verify", "--reanchor")
+    assert f"已重写锚点：第 {events[1].pk} 条" in capsys.readouterr().out
+    call_command("audit_verify")

@@ -69,3 +69,10 @@ def rates(db):
     }
     for level, amount in amounts.items():
         BonusRate.objects.create(region_code="371402000000", year=2027, level=level, amount=Decimal(amount))
+
+
+@pytest.fixture(autouse=True)
+def _today_after_the_scenarios(today_is):
+    # These scenarios run through years still ahead of the machine's clock (intakes, periods
+    # and payments to 2030): the date checks count from a day after them.
+    today_is(datetime.date(2031, 12, 31))

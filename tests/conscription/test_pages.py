@@ -183,8 +183,9 @@ def test_the_veterans_clerk_has_no_conscription_pages(login_as, xinhu):
 
 
 def test_a_refused_registration_shows_the_reason_beside_the_field_and_keeps_what_was_typed(
-    login_as, make_person, this_year
+    login_as, make_person, this_year, today_is
 ):
+    today_is(TODAY)  # tomorrow is refused as a day still ahead
     person = make_person(name="王免服", born=adult_born(18))
     url = reverse("conscription:person", args=[person.pk])
     form = {"on": TODAY.isoformat(), "conclusion": "exempt", "reason": "", "family_contacts": "父亲 王大山"}

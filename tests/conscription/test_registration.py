@@ -165,3 +165,14 @@ def test_must_register_lists_exactly_the_unregistered_18_year_old_males_in_scope
     assert [p.name for p in selectors.must_register(persona("huaqiao_clerk"), 2026)] == ["辛花桥"]
     assert [p.name for p in selectors.must_register(persona("xinhu_village"), 2026)] == ["乙未登", "甲未登"]
     assert list(selectors.must_register(persona("admin"), 2026)) == []
+
+
+def test_a_campaign_for_an_unknown_half_is_refused_in_chinese_before_the_database_is_asked(world):
+    from yizhan.regions.models import Region
+
+    with pytest.raises(ValidationError) as refused:
+        services.create_campaign(
+            actor=None, county=Region.objects.get(code="371402000000"), year=2026, half="second",
+            opens_on=D(2026, 5, 1), approval_on=D(2026, 9, 1), quota=10,
+        )  # fmt: skip
+    assert refused.value.message_dict["half"] == ["请选择上半年或下半年批次。"]

@@ -77,3 +77,31 @@ def test_a_foreign_persons_page_answers_not_found(page, sign_in, live_server):
     response = page.goto(f"{live_server.url}/people/{foreign.pk}/")
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("钱外乡")
+
+
+def test_a_search_by_id_number_stays_out_of_the_address_bar_and_the_history(page, sign_in, live_server):
+    person = register("商春旺", "371402001001", 5)
+    sign_in(page, "xinhu_clerk")
+    visited = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url) if frame == page.main_frame else None)
+
+    page.get_by_test_id("top-search").fill(person.id_number)  # the box on every page
+    page.get_by_test_id("top-search").press("Enter")
+    rows = page.get_by_test_id("people-table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    assert "/people/?s=" in page.url and person.id_number not in page.url
+
+    page.get_by_test_id("people-search").fill(person.id_number)  # the list's own box (htmx)
+    page.get_by_test_id("people-search").press("Enter")
+    expect(page.get_by_text(f"检索“{person.id_number}”")).to_be_visible()
+    page.wait_for_function("() => location.search.startsWith('?s=')")
+    assert person.id_number not in page.url
+
+    # Every address the tab has shown, and each one its history goes back through.
+    assert visited and not [url for url in visited if person.id_number in url]
+    while page.evaluate("history.length") > 1 and page.url != "about:blank":
+        before = page.url
+        page.go_back()
+        if page.url == before:
+            break
+        assert person.id_number not in page.url

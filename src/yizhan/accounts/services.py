@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from yizhan.accounts.models import ApiToken, Post, User
 from yizhan.audit.services import record
+from yizhan.core.text import check_name
 
 
 @transaction.atomic
 def create_user(*, actor: User | None, username: str, display_name: str, password: str) -> User:
+    check_name(display_name, field="display_name")
     user = User(username=username, display_name=display_name)
     user.set_password(password)
     user.save()

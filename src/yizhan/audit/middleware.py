@@ -1,4 +1,4 @@
-from yizhan.audit.context import client_ip
+from yizhan.audit.context import client_address, client_ip
 
 
 class RequestContextMiddleware:
@@ -6,7 +6,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(request.META.get("REMOTE_ADDR"))
+        token = client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -50,7 +55,63 @@ def record(
     )
     event.hash = event.compute_hash()
     event.save()
+    transaction.on_commit(lambda: write_anchor(event_id=event.pk, event_hash=event.hash))
     return event
+
+
+def read_anchor() -> dict | None:
+    path = Path(settings.AUDIT_ANCHOR_PATH)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_anchor(*, event_id: int, event_hash: str) -> None:
+    """Keeps the chain's head outside the table: <data>/audit-anchor.json names the newest event
+    and its hash, so a deleted tail (which leaves a perfectly linked shorter chain) is noticed.
+    Written after commit, so it may lag a moment behind the table but never names a row that was
+    rolled back; transactions commit in any order, so an older head never replaces a newer one
+    (the file lock makes read-compare-replace one step across processes)."""
+    path = Path(settings.AUDIT_ANCHOR_PATH)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = read_anchor()
+        if current is not None and current["id"] >= event_id:
+            return
+        temporary = path.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"id": event_id, "hash": event_hash}, handle)
+        os.replace(temporary, path)
+
+
+def reanchor_at_head() -> int:
+    """After restoring an older backup the anchor is ahead of the table: the operator, having
+    checked the chain, anchors it at its current head. Returns that event's id (0: empty)."""
+    Path(settings.AUDIT_ANCHOR_PATH).unlink(missing_ok=True)
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if last is None:
+        return 0
+    write_anchor(event_id=last[0], event_hash=last[1])
+    return last[0]
+
+
+def anchor_problem() -> str | None:
+    """Why the table does not reach the anchored head, in Chinese; None when it does."""
+    anchor = read_anchor()
+    if anchor is None:
+        return None
+    anchored = AuditEvent.objects.filter(pk=anchor["id"]).values_list("hash", flat=True).first()
+    if anchored is None:
+        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        return (
+            f"审计记录被截断：锚点记录的最新一条是第 {anchor['id']} 条，"
+            f"表中现在只到第 {last or 0} 条，其后的记录已被删除。"
+        )
+    if anchored != anchor["hash"]:
+        return f"审计记录第 {anchor['id']} 条与锚点记录的哈希不符：该条已被替换。"
+    return None
 
 
 def first_broken_link() -> AuditEvent | None:

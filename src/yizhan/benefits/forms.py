@@ -6,10 +6,10 @@ from decimal import Decimal
 from django import forms
 
 from yizhan.benefits.models import PlaqueCategory
+from yizhan.core.dates import FactDateField, PlanningDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.people.models import AwardLevel
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label: str, required: bool = True) -> forms.DecimalField:
@@ -31,7 +31,7 @@ class RecipientForm(StyledForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
         help_text="加密保存，页面和导出中只显示前四位和后四位",
     )
-    designated_on = forms.DateField(label="确定日期", widget=DATE)
+    designated_on = FactDateField(label="确定日期")
     graduate = forms.BooleanField(label="大学生（大专及以上学历）", required=False)
     hardship = forms.BooleanField(label="在艰苦边远地区服役", required=False)
 
@@ -44,8 +44,8 @@ class RecipientForm(StyledForm):
 
 class PlaqueForm(StyledForm):
     category = forms.ChoiceField(label="光荣牌类别", choices=PlaqueCategory.choices)
-    hung_on = forms.DateField(label="悬挂日期", widget=DATE)
-    hung_by = forms.CharField(
+    hung_on = FactDateField(label="悬挂日期")
+    hung_by = NameField(
         label="悬挂人员", max_length=200, help_text="部站联合悬挂：如 区退役军人事务局 张三、街道武装部 李四"
     )
     signed = forms.BooleanField(label="家属已签收", required=False)
@@ -54,7 +54,7 @@ class PlaqueForm(StyledForm):
 
 class BatchForm(StyledForm):
     county = forms.ChoiceField(label="区县")
-    as_of = forms.DateField(label="截至日期", widget=DATE, help_text="此日期前已开始的期次计入本批")
+    as_of = PlanningDateField(label="截至日期", help_text="此日期前已开始的期次计入本批")
 
     def __init__(self, *args, counties: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +62,7 @@ class BatchForm(StyledForm):
 
 
 class PaidForm(StyledForm):
-    paid_on = forms.DateField(label="发放日期", widget=DATE)
+    paid_on = FactDateField(label="发放日期")
     reference = forms.CharField(label="发放凭证号", max_length=100, help_text="银行回单号或拨付文号")
 
 

@@ -5,10 +5,11 @@ from django.utils import timezone
 
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.care.services import Photo
+from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.people.models import Award
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2})
 
 
@@ -34,17 +35,18 @@ class AwardChoiceField(forms.ModelChoiceField):
 class MeritNoticeForm(PhotoForm):
     award = AwardChoiceField(label="立功受奖", queryset=Award.objects.none(), empty_label=None)
     family_address = forms.CharField(label="家庭地址", max_length=200, help_text="军人本人指定的家庭地址。")
-    delivered_on = forms.DateField(label="送达日期", widget=DATE)
-    participants = forms.CharField(
+    delivered_on = FactDateField(label="送达日期")
+    participants = NameField(
+        multiline=True,
         label="送达人员",
         widget=TEXT,
         help_text="部站联合送达，如：区人武部 张某；街道武装部 李某；社区 王某。",
     )
-    logged_on = forms.DateField(
-        label="登记日期", widget=DATE, help_text="收到喜报后登记的日期；应在立功受奖后 2 个工作日内。"
+    logged_on = FactDateField(
+        label="登记日期", help_text="收到喜报后登记的日期；应在立功受奖后 2 个工作日内。"
     )
     family_signed = forms.BooleanField(label="家属已签收", required=False)
-    signer_name = forms.CharField(label="签收人", max_length=50, required=False)
+    signer_name = NameField(label="签收人", max_length=50, required=False)
 
     field_order = [
         "award", "family_address", "delivered_on", "participants", "logged_on",
@@ -58,8 +60,8 @@ class MeritNoticeForm(PhotoForm):
 
 
 class GiftPackForm(StyledForm):
-    delivered_on = forms.DateField(label="送达日期", widget=DATE)
-    received_by = forms.CharField(label="签收家属", max_length=50, help_text="接收礼包的家庭成员姓名。")
+    delivered_on = FactDateField(label="送达日期")
+    received_by = NameField(label="签收家属", max_length=50, help_text="接收礼包的家庭成员姓名。")
     # Not required here: the service names exactly which items are missing, in one message.
     items = forms.MultipleChoiceField(
         label="送达物品（须三件齐全）",
@@ -72,8 +74,8 @@ class GiftPackForm(StyledForm):
 
 
 class VisitForm(PhotoForm):
-    visited_on = forms.DateField(label="走访日期", widget=DATE)
-    participants = forms.CharField(label="走访人员", widget=TEXT)
+    visited_on = FactDateField(label="走访日期")
+    participants = NameField(label="走访人员", widget=TEXT, multiline=True)
     money = forms.DecimalField(
         label="慰问金（元）", min_value=0, max_digits=10, decimal_places=2, initial=0, required=False
     )

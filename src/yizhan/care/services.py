@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from yizhan.audit.services import record
 from yizhan.care.models import (
@@ -22,6 +21,8 @@ from yizhan.care.models import (
     VisitReason,
     delivery_level_for,
 )
+from yizhan.core.dates import date_problem
+from yizhan.core.text import name_problem
 from yizhan.lifecycle.calendar import add_working_days
 from yizhan.people.models import Award, Document, DocumentKind, Person
 from yizhan.people.services import attach_document
@@ -54,15 +55,19 @@ def _locked_open_task(task: Task, kind: str) -> Task:
     return task
 
 
-def _not_in_future(errors: dict, field: str, day: datetime.date, label: str) -> None:
-    if day > timezone.localdate():
-        errors[field] = f"{label}不能晚于今天。"
+def _impossible_date(errors: dict, field: str, day: datetime.date, label: str, born=None) -> None:
+    problem = date_problem(day, born=born)
+    if problem:
+        errors[field] = problem.replace("日期", label, 1)
 
 
 def _required_text(errors: dict, field: str, value: str, message: str) -> str:
+    """A required line of text (names of who took part or signed, an address), all visible."""
     value = value.strip()
     if not value:
         errors[field] = message
+    elif problem := name_problem(value, multiline=True):
+        errors[field] = problem
     return value
 
 
@@ -123,10 +128,12 @@ def record_merit_notice(
     family_address = _required_text(errors, "family_address", family_address, "请填写家庭地址。")
     participants = _required_text(errors, "participants", participants, "请填写送达人员。")
     signer_name = signer_name.strip()
+    if problem := name_problem(signer_name, label="签收人"):
+        errors["signer_name"] = problem
     if family_signed and not signer_name:
         errors["signer_name"] = "家属已签收时，请填写签收人姓名。"
-    _not_in_future(errors, "delivered_on", delivered_on, "送达日期")
-    _not_in_future(errors, "logged_on", logged_on, "登记日期")
+    _impossible_date(errors, "delivered_on", delivered_on, "送达日期", task.person.birth_date)
+    _impossible_date(errors, "logged_on", logged_on, "登记日期", task.person.birth_date)
     if "delivered_on" not in errors and delivered_on < award.awarded_on:
         errors["delivered_on"] = f"送达日期不能早于授予日期（{_d(award.awarded_on)}）。"
     if errors:
@@ -182,7 +189,7 @@ def record_gift_pack(
     if missing:
         errors["items"] = f"入伍礼包须一次送齐三件，尚缺：{'、'.join(missing)}。请备齐后再登记。"
     received_by = _required_text(errors, "received_by", received_by, "请填写签收家属姓名。")
-    _not_in_future(errors, "delivered_on", delivered_on, "送达日期")
+    _impossible_date(errors, "delivered_on", delivered_on, "送达日期", task.person.birth_date)
     if "delivered_on" not in errors and task.cause_id and delivered_on < task.cause.occurred_on:
         errors["delivered_on"] = f"送达日期不能早于批准入伍日期（{_d(task.cause.occurred_on)}）。"
     if errors:
@@ -234,7 +241,7 @@ def record_visit(
     if reason not in VisitReason.values:
         errors["reason"] = "请选择走访类别。"
     participants = _required_text(errors, "participants", participants, "请填写走访人员。")
-    _not_in_future(errors, "visited_on", visited_on, "走访日期")
+    _impossible_date(errors, "visited_on", visited_on, "走访日期", person.birth_date)
     if (
         "visited_on" not in errors
         and task is not None

@@ -5,23 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from yizhan.conscription.models import Conclusion, Half, Stage
+from yizhan.core.dates import FactDateField, PlanningDateField
 from yizhan.core.forms import StyledForm, add_errors
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RESULTS = [("passed", "通过"), ("failed", "未通过")]
 # The stages a group can be advanced to from the board (the application is made one by one).
 RECORDABLE = [(s.value, s.label) for s in Stage if s not in {Stage.APPLICATION, Stage.RETURNED}]
-
-
-class PastDateField(forms.DateField):
-    """A date of something done: today or earlier."""
-
-    widget = DATE
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value > timezone.localdate():
-            raise ValidationError("日期不能晚于今天。")
 
 
 class ServiceForm(StyledForm):
@@ -39,7 +28,7 @@ class ServiceForm(StyledForm):
 
 
 class RegistrationForm(ServiceForm):
-    on = PastDateField(label="登记日期")
+    on = FactDateField(label="登记日期")
     conclusion = forms.ChoiceField(label="初步结论", choices=Conclusion.choices)
     reason = forms.CharField(label="免服/不得服原因", max_length=200, required=False)
     is_university_student = forms.BooleanField(label="在校大学生或高校毕业生", required=False)
@@ -48,14 +37,14 @@ class RegistrationForm(ServiceForm):
 
 
 class VerificationForm(ServiceForm):
-    on = PastDateField(label="核验日期")
+    on = FactDateField(label="核验日期")
     conclusion = forms.ChoiceField(label="核验结论", choices=Conclusion.choices)
     notes = forms.CharField(label="说明（结论变化时必填原因）", max_length=200, required=False)
 
 
 class ApplyForm(ServiceForm):
     campaign = forms.ModelChoiceField(label="征兵批次", queryset=None, empty_label=None)
-    on = PastDateField(label="报名日期")
+    on = FactDateField(label="报名日期")
     is_university_student = forms.BooleanField(label="大学生（在校生或毕业生）", required=False)
 
     def __init__(self, *args, campaigns, **kwargs):
@@ -66,7 +55,7 @@ class ApplyForm(ServiceForm):
 class StageForm(ServiceForm):
     stage = forms.ChoiceField(label="环节", choices=RECORDABLE, widget=forms.HiddenInput)
     result = forms.ChoiceField(label="结果", choices=RESULTS, widget=forms.RadioSelect, initial="passed")
-    on = PastDateField(label="日期")
+    on = FactDateField(label="日期")
     reason = forms.CharField(label="未通过原因", max_length=200, required=False)
 
     def __init__(self, *args, allow_failure: bool = True, **kwargs):
@@ -104,7 +93,7 @@ class GroupStageForm(StageForm):
 
 
 class ReturnForm(ServiceForm):
-    on = PastDateField(label="退兵日期")
+    on = FactDateField(label="退兵日期")
     reason = forms.CharField(label="退兵原因", max_length=200)
 
 
@@ -112,8 +101,8 @@ class CampaignForm(ServiceForm):
     county = forms.ModelChoiceField(label="县（区）", queryset=None, empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     half = forms.ChoiceField(label="批次", choices=Half.choices)
-    opens_on = forms.DateField(label="报名开始", widget=DATE)
-    approval_on = forms.DateField(label="批准入伍日期", widget=DATE, help_text="通常为 3 月 1 日或 9 月 1 日")
+    opens_on = PlanningDateField(label="报名开始")
+    approval_on = PlanningDateField(label="批准入伍日期", help_text="通常为 3 月 1 日或 9 月 1 日")
     quota = forms.IntegerField(label="征集任务数", min_value=1)
     university_target_percent = forms.IntegerField(
         label="大学生比例目标（%）", min_value=0, max_value=100, initial=0
@@ -128,8 +117,8 @@ class RegistrationYearForm(ServiceForm):
     # "" is the national default, a valid choice for administrators (the service checks who).
     region_code = forms.ChoiceField(label="适用地区", required=False)
     year = forms.IntegerField(widget=forms.HiddenInput)
-    window_start = forms.DateField(label="登记开始", widget=DATE)
-    window_end = forms.DateField(label="登记截止", widget=DATE)
+    window_start = PlanningDateField(label="登记开始")
+    window_end = PlanningDateField(label="登记截止")
     register_age = forms.IntegerField(
         label="应登记年龄（当年 12 月 31 日前年满）", min_value=16, max_value=30
     )

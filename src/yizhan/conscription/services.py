@@ -26,6 +26,7 @@ from yizhan.conscription.models import (
     Verification,
 )
 from yizhan.conscription.workflow import TransitionError, check_transition
+from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
@@ -99,6 +100,7 @@ def record_registration(
     family_contacts: str = "",
     wants_to_enlist: bool = False,
 ) -> Registration:
+    check_date(on, field="on", born=person.birth_date)
     settings = registration_settings_for(region_code=person.region_id, year=on.year)
     if settings is None:
         raise ValidationError(f"尚未设置 {on.year} 年兵役登记（登记时间窗口）。")
@@ -133,6 +135,7 @@ def verify_registration(
     *, actor, registration: Registration, on: datetime.date, conclusion: str, notes: str = ""
 ) -> Verification:
     """The yearly 核验 in the years after registration; a changed conclusion needs its reason."""
+    check_date(on, field="on", born=registration.person.birth_date)
     if on.year <= registration.year:
         raise ValidationError(
             {"on": f"{registration.year} 年登记，自 {registration.year + 1} 年起每年核验。"}
@@ -216,6 +219,7 @@ def apply(
     *, actor, person: Person, campaign: Campaign, on: datetime.date, is_university_student: bool = False
 ) -> Candidate:
     """应征报名: the person becomes a candidate of the campaign (once; a repeat returns him)."""
+    check_date(on, field="on", born=person.birth_date)
     existing = Candidate.objects.filter(campaign=campaign, person=person).first()
     if existing is not None:
         return existing
@@ -263,6 +267,8 @@ def record_stage(
 ) -> Candidate:
     """Records one stage's result; the table in workflow.py decides whether it may be recorded."""
     candidate = Candidate.objects.select_for_update().select_related("person").get(pk=candidate.pk)
+    # The day a stage was recorded is a fact, 批准入伍 too: it takes effect on the intake's date.
+    check_date(on, field="on", born=candidate.person.birth_date)
     check_transition(candidate, stage, passed=passed, on=on)
     reason = reason.strip()
     if stage == Stage.RETURNED:
@@ -367,6 +373,8 @@ def set_registration_year(
     """Creates or changes one region's registration settings of a year (window and ages); only
     an officer at or above the region may (the national default: a system administrator)."""
     require_officer(actor, region_code, departments=ARMED, what="兵役登记设置")
+    check_date(window_start, field="window_start", latest=planning_limit())
+    check_date(window_end, field="window_end", latest=planning_limit())
     errors: dict[str, str] = {}
     if window_start.year != year:
         errors["window_start"] = f"登记开始日期应在 {year} 年内。"
@@ -434,7 +442,11 @@ def create_campaign(
     if county.level != Level.COUNTY:
         raise ValidationError({"county": "征兵批次按县（区）设立。"})
     require_officer(actor, county.code, departments=ARMED, what="征兵批次")
+    if half not in Half.values:
+        raise ValidationError({"half": "请选择上半年或下半年批次。"})
     approval_on = approval_on or intake_date(year=year, half=half)
+    check_date(opens_on, field="opens_on", latest=planning_limit())
+    check_date(approval_on, field="approval_on", latest=planning_limit())
     errors: dict[str, str] = {}
     if approval_on.year != year:
         errors["approval_on"] = f"批准入伍日期应在 {year} 年内。"

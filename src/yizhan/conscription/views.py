@@ -32,6 +32,7 @@ from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Hal
 from yizhan.conscription.workflow import NEXT, TransitionError
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
+from yizhan.core.search import search_query
 from yizhan.people.models import Person
 from yizhan.people.selectors import get_person, search_people
 from yizhan.regions.models import Region
@@ -146,7 +147,9 @@ def registration_settings(request: HttpRequest) -> HttpResponse:
 def registration_search(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require(selectors.works_on_conscription(user))
-    query = request.GET.get("q", "").strip()
+    query, clean_address = search_query(request)
+    if clean_address and not request.htmx:
+        return redirect(clean_address)
     people = search_people(user=user, query=query, limit=30) if query else []
     registered = set(
         selectors.registrations_visible_to(user)
@@ -155,7 +158,10 @@ def registration_search(request: HttpRequest) -> HttpResponse:
     )
     context = {"query": query, "people": people, "registered": registered}
     template = "conscription/search.html#results" if request.htmx else "conscription/search.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if clean_address:
+        response["HX-Push-Url"] = clean_address  # the address htmx shows: a token, not the query
+    return response
 
 
 def _person_context(request: HttpRequest, person: Person, **forms) -> dict:

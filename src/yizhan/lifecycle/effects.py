@@ -119,14 +119,23 @@ def open_service_record(event: DomainEvent) -> None:
     )
 
 
+# What a discharge settles, carried in its event's payload and written with the discharge date.
+SETTLED_ON_CLOSE = ("settlement_type", "discharge_certificate_no")
+
+
 def close_service_record(event: DomainEvent) -> None:
-    """Sets the discharge date on the open service record (returned recruits, discharges)."""
+    """Sets the discharge date on the open service record (returned recruits, discharges), and
+    what the discharge settles, in one write."""
     open_record = (
         event.person.service_records.filter(discharged_on__isnull=True).order_by("-enlisted_on").first()
     )
     if open_record is not None:
+        settled = {name: event.payload[name] for name in SETTLED_ON_CLOSE if event.payload.get(name)}
         people_services.close_service_record(
-            actor=event.actor, service_record=open_record, on=max(event.occurred_on, open_record.enlisted_on)
+            actor=event.actor,
+            service_record=open_record,
+            on=max(event.occurred_on, open_record.enlisted_on),
+            **settled,
         )
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
+from yizhan.core.dates import check_date, planning_limit
 from yizhan.lifecycle.calendar import forget_official_days
 from yizhan.lifecycle.models import CalendarDay, DayKind, DomainEvent
 
@@ -72,6 +73,7 @@ def _calendar_changed() -> None:
 def set_calendar_day(*, actor: User, day: datetime.date, kind: str, name: str) -> CalendarDay:
     """Adds a holiday or a 调休 working day to the calendar, or changes the one on that date."""
     _require_calendar_keeper(actor)
+    check_date(day, field="day", latest=planning_limit())
     name = name.strip()
     errors = {}
     if kind == DayKind.WORKDAY and day.weekday() < 5:

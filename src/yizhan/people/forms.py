@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
 from yizhan.core.scopes import scoped
+from yizhan.core.text import NameField
 from yizhan.people.models import (
     AwardLevel,
     Branch,
@@ -18,8 +20,6 @@ from yizhan.people.models import (
 )
 from yizhan.regions.models import Level, Region
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def regions_for(user):
     """The villages (and townships) a user may register people in."""
@@ -29,12 +29,12 @@ def regions_for(user):
 
 
 class PersonForm(StyledForm):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = NameField(label="姓名", max_length=50)
     id_number = forms.CharField(
         label="公民身份号码", max_length=40, required=False, help_text="出生日期、性别可由身份证号自动带出"
     )
     sex = forms.ChoiceField(label="性别", choices=[("", "由身份证号带出"), *Sex.choices], required=False)
-    birth_date = forms.DateField(label="出生日期", required=False, widget=DATE)
+    birth_date = FactDateField(label="出生日期", required=False)
     ethnicity = forms.CharField(label="民族", max_length=20, required=False, initial="汉族")
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
     region = forms.ModelChoiceField(label="户籍地（村/社区）", queryset=Region.objects.none())
@@ -84,12 +84,12 @@ class IdentityForm(StyledForm):
         ],
         required=False,
     )
-    since = forms.DateField(label="起始日期", widget=DATE)
+    since = FactDateField(label="起始日期")
 
 
 class ServiceRecordForm(StyledForm):
-    enlisted_on = forms.DateField(label="入伍日期", widget=DATE)
-    discharged_on = forms.DateField(label="退役日期", required=False, widget=DATE)
+    enlisted_on = FactDateField(label="入伍日期")
+    discharged_on = FactDateField(label="退役日期", required=False)
     service_type = forms.ChoiceField(label="人员类别", choices=ServiceType.choices)
     branch = forms.ChoiceField(label="军兵种", choices=[("", "—"), *Branch.choices], required=False)
     settlement_type = forms.ChoiceField(
@@ -100,7 +100,7 @@ class ServiceRecordForm(StyledForm):
 
 class AwardForm(StyledForm):
     level = forms.ChoiceField(label="奖励等级", choices=AwardLevel.choices)
-    awarded_on = forms.DateField(label="授予日期", widget=DATE)
+    awarded_on = FactDateField(label="授予日期")
     notice_number = forms.CharField(label="通知文号", max_length=100, required=False)
 
 

@@ -18,9 +18,11 @@ from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
 from yizhan.core import crypto, idnumber
+from yizhan.core.dates import check_date, check_enlistment_age, date_problem, planning_limit
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.pinyin import name_keys
+from yizhan.core.text import name_problem
 from yizhan.people.models import (
     ID_CONTEXT,
     PHONE_CONTEXT,
@@ -86,6 +88,8 @@ def _clean(values: dict) -> dict:
         name = " ".join(str(values["name"]).split())
         if not name:
             errors["name"] = "请填写姓名。"
+        elif problem := name_problem(name, label="姓名"):
+            errors["name"] = problem
         cleaned["name"] = name
     if values.get("id_number"):
         try:
@@ -102,6 +106,10 @@ def _clean(values: dict) -> dict:
             cleaned["sex"] = typed_sex or info.sex
             cleaned["birth_date"] = typed_birth or info.birth_date
             cleaned["birthplace_code"] = info.area_code
+    if cleaned.get("birth_date") and "birth_date" not in errors:
+        problem = date_problem(cleaned["birth_date"])
+        if problem:
+            errors["birth_date"] = problem.replace("日期", "出生日期", 1)
     if values.get("phone"):
         try:
             cleaned["phone"] = normalize_phone(values["phone"])
@@ -303,7 +311,12 @@ def grant_identity(
     subtype: str = "",
     through: Person | None = None,
 ) -> Identity:
-    """Opens an identity; a second call for the same open identity returns the existing one."""
+    """Opens an identity; a second call for the same open identity returns the existing one.
+    One held through a relative (军属 through a son) begins at the earliest on the holder's birth."""
+    if through is not None and person.birth_date and since < person.birth_date:
+        since = person.birth_date
+    # An identity may begin on a day ahead (批准入伍 on its intake's date), never before birth.
+    check_date(since, field="since", latest=planning_limit(), born=person.birth_date)
     if (kind == IdentityKind.BEREAVED_FAMILY) != bool(subtype):
         # The database refuses it too (identity_subtype_only_for_bereaved); say it in Chinese first.
         raise ValidationError({"subtype": "遗属身份须选择遗属类别，其他身份不选遗属类别。"})
@@ -326,6 +339,7 @@ def grant_identity(
 
 @transaction.atomic
 def end_identity(*, actor, identity: Identity, until: datetime.date, source: str) -> Identity:
+    check_date(until, field="until", latest=planning_limit(), born=identity.person.birth_date)
     identity.until = until
     identity.full_clean(exclude=["person", "through"])
     identity.save(update_fields=["until"])
@@ -340,6 +354,13 @@ def end_identity(*, actor, identity: Identity, until: datetime.date, source: str
 
 @transaction.atomic
 def add_service_record(*, actor, person: Person, **fields) -> ServiceRecord:
+    # Enlistment may be dated on an intake ahead; a discharge is a fact.
+    check_date(
+        fields.get("enlisted_on"), field="enlisted_on", latest=planning_limit(), born=person.birth_date
+    )
+    check_date(fields.get("discharged_on"), field="discharged_on", born=person.birth_date)
+    if fields.get("enlisted_on"):
+        check_enlistment_age(born=person.birth_date, enlisted_on=fields["enlisted_on"], field="enlisted_on")
     record_ = ServiceRecord(person=person, **fields)
     record_.full_clean()
     record_.save()
@@ -352,6 +373,7 @@ def close_service_record(
     *, actor, service_record: ServiceRecord, on: datetime.date, **fields
 ) -> ServiceRecord:
     """Ends service: the discharge (or return) date, and what the discharge settles."""
+    check_date(on, field="on", latest=planning_limit(), born=service_record.person.birth_date)
     service_record.discharged_on = on
     for name, value in fields.items():
         setattr(service_record, name, value)
@@ -370,6 +392,7 @@ def close_service_record(
 def add_award(
     *, actor, person: Person, level: str, awarded_on: datetime.date, notice_number: str = ""
 ) -> Award:
+    check_date(awarded_on, field="awarded_on", born=person.birth_date)
     award = Award.objects.create(
         person=person, level=level, awarded_on=awarded_on, notice_number=notice_number
     )

@@ -16,6 +16,7 @@ from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core.forms import add_errors
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
+from yizhan.core.search import search_query
 from yizhan.lifecycle.selectors import traces_of
 from yizhan.people import selectors, services
 from yizhan.people.forms import (
@@ -46,9 +47,12 @@ TABS = [
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_PEOPLE)
-    query = request.GET.get("q", "").strip()
-    identity = request.GET.get("identity", "")
-    village = request.GET.get("village", "")
+    query, clean_address = search_query(request, keep=("identity", "village"))
+    if clean_address and not request.htmx:
+        return redirect(clean_address)
+    source = request.POST if request.method == "POST" else request.GET
+    identity = source.get("identity", "")
+    village = source.get("village", "")
     villages = Region.objects.filter(scoped(request.user, "regions.Region"), level=Level.VILLAGE).order_by(
         "code"
     )
@@ -75,7 +79,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         if request.htmx and request.htmx.target == "results"
         else "people/list.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    if clean_address:
+        response["HX-Push-Url"] = clean_address  # the address htmx shows: a token, not the query
+    return response
 
 
 @login_required
@@ -332,6 +339,8 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MERGE_PEOPLE)
     keep = selectors.get_person(user=request.user, pk=pk)
+    if request.method == "POST" and "q" in request.POST:  # the search box, not the merge itself
+        return redirect(search_query(request)[1])
     duplicate_pk = request.POST.get("duplicate") or request.GET.get("duplicate")
     duplicate = (
         get_in_scope(selectors.people_visible_to(request.user), pk=duplicate_pk)
@@ -349,7 +358,10 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已将记录 #{duplicate.pk} 合并到本记录。")
             return redirect("people:detail", pk=keep.pk)
-    candidates = selectors.search_people(user=request.user, query=request.GET.get("q", keep.name), limit=20)
+    query, clean_address = search_query(request)
+    if clean_address:
+        return redirect(clean_address)
+    candidates = selectors.search_people(user=request.user, query=query or keep.name, limit=20)
     candidates = [c for c in candidates if c.pk != keep.pk]
     return render(
         request,

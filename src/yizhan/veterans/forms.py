@@ -1,6 +1,8 @@
 from django import forms
 
+from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.text import NameField
 from yizhan.lifecycle.models import StatusChange
 from yizhan.people.models import AwardLevel, SettlementType
 from yizhan.veterans.models import (
@@ -12,36 +14,34 @@ from yizhan.veterans.models import (
 )
 from yizhan.veterans.services import REFUSAL_GROUNDS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class DischargeForm(StyledForm):
-    on = forms.DateField(label="退役日期", widget=DATE)
+    on = FactDateField(label="退役日期")
     settlement_type = forms.ChoiceField(label="安置方式", choices=SettlementType.choices)
     certificate_no = forms.CharField(label="退役证号", max_length=50, required=False)
 
 
 class DeathForm(StyledForm):
-    on = forms.DateField(label="日期", widget=DATE)
+    on = FactDateField(label="日期")
     subtype = forms.ChoiceField(
         label="类别", choices=[("martyr", "烈士"), ("died_on_duty", "因公牺牲"), ("died_of_illness", "病故")]
     )
 
 
 class StatusChangeForm(StyledForm):
-    on = forms.DateField(label="日期", widget=DATE)
+    on = FactDateField(label="日期")
     change = forms.ChoiceField(label="变化", choices=StatusChange.choices)
 
 
 class AwardForm(StyledForm):
     level = forms.ChoiceField(label="奖励等级", choices=AwardLevel.choices)
-    awarded_on = forms.DateField(label="授予日期", widget=DATE)
+    awarded_on = FactDateField(label="授予日期")
     notice_number = forms.CharField(label="部队通知文号", max_length=100, required=False)
-    received_on = forms.DateField(label="收到通知日期", widget=DATE)
+    received_on = FactDateField(label="收到通知日期")
 
 
 class CheckinForm(StyledForm):
-    on = forms.DateField(label="报到日期", widget=DATE)
+    on = FactDateField(label="报到日期")
     documents = forms.MultipleChoiceField(
         label="已收材料", choices=CheckinDocument.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -61,20 +61,20 @@ class ProfileForm(StyledForm):
 
 class ConfirmForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    on = forms.DateField(label="确认日期", widget=DATE)
+    on = FactDateField(label="确认日期")
     alive = forms.BooleanField(label="健在", required=False, initial=True)
     status_note = forms.CharField(label="情况说明", max_length=200, required=False)
 
 
 class EmploymentForm(StyledForm):
     kind = forms.ChoiceField(label="服务类型", choices=EmploymentKind.choices)
-    on = forms.DateField(label="日期", widget=DATE)
+    on = FactDateField(label="日期")
     details = forms.CharField(label="内容", max_length=300)
     outcome = forms.CharField(label="结果", max_length=300, required=False)
 
 
 class AssistanceForm(StyledForm):
-    on = forms.DateField(label="申请日期", widget=DATE)
+    on = FactDateField(label="申请日期")
     hardship = forms.CharField(label="困难类型", max_length=100)
     description = forms.CharField(label="困难情况", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -88,14 +88,14 @@ class AssistanceMoveForm(StyledForm):
     )
     note = forms.CharField(label="意见/说明", max_length=300, required=False)
     amount = forms.DecimalField(label="金额（元）", max_digits=10, decimal_places=2, required=False)
-    on = forms.DateField(label="发放日期", widget=DATE, required=False)
+    on = FactDateField(label="发放日期", required=False)
     reference = forms.CharField(label="凭证号", max_length=100, required=False)
 
 
 class CardApplicationForm(StyledForm):
     photo = forms.FileField(label="白底证件照（352×440 像素）", required=False)
     phone = forms.CharField(label="联系电话（登记中缺失时填写）", max_length=40, required=False)
-    applicant = forms.CharField(label="申请人", max_length=50, initial="本人")
+    applicant = NameField(label="申请人", max_length=50, initial="本人")
     home_service = forms.BooleanField(label="上门服务（80 岁以上或卧床）", required=False)
     refusal_grounds = forms.MultipleChoiceField(
         label="有下列情形之一的不予受理（如有请勾选）",
@@ -103,11 +103,11 @@ class CardApplicationForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    on = forms.DateField(label="受理日期", widget=DATE)
+    on = FactDateField(label="受理日期")
 
 
 class CardMoveForm(StyledForm):
     to = forms.CharField(widget=forms.HiddenInput)
-    on = forms.DateField(label="日期", widget=DATE)
+    on = FactDateField(label="日期")
     reason = forms.CharField(label="退回原因", max_length=200, required=False)
-    signed_by = forms.CharField(label="签收人", max_length=50, required=False)
+    signed_by = NameField(label="签收人", max_length=50, required=False)

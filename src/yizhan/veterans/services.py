@@ -13,6 +13,8 @@ from PIL import Image, UnidentifiedImageError
 
 from yizhan.accounts.roles import Role
 from yizhan.audit.services import record
+from yizhan.core.dates import check_date
+from yizhan.core.text import check_name
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -64,30 +66,21 @@ def record_discharge(
     *, actor, person: Person, on: datetime.date, settlement_type: str, certificate_no: str = ""
 ) -> ServiceRecord:
     """退出现役: sets off veteran identity, family recomputation and the S/A tasks (rules.py)."""
+    check_date(on, field="on", born=person.birth_date)
     service = _open_service(person)
     if on < service.enlisted_on:
         raise ValidationError({"on": "退役日期不能早于入伍日期。"})
     if not settlement_type:
         raise ValidationError({"settlement_type": "请选择安置方式。"})
-    service.settlement_type = settlement_type
-    service.discharge_certificate_no = certificate_no.strip()
-    service.save(update_fields=["settlement_type", "discharge_certificate_no"])
-    _audit(
-        actor,
-        "person.service.settle",
-        person,
-        {
-            "settlement_type": service.get_settlement_type_display(),
-            "certificate": service.discharge_certificate_no,
-        },
-    )
+    # The settlement is written with the discharge date by the rule that closes the record: one
+    # write of the service record, audited once (person.service.close).
     emit(
         kind=EventKind.DISCHARGED,
         key=f"service:{service.pk}",
         person=person,
         occurred_on=on,
         actor=actor,
-        payload={"settlement_type": settlement_type},
+        payload={"settlement_type": settlement_type, "discharge_certificate_no": certificate_no.strip()},
     )
     service.refresh_from_db()
     return service
@@ -96,7 +89,10 @@ def record_discharge(
 @transaction.atomic
 def record_death(*, actor, person: Person, on: datetime.date, subtype: str) -> None:
     """烈士 / 因公牺牲 / 病故 in service: the family becomes 遗属 (rules.py)."""
+    check_date(on, field="on", born=person.birth_date)
     service = _open_service(person)
+    if on < service.enlisted_on:
+        raise ValidationError({"on": "日期不能早于入伍日期。"})
     if subtype not in {"martyr", "died_on_duty", "died_of_illness"}:
         raise ValidationError({"subtype": "请选择：烈士、因公牺牲或病故。"})
     emit(
@@ -112,20 +108,17 @@ def record_death(*, actor, person: Person, on: datetime.date, subtype: str) -> N
 @transaction.atomic
 def record_status_change(*, actor, person: Person, on: datetime.date, change: str) -> None:
     """提干, 军校 or 转改军士 ends the 义务兵 status: the family allowance stops (rules.py)."""
+    check_date(on, field="on", born=person.birth_date)
     if change not in StatusChange.values:
         raise ValidationError({"change": "请选择：提干、考入军校或选改军士。"})
     service = _open_service(person)
+    if on < service.enlisted_on:
+        raise ValidationError({"on": "日期不能早于入伍日期。"})
     service.service_type = {
         StatusChange.PROMOTED_OFFICER: ServiceType.OFFICER,
         StatusChange.NCO_CONVERSION: ServiceType.NCO,
     }.get(change, service.service_type)
     service.save(update_fields=["service_type"])
-    _audit(
-        actor,
-        "person.service.type",
-        person,
-        {"service_type": service.get_service_type_display(), "change": change},
-    )
     _audit(
         actor,
         "person.service.type",
@@ -154,6 +147,8 @@ def record_award(
 ) -> Award:
     """立功受奖 of a serving member: the 喜报 delivery and the bonus follow (rules.py). The event
     is dated when the unit's notice reached the station: the two working days count from then."""
+    check_date(awarded_on, field="awarded_on", born=person.birth_date)
+    check_date(received_on, field="received_on", born=person.birth_date)
     if not person.identities.filter(
         Identity.current_q(awarded_on), kind=IdentityKind.ACTIVE_SERVICEMEMBER
     ).exists():
@@ -179,6 +174,7 @@ def record_award(
 def record_checkin(
     *, actor, person: Person, on: datetime.date, documents: list[str], late_reason: str = ""
 ) -> Checkin:
+    check_date(on, field="on", born=person.birth_date)
     service = person.service_records.filter(discharged_on__isnull=False).order_by("-discharged_on").first()
     if service is None:
         raise ValidationError("没有退役记录，不能办理报到。")
@@ -207,6 +203,7 @@ def record_checkin(
 @transaction.atomic
 def save_profile(*, actor, person: Person, on: datetime.date, **fields) -> ProfileRecord:
     """建档立卡: creates or updates the profile record; creating it closes the task."""
+    check_date(on, field="on", born=person.birth_date)
     profile = ProfileRecord.objects.filter(person=person).first()
     created = profile is None
     if created:
@@ -235,6 +232,7 @@ def save_profile(*, actor, person: Person, on: datetime.date, **fields) -> Profi
 def confirm_year(
     *, actor, profile: ProfileRecord, year: int, on: datetime.date, alive: bool, status_note: str = ""
 ) -> YearlyConfirmation:
+    check_date(on, field="on", born=profile.person.birth_date)
     if profile.confirmations.filter(year=year).exists():
         raise ValidationError(f"{year} 年已完成年度确认。")
     confirmation = YearlyConfirmation.objects.create(
@@ -248,6 +246,7 @@ def confirm_year(
 def add_employment_service(
     *, actor, person: Person, kind: str, on: datetime.date, details: str, outcome: str = ""
 ) -> EmploymentService:
+    check_date(on, field="on", born=person.birth_date)
     service = EmploymentService(
         person=person, kind=kind, on=on, details=details, outcome=outcome, recorded_by=actor
     )
@@ -269,6 +268,7 @@ ASSISTANCE_FLOW = {
 def open_assistance(
     *, actor, person: Person, on: datetime.date, hardship: str, description: str
 ) -> AssistanceCase:
+    check_date(on, field="on", born=person.birth_date)
     case = AssistanceCase.objects.create(
         person=person, applied_on=on, hardship=hardship, description=description
     )
@@ -287,6 +287,7 @@ def move_assistance(
     on: datetime.date | None = None,
     reference: str = "",
 ) -> AssistanceCase:
+    check_date(on, field="on", born=case.person.birth_date)
     if to not in ASSISTANCE_FLOW.get(case.status, []):
         raise ValidationError(
             f"帮扶案件不能从“{case.get_status_display()}”转为“{AssistanceStatus(to).label}”。"
@@ -383,6 +384,8 @@ def apply_card(
     applicant: str = "本人", home_service: bool = False, refusal_grounds: list[str] | None = None, phone: str = "",
 ) -> PreferentialCard:  # fmt: skip
     """受理: the clerk confirms what is known and adds only what is missing (photo, phone)."""
+    check_date(on, field="on", born=person.birth_date)
+    check_name(applicant, field="applicant", label="申请人")
     card_type, reason = card_eligibility(person)
     if card_type is None:
         raise ValidationError(reason)
@@ -435,6 +438,7 @@ def _may(actor, who: str) -> bool:
 def move_card(
     *, actor, card: PreferentialCard, to: str, on: datetime.date, reason: str = "", signed_by: str = ""
 ) -> PreferentialCard:
+    check_date(on, field="on", born=card.person.birth_date)
     allowed = CARD_FLOW.get(card.status, {})
     if to not in allowed:
         raise ValidationError(f"优待证不能从“{card.get_status_display()}”转为“{CardStatus(to).label}”。")
@@ -449,6 +453,7 @@ def move_card(
     if to == CardStatus.ISSUED:
         if not signed_by.strip():
             raise ValidationError({"signed_by": "发放须由领取人签收。"})
+        check_name(signed_by, field="signed_by", label="签收人")
         card.issued_on, card.receipt_signed_by = on, signed_by.strip()
     card.return_reason = reason.strip() if to == CardStatus.RETURNED else ""
     card.status = to

@@ -1,11 +1,12 @@
 from django import forms
 
+from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
 
 
 class CompleteForm(StyledForm):
     outcome = forms.CharField(label="办理结果", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    done_on = forms.DateField(label="办结日期", widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = FactDateField(label="办结日期")
 
 
 class BulkForm(StyledForm):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
+from yizhan.core.dates import check_date
 from yizhan.core.scopes import covers, region_of, within
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
 
@@ -92,6 +93,7 @@ def assign(*, actor: User, task: Task, assignee: User) -> Task:
 def complete(*, actor: User, task: Task, outcome: str, on: datetime.date | None = None) -> Task:
     """Closes a task with what was done. Work forms (plaque hanging, check-in …) call this in the
     same transaction as the record they write, so doing the work is what closes the task."""
+    check_date(on, field="done_on")
     _check_open(task)
     if not outcome.strip():
         raise ValidationError({"outcome": "请填写办理结果。"})

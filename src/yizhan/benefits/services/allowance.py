@@ -30,6 +30,7 @@ from yizhan.benefits.models import (
 )
 from yizhan.benefits.services._base import audit, audit_person, require_reason, require_staff
 from yizhan.core import crypto
+from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.masking import mask_bank_account
 from yizhan.core.policy import most_specific, policy_chain, region_label, require_officer
 from yizhan.people.models import Person, ServiceRecord, ServiceType
@@ -161,6 +162,7 @@ def designate_recipient(
 ) -> AllowanceRecipient:
     """Records who receives the allowance and to which card; a new designation supersedes the
     current one. With `task`, the ALLOWANCE_RECIPIENT task is closed in the same step."""
+    check_date(on, field="designated_on", born=recipient.birth_date)
     require_staff(actor, servicemember.region_id)
     service_record = selectors.conscript_record(servicemember)
     if service_record is None:
@@ -291,6 +293,7 @@ def generate_batch(*, actor, county_code: str, as_of: datetime.date) -> BatchRes
     """A draft batch of every period of the county's conscripts that has started by `as_of`,
     has a recipient and is not in any batch yet. Nothing due: no batch. Run twice, the second
     run finds nothing; two at once, the database's unique constraint refuses the second."""
+    check_date(as_of, field="as_of", latest=planning_limit())
     _require_county(actor, county_code)
     lo, hi = scope_bounds(county_code)
     due = list(
@@ -381,6 +384,7 @@ def review_batch(*, actor, batch: PaymentBatch) -> PaymentBatch:
 
 @transaction.atomic
 def mark_batch_paid(*, actor, batch: PaymentBatch, paid_on: datetime.date, reference: str) -> PaymentBatch:
+    check_date(paid_on, field="paid_on")
     _require_county(actor, batch.county_code)
     batch = _locked_batch(batch)
     if batch.status != BatchStatus.REVIEWED:

@@ -21,7 +21,9 @@ from yizhan.benefits.models import (
     PlaqueStatus,
 )
 from yizhan.benefits.services._base import audit, audit_person, day, require_staff
+from yizhan.core.dates import check_date
 from yizhan.core.policy import in_force, region_label, require_officer
+from yizhan.core.text import check_name
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
@@ -113,6 +115,7 @@ def entitle_bonus(
 def pay_bonus(
     *, actor, entitlement: BonusEntitlement, paid_on: datetime.date, reference: str
 ) -> BonusEntitlement:
+    check_date(paid_on, field="paid_on")
     require_staff(actor, entitlement.person.region_id)
     entitlement = BonusEntitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     if entitlement.status == BonusStatus.PAID:
@@ -187,6 +190,7 @@ def hang_plaque(
 ) -> HonorPlaque:
     """Records the hanging (date, who took part, the family's signature) and closes the
     household's plaque task. One plaque per household for good: a second one is refused."""
+    check_date(hung_on, field="hung_on")
     if not actor.can(Perm.EDIT_PEOPLE) or not selectors.in_scope(actor, household.region_id):
         raise PermissionDenied("您的岗位不能登记该户的光荣牌。")
     plaque = HonorPlaque.objects.select_for_update().filter(household=household).first()
@@ -198,6 +202,7 @@ def hang_plaque(
     hung_by = hung_by.strip()
     if not hung_by:
         raise ValidationError({"hung_by": "请填写参加悬挂的人员。"})
+    check_name(hung_by, field="hung_by", label="悬挂人员")
     values = {
         "category": category,
         "status": PlaqueStatus.HUNG,

@@ -1,6 +1,8 @@
 // Yizhan's page glue. htmx gets the CSRF token from <body hx-headers>; nothing else is needed yet.
+// An error answered to htmx is one of our error pages (core/errors.py): say its Chinese sentences.
 document.addEventListener("htmx:responseError", (event) => {
-  const status = event.detail.xhr.status;
-  const text = status === 404 ? "未找到，或不在您的管辖范围内。" : status === 409 ? "数据已被他人修改，请刷新后再试。" : "操作失败（" + status + "）。";
-  window.alert(text);
+  const xhr = event.detail.xhr;
+  const page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  const lines = [...page.querySelectorAll('[data-testid="error"] p:not(.small)')].map((p) => p.textContent.trim());
+  window.alert(lines.length ? lines.join("\n") : "操作失败（" + xhr.status + "），请刷新页面后重试。");
 });
