@@ -27,7 +27,8 @@ ENLISTED = datetime.date(2026, 9, 1)
 
 
 def benefits_of(person) -> dict:
-    """{"allowance_batch", "allowance_recipient", "bonus", "plaque", "recipient_task", "plaque_task"}."""
+    """{"allowance_period", "allowance_payment", "allowance_batch", "allowance_recipient", "bonus",
+    "plaque", "recipient_task", "plaque_task"}."""
     household = person.household or Household.objects.create(region=person.region)
     if person.household_id is None:
         person.household = household
@@ -49,7 +50,7 @@ def benefits_of(person) -> dict:
         defaults={"annual_amount": Decimal("20000")},
     )
     batch = PaymentBatch.objects.create(county_code=person.region_id[:6] + "000000", as_of=ENLISTED)
-    AllowancePayment.objects.create(
+    payment = AllowancePayment.objects.create(
         batch=batch, period=period, recipient=recipient, rate=rate, amount=Decimal("10000"),
         region_code=person.region_id,
     )  # fmt: skip
@@ -66,6 +67,8 @@ def benefits_of(person) -> dict:
         for kind in (TaskKind.ALLOWANCE_RECIPIENT, TaskKind.HONOR_PLAQUE)
     }  # fmt: skip
     return {
+        "allowance_period": period,
+        "allowance_payment": payment,
         "allowance_batch": batch,
         "allowance_recipient": recipient,
         "bonus": bonus,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import get_resolver
 
-from tests.test_jurisdiction import fill, foreign, id_patterns, walk  # noqa: F401 — foreign: fixture
+from tests.test_jurisdiction import fillings, routes, walk, worlds  # noqa: F401 — worlds: fixture
 from yizhan.accounts.roles import AREAS
 from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.people.views import TABS
@@ -30,10 +30,14 @@ def plain_urls() -> list[str]:
     return ["/" + route for route, entry in walk(get_resolver()) if "<" not in route and route not in SKIP]
 
 
-def object_urls(objects: dict) -> list[str]:
+def object_urls(world: dict) -> list[str]:
     # A stored document is a file (an image or an attachment), not a page.
-    urls = [fill(route, params, objects) for route, params in id_patterns() if "document_pk" not in params]
-    person = objects["person"].pk
+    urls = [
+        next(fillings(route, params, world))
+        for route, params, _ in routes()
+        if params and "document_pk" not in params
+    ]
+    person = world["people.Person"][0].pk
     urls += [f"/people/{person}/?tab={key}" for key, _ in TABS]
     urls += [f"/ledgers/exports/{slug}/" for slug in LEDGERS]
     urls += [f"/ledgers/exports/{slug}/print/" for slug in LEDGERS]
@@ -72,7 +76,8 @@ def test_no_page_without_parameters_violates_the_policy(page, live_server, sign_
     assert opened >= (3 if username == "admin" else 8)
 
 
-def test_no_object_page_violates_the_policy(page, live_server, sign_in, foreign):  # noqa: F811
+def test_no_object_page_violates_the_policy(page, live_server, sign_in, worlds):  # noqa: F811
+    _, foreign = worlds
     sign_in(page, "huaqiao_clerk")  # the 花桥 objects are his own
     found, opened = visit_all(page, live_server.url, object_urls(foreign))
     assert found == {}

@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 from yizhan.accounts.roles import Perm, Role
 from yizhan.audit.models import AuditEvent
 from yizhan.core.policy import POLICY_OBJECT_TYPES, policy_chain
-from yizhan.core.scoping import scope_q
+from yizhan.core.scopes import scoped
 
 
 def events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -11,7 +11,7 @@ def events_visible_to(user) -> QuerySet[AuditEvent]:
     system events (logins, accounts, regions), which carry no region and no personal values."""
     if not user.can(Perm.VIEW_AUDIT):
         return AuditEvent.objects.none()
-    condition = scope_q(user, "region_code") if user.scope_bounds else Q(pk__in=[])
+    condition = scoped(user, "audit.AuditEvent")
     # A policy set above a station governs it: the station sees the change (no personal data).
     above = {code for post in user.active_posts if post.region_id for code in policy_chain(post.region_id)}
     if above:

@@ -1,5 +1,5 @@
-"""Scoped reads of the benefits area. Person-bearing rows are read through people_visible_to or
-scope_q on a region code; what lies outside the user's jurisdiction answers 404 like missing."""
+"""Scoped reads of the benefits area, each starting from core.scopes.SCOPES (优待金 rows stay with
+the county of enlistment, plaques follow the household, the rest the person); what lies outside the user's jurisdiction answers 404 like missing."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ from yizhan.benefits.models import (
     PlaqueCategory,
     PlaqueStatus,
 )
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.models import EventKind
 from yizhan.people.models import Award, Household, Person, RelationKind, ServiceRecord, ServiceType
-from yizhan.people.selectors import family_of, household_label, people_visible_to, visible_through
+from yizhan.people.selectors import family_of, household_label, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.selectors import get_task, tasks_visible_to
@@ -128,9 +129,7 @@ def current_recipient(service_record: ServiceRecord | None) -> AllowanceRecipien
 
 def get_recipient(*, user, pk: int) -> AllowanceRecipient:
     return get_in_scope(
-        AllowanceRecipient.objects.filter(visible_through(user, "servicemember")).select_related(
-            "servicemember", "recipient"
-        ),
+        visible(user, "benefits.AllowanceRecipient").select_related("servicemember", "recipient"),
         pk=pk,
     )
 
@@ -163,23 +162,20 @@ def allowance_of(person: Person) -> dict:
 def periods_visible_to(user) -> QuerySet[AllowancePeriod]:
     if not user.can(Perm.VIEW_PEOPLE):
         return AllowancePeriod.objects.none()
-    return AllowancePeriod.objects.filter(scope_q(user, "region_code"))
+    return visible(user, "benefits.AllowancePeriod")
 
 
 def payments_visible_to(user) -> QuerySet[AllowancePayment]:
     if not user.can(Perm.VIEW_PEOPLE):
         return AllowancePayment.objects.none()
-    return AllowancePayment.objects.filter(scope_q(user, "region_code"))
+    return visible(user, "benefits.AllowancePayment")
 
 
 def batches_visible_to(user) -> QuerySet[PaymentBatch]:
     """Batches of a county the user's jurisdiction lies in or covers."""
     if not user.can(Perm.VIEW_PEOPLE):
         return PaymentBatch.objects.none()
-    condition = Q(pk__in=[])
-    for lo, hi in user.scope_bounds:
-        condition |= Q(county_code__gte=lo, county_code__lt=hi) | Q(county_code=lo[:6] + "000000")
-    return PaymentBatch.objects.filter(condition)
+    return visible(user, "benefits.PaymentBatch")
 
 
 def get_batch(*, user, pk: int) -> PaymentBatch:
@@ -236,7 +232,7 @@ def due_overview(*, user, today: datetime.date) -> dict:
 
 
 def bonuses_visible_to(user) -> QuerySet[BonusEntitlement]:
-    return BonusEntitlement.objects.filter(visible_through(user, "person"))
+    return visible(user, "benefits.BonusEntitlement")
 
 
 def get_bonus(*, user, pk: int) -> BonusEntitlement:
@@ -282,7 +278,7 @@ def honor_wall(*, user, person: Person) -> dict:
 def plaques_visible_to(user) -> QuerySet[HonorPlaque]:
     if not user.can(Perm.VIEW_PEOPLE):
         return HonorPlaque.objects.none()
-    return HonorPlaque.objects.filter(scope_q(user, "household__region_id"))
+    return visible(user, "benefits.HonorPlaque")
 
 
 def get_plaque(*, user, pk: int) -> HonorPlaque:
@@ -336,17 +332,11 @@ def plaque_campaign(*, user, village: str = "") -> list[CampaignRow]:
     plaque task is open but not yet on the register."""
     rows: list[CampaignRow] = []
     visible = people_visible_to(user)
-    due = (
-        plaques_visible_to(user)
-        .filter(status=PlaqueStatus.DUE)
-        .select_related("household__region")
-        .prefetch_related("household__members")
-    )
+    due = plaques_visible_to(user).filter(status=PlaqueStatus.DUE).select_related("household__region")
     tasks = (
         tasks_visible_to(user)
         .filter(kind=TaskKind.HONOR_PLAQUE, status__in=OPEN_STATUSES)
         .select_related("household__region", "person__region", "person__household__region", "cause")
-        .prefetch_related("household__members")
     )
     for task in tasks:  # a task keyed to him before his household was recorded counts for it
         task.plaque_household = task.household or (task.person.household if task.person_id else None)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +34,8 @@ from yizhan.benefits.models import (
 )
 from yizhan.core.forms import add_errors
 from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped
+from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.calendar import next_holiday
 from yizhan.people.selectors import get_person, people_visible_to
 from yizhan.regions.models import Level, Region
@@ -45,7 +47,7 @@ def _say(request: HttpRequest, exc: Exception) -> None:
 
 
 def _villages(user):
-    return Region.objects.filter(scope_q(user, "code"), level=Level.VILLAGE).order_by("code")
+    return Region.objects.filter(scoped(user, "regions.Region"), level=Level.VILLAGE).order_by("code")
 
 
 @login_required
@@ -78,6 +80,15 @@ def _require_rates_reader(user) -> None:
         require(user, Perm.VIEW_PEOPLE)
 
 
+def _rates_visible(user, model, label: str):
+    """The rates governing the user's regions (theirs, those above, the national default) and
+    those under them (SCOPES); administrators keep the national defaults."""
+    condition = scoped(user, label)
+    if user.can(Perm.MANAGE_SETTINGS):
+        condition |= Q(region_code=NATIONAL)
+    return model.objects.filter(condition)
+
+
 def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:
     rates = list(rates)
     names = dict(Region.objects.filter(code__in={r.region_code for r in rates}).values_list("code", "name"))
@@ -108,7 +119,12 @@ def allowance_rates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存优待金标准。")
             return redirect("benefits:allowance_rates")
-    return _rates_page(request, "allowance", AllowanceRate.objects.all(), form if regions else None)
+    return _rates_page(
+        request,
+        "allowance",
+        _rates_visible(request.user, AllowanceRate, "benefits.AllowanceRate"),
+        form if regions else None,
+    )
 
 
 @login_required
@@ -390,7 +406,12 @@ def bonus_rates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已保存奖励金标准。")
             return redirect("benefits:bonus_rates")
-    return _rates_page(request, "bonus", BonusRate.objects.all(), form if regions else None)
+    return _rates_page(
+        request,
+        "bonus",
+        _rates_visible(request.user, BonusRate, "benefits.BonusRate"),
+        form if regions else None,
+    )
 
 
 # --- 光荣牌 ---------------------------------------------------------------------------------
@@ -455,7 +476,7 @@ def plaque_list(request: HttpRequest) -> HttpResponse:
     plaques = selectors.plaques_visible_to(request.user).select_related("household__region")
     if status in PlaqueStatus.values:
         plaques = plaques.filter(status=status)
-    page = Paginator(plaques.prefetch_related("household__members"), 100).get_page(request.GET.get("page"))
+    page = Paginator(plaques, 100).get_page(request.GET.get("page"))
     return render(
         request, "benefits/plaques.html", {"page": page, "status": status, "statuses": PlaqueStatus.choices}
     )

@@ -1,5 +1,5 @@
-"""Scoped reads of 走访慰问: a user sees the records under his posts' regions, and nothing at all
-without the right to see people. Anything else answers 404, the same as missing."""
+"""Scoped reads of 走访慰问: a user sees the records of the people he may see (SCOPES: the work
+follows the person), and nothing at all without the right to see people. Anything else answers 404, the same as missing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from yizhan.care.models import (
     MeritNoticeDelivery,
     VisitReason,
 )
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import Award, Person
 from yizhan.regions.models import PREFIX_LENGTH, Level, Region
 from yizhan.worklist.models import Task
@@ -28,22 +29,16 @@ KINDS = [
 ]
 
 
-def _visible(model, user) -> QuerySet:
-    if not user.can(Perm.VIEW_PEOPLE):
-        return model.objects.none()
-    return model.objects.filter(scope_q(user, "region_code"))
-
-
 def merit_notices_visible_to(user) -> QuerySet[MeritNoticeDelivery]:
-    return _visible(MeritNoticeDelivery, user)
+    return visible(user, "care.MeritNoticeDelivery")
 
 
 def gift_packs_visible_to(user) -> QuerySet[GiftPackDelivery]:
-    return _visible(GiftPackDelivery, user)
+    return visible(user, "care.GiftPackDelivery")
 
 
 def visits_visible_to(user) -> QuerySet[CondolenceVisit]:
-    return _visible(CondolenceVisit, user)
+    return visible(user, "care.CondolenceVisit")
 
 
 def get_merit_notice(*, user, pk: int) -> MeritNoticeDelivery:

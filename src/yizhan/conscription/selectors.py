@@ -22,9 +22,10 @@ from yizhan.conscription.models import (
 from yizhan.conscription.services import registration_settings_for, suggest_split
 from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
 from yizhan.core.policy import may_change, policy_regions_of
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped, visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import Person, Sex
-from yizhan.people.selectors import people_visible_to, visible_through
+from yizhan.people.selectors import people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
@@ -62,19 +63,10 @@ def intake_counties(user) -> QuerySet[Region]:
 # --- campaigns ------------------------------------------------------------------------------
 
 
-def _county_range_q(user, field_name: str) -> Q:
-    """Counties the user works in or above: a township post sees its county's campaigns."""
-    bounds = getattr(user, "scope_bounds", None) or []
-    condition = Q(pk__in=[])
-    for lo, hi in bounds:
-        condition |= Q(**{f"{field_name}__gte": lo[:6].ljust(12, "0"), f"{field_name}__lt": hi})
-    return condition
-
-
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     if not works_on_conscription(user):
         return Campaign.objects.none()
-    return Campaign.objects.filter(_county_range_q(user, "county_id")).select_related("county")
+    return visible(user, "conscription.Campaign").select_related("county")
 
 
 def get_campaign(*, user, pk: int) -> Campaign:
@@ -91,7 +83,7 @@ def townships_of(*, user, campaign: Campaign) -> QuerySet[Region]:
     """The campaign county's townships that lie in the user's jurisdiction."""
     lo, hi = scope_bounds(campaign.county_id)
     return Region.objects.filter(
-        scope_q(user, "code"), code__gte=lo, code__lt=hi, level=Level.TOWNSHIP
+        scoped(user, "regions.Region"), code__gte=lo, code__lt=hi, level=Level.TOWNSHIP
     ).order_by("code")
 
 
@@ -115,7 +107,7 @@ def registration_settings(year: int, region_code: str) -> RegistrationYear | Non
 
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
-    return Registration.objects.filter(visible_through(user, "person"))
+    return visible(user, "conscription.Registration")
 
 
 def must_register(user, year: int) -> QuerySet[Person]:
@@ -158,7 +150,7 @@ def must_register_by_village(user, year: int) -> list[VillageCount]:
 def candidates_visible_to(user) -> QuerySet[Candidate]:
     if not user.can(Perm.VIEW_PEOPLE) or not works_on_conscription(user):
         return Candidate.objects.none()
-    return Candidate.objects.filter(scope_q(user, "region_code"))
+    return visible(user, "conscription.Candidate")
 
 
 def get_candidate(*, user, pk: int) -> Candidate:

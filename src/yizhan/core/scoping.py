@@ -1,31 +1,18 @@
-"""Jurisdiction: the one helper every person-bearing read starts from.
+"""Jurisdiction's building blocks: 404 for missing and foreign alike, and the range lookups.
 
-A user sees what lies under the regions of his active posts. The filter is a range on the 12-digit
-region code (index-friendly on both databases), never LIKE with a wildcard.
+What each model's jurisdiction is comes from core.scopes.SCOPES; the filter is always a range on a
+12-digit region code (index-friendly on both databases), never LIKE with a wildcard.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Field, ForeignKey, Lookup, Model, Q, QuerySet
+from django.db.models import Field, ForeignKey, Lookup, Model, QuerySet
 from django.db.models.fields.related_lookups import RelatedLookupMixin
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
-
-
-def scope_q(user, field: str, *, outside_index: bool = False) -> Q:
-    """Q limiting `field` (a 12-digit region code) to the user's jurisdiction; matches nothing for
-    a user without a region post. `outside_index` for queries that another index should drive."""
-    bounds = getattr(user, "scope_bounds", None) or []
-    if not bounds:
-        return Q(pk__in=[])
-    gte, lt = ("gte_outside_index", "lt_outside_index") if outside_index else ("gte", "lt")
-    condition = Q()
-    for lo, hi in bounds:
-        condition |= Q(**{f"{field}__{gte}": lo, f"{field}__{lt}": hi})
-    return condition
 
 
 def get_in_scope(queryset: QuerySet[M], **lookup) -> M:

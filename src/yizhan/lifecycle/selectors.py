@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yizhan.core.scopes import visible
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people.models import Identity, Person
-from yizhan.people.selectors import visible_through
 from yizhan.worklist.models import Task
 from yizhan.worklist.selectors import tasks_visible_to
 
@@ -25,9 +25,7 @@ def traces_of(person: Person, *, user) -> list[EventTrace]:
     events = list(DomainEvent.objects.filter(person=person))
     sources = {f"event:{e.pk}": e.pk for e in events}
     by_event: dict[int, list[Identity]] = {}
-    identities = Identity.objects.filter(visible_through(user, "person"), source__in=sources).select_related(
-        "person"
-    )
+    identities = visible(user, "people.Identity").filter(source__in=sources).select_related("person")
     for identity in identities:
         by_event.setdefault(sources[identity.source], []).append(identity)
     tasks: dict[int, list[Task]] = {}

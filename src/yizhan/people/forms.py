@@ -4,7 +4,7 @@ from django import forms
 
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
-from yizhan.core.scoping import scope_q
+from yizhan.core.scopes import scoped
 from yizhan.core.text import NameField
 from yizhan.people.models import (
     AwardLevel,
@@ -23,9 +23,9 @@ from yizhan.regions.models import Level, Region
 
 def regions_for(user):
     """The villages (and townships) a user may register people in."""
-    return Region.objects.filter(scope_q(user, "code"), level__in=[Level.TOWNSHIP, Level.VILLAGE]).order_by(
-        "code"
-    )
+    return Region.objects.filter(
+        scoped(user, "regions.Region"), level__in=[Level.TOWNSHIP, Level.VILLAGE]
+    ).order_by("code")
 
 
 class PersonForm(StyledForm):

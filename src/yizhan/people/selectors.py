@@ -8,11 +8,11 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
 from yizhan.core import crypto, idnumber
 from yizhan.core.pinyin import name_keys, query_kind
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import reach, scoped
+from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import (
     ID_CONTEXT,
     INVERSE_RELATION,
@@ -25,25 +25,19 @@ from yizhan.regions.models import scope_bounds
 
 
 def people_visible_to(user, *, scope_filters_only: bool = False) -> QuerySet[Person]:
-    """Every person the user may see: under his posts' regions, merged duplicates left out.
-    `scope_filters_only`: another index (name, pinyin, household) leads the query and the scope
-    only filters what it finds."""
-    if not user.can(Perm.VIEW_PEOPLE):
-        return Person.objects.none()
-    return Person.objects.filter(
-        scope_q(user, "region_id", outside_index=scope_filters_only), merged_into__isnull=True
-    )
+    """Every person the user may see: under his posts' regions, merged duplicates left out
+    (SCOPES["people.Person"]). `scope_filters_only`: another index (name, pinyin, household)
+    leads the query and the scope only filters what it finds."""
+    return Person.objects.filter(scoped(user, "people.Person", outside_index=scope_filters_only))
 
 
 def visible_through(user, via: str) -> Q:
     """people_visible_to's rule applied through a relation (`via`: "person", "relative", …) as a
     join. Preferred to `via__in=people_visible_to(user)`, which SQLite may answer by listing every
-    visible person first (a whole township for each page: docs/benchmarks.md)."""
-    if not user.can(Perm.VIEW_PEOPLE):
-        return Q(pk__in=[])
-    # The range stays usable by the index: letting SQLite start from the records instead is faster
-    # only when their statistics are right, and a scan of every person when they are not.
-    return scope_q(user, f"{via}__region_id") & Q(**{f"{via}__merged_into__isnull": True})
+    visible person first (a whole township for each page: docs/benchmarks.md). The range stays
+    usable by the index: letting SQLite start from the records instead is faster only when their
+    statistics are right, and a scan of every person when they are not."""
+    return reach(user, "people.Person", via)
 
 
 def get_person(*, user, pk: int) -> Person:

@@ -29,6 +29,7 @@ from yizhan.people.models import (
     Document,
     Household,
     Identity,
+    IdentityKind,
     Person,
     Relation,
     ServiceRecord,
@@ -216,6 +217,7 @@ def update_person(*, actor, person: Person, expected_version: int, **values) -> 
         )
         raise StaleEdit(current=fresh, since=since)
     cleaned = _clean(values)
+    moved_from = fresh.region
     if cleaned.get("id_number") and cleaned["id_number"] != fresh.id_number:
         bidx = crypto.blind_index(cleaned["id_number"], context=ID_CONTEXT)
         if Person.objects.filter(id_number_bidx=bidx).exclude(pk=fresh.pk).exists():
@@ -230,7 +232,26 @@ def update_person(*, actor, person: Person, expected_version: int, **values) -> 
     fresh.save()
     fresh.refresh_from_db()
     _audit(actor, "person.update", fresh, {"fields": changes, "version": fresh.version})
+    if "region" in changes:
+        _hand_over(actor, fresh, moved_from)
     return fresh
+
+
+def _hand_over(actor, person: Person, moved_from: Region) -> None:
+    """His open work follows him (SCOPES: a task is seen by its subject's current region); the
+    timeline says so, with how many tasks went to the new station."""
+    open_tasks = Task.objects.filter(Task.open_q(), person=person).count()
+    _audit(
+        actor,
+        "person.handover",
+        person,
+        {
+            "from": moved_from.code,
+            "to": person.region_id,
+            "open_tasks": open_tasks,
+            "summary": f"从 {moved_from.full_name} 到 {person.region.full_name}，{open_tasks} 项待办",
+        },
+    )
 
 
 @transaction.atomic
@@ -361,6 +382,9 @@ def grant_identity(
         since = person.birth_date
     # An identity may begin on a day ahead (批准入伍 on its intake's date), never before birth.
     check_date(since, field="since", latest=planning_limit(), born=person.birth_date)
+    if (kind == IdentityKind.BEREAVED_FAMILY) != bool(subtype):
+        # The database refuses it too (identity_subtype_only_for_bereaved); say it in Chinese first.
+        raise ValidationError({"subtype": "遗属身份须选择遗属类别，其他身份不选遗属类别。"})
     existing = person.identities.filter(
         kind=kind, subtype=subtype, through=through, until__isnull=True
     ).first()

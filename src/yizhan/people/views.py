@@ -15,7 +15,8 @@ from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core import filetypes
 from yizhan.core.forms import add_errors
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped
+from yizhan.core.scoping import get_in_scope
 from yizhan.core.search import search_query
 from yizhan.lifecycle import services as lifecycle_services
 from yizhan.lifecycle.selectors import traces_of
@@ -55,7 +56,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     identity = source.get("identity", "")
     village = source.get("village", "")
-    villages = Region.objects.filter(scope_q(request.user, "code"), level=Level.VILLAGE).order_by("code")
+    villages = Region.objects.filter(scoped(request.user, "regions.Region"), level=Level.VILLAGE).order_by(
+        "code"
+    )
     if village and not villages.filter(code=village).exists():
         village = ""
     if query:

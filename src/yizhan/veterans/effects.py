@@ -10,6 +10,7 @@ from django.db.models import Q
 from yizhan.accounts.models import Post, User
 from yizhan.accounts.roles import Department, Role
 from yizhan.audit.services import record
+from yizhan.core.scopes import region_of
 from yizhan.worklist.models import OPEN_STATUSES, Escalation, Task, TaskKind
 
 # 报到 is the veterans station's work: a county officer of that side stands in for a missing head.
@@ -45,15 +46,17 @@ def escalate_overdue_checkins(*, today: datetime.date) -> int:
     unassigned (his post ended) reaches the next head the same way. Idempotent."""
     escalated = 0
     targets: dict[str, tuple[str, User | None]] = {}
-    for task in Task.objects.filter(
+    for task in Task.objects.select_related("person", "household").filter(
         ~Q(escalated_to=Escalation.HEAD) | Q(assignee__isnull=True),
         kind=TaskKind.DISCHARGE_CHECKIN,
         status__in=OPEN_STATUSES,
         due_on__lt=today,
     ):
-        township = task.region_code[:9]
+        # The station of the veteran's current region: work follows the person (core.scopes).
+        region = region_of(task, "worklist.Task")
+        township = region[:9]
         if township not in targets:
-            targets[township] = _escalation_target(task.region_code)
+            targets[township] = _escalation_target(region)
         level, user = targets[township]
         if user is None or (level == task.escalated_to == Escalation.COUNTY and task.assignee_id):
             continue  # no one to escalate to yet, or already with the county, waiting for a head
@@ -64,7 +67,7 @@ def escalate_overdue_checkins(*, today: datetime.date) -> int:
             action="task.escalate",
             object_type="task",
             object_id=task.pk,
-            region_code=task.region_code,
+            region_code=region,
             changes={"to": str(user), "level": Escalation(level).label},
         )
         escalated += 1

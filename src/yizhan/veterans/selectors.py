@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.people.selectors import visible_through
 from yizhan.veterans.models import AssistanceCase, CardStatus, PreferentialCard
 
 
 def cards_visible_to(user) -> QuerySet[PreferentialCard]:
-    return PreferentialCard.objects.filter(visible_through(user, "person")).select_related("person")
+    return visible(user, "veterans.PreferentialCard").select_related("person")
 
 
 def get_card(*, user, pk: int) -> PreferentialCard:
@@ -22,7 +22,7 @@ def cards_in_progress(*, user) -> QuerySet[PreferentialCard]:
 
 
 def assistance_visible_to(user) -> QuerySet[AssistanceCase]:
-    return AssistanceCase.objects.filter(visible_through(user, "person")).select_related("person")
+    return visible(user, "veterans.AssistanceCase").select_related("person")
 
 
 def get_assistance(*, user, pk: int) -> AssistanceCase:

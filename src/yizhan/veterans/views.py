@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts.roles import Perm, require
 from yizhan.audit.services import record
 from yizhan.core.forms import add_errors
-from yizhan.people.selectors import get_person, visible_through
+from yizhan.core.scopes import visible
+from yizhan.people.selectors import get_person
 from yizhan.veterans import selectors, services
 from yizhan.veterans.forms import (
     AssistanceForm,
@@ -49,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "assistance": selectors.assistance_visible_to(request.user).exclude(status__in=["paid", "rejected"])[
             :100
         ],
-        "profiles": ProfileRecord.objects.filter(visible_through(request.user, "person")).count(),
+        "profiles": visible(request.user, "veterans.ProfileRecord").count(),
         "today": today,
     }
     return render(request, "veterans/index.html", context)

@@ -1,10 +1,12 @@
-"""Scoped reads of tasks: a user sees tasks under his posts' regions, of his departments."""
+"""Scoped reads of tasks: a user sees the tasks whose subject lies under his posts' regions
+(SCOPES["worklist.Task"]: the subject's current region), of his departments."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
 from yizhan.accounts.roles import Department, Role
+from yizhan.core.scopes import within
 from yizhan.core.scoping import get_in_scope
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskDepartment
 
@@ -21,8 +23,9 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     for post in user.active_posts:
         if post.role == Role.SYSADMIN or post.region_id is None:
             continue
-        lo, hi = post.region.bounds
-        condition |= Q(region_code__gte=lo, region_code__lt=hi, department__in=WORKS_ON[post.department])
+        condition |= within("worklist.Task", [post.region.bounds]) & Q(
+            department__in=WORKS_ON[post.department]
+        )
     return Task.objects.filter(condition)
 
 

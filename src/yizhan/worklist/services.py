@@ -11,6 +11,7 @@ from django.utils import timezone
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
+from yizhan.core.scopes import covers, region_of, within
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
 
 
@@ -77,8 +78,8 @@ def carry_forward(*, task: Task, due_on: datetime.date, cause=None, household=No
 
 
 def _station_colleague(actor: User, task: Task, assignee: User) -> bool:
-    """The assignee holds an active post whose region covers the task."""
-    return any(lo <= task.region_code < hi for lo, hi in assignee.scope_bounds)
+    """The assignee holds an active post whose region covers the task's subject."""
+    return covers(assignee.scope_bounds, region_of(task, "worklist.Task"))
 
 
 def _check_open(task: Task) -> None:
@@ -147,10 +148,9 @@ def hand_back(*, actor: User | None, post: Post) -> int:
     to the station's unassigned queue."""
     if post.region_id is None:
         return 0
-    lo, hi = post.region.bounds
     tasks = list(
         Task.objects.filter(
-            assignee=post.user, status__in=OPEN_STATUSES, region_code__gte=lo, region_code__lt=hi
+            within("worklist.Task", [post.region.bounds]), assignee=post.user, status__in=OPEN_STATUSES
         )
     )
     for task in tasks:

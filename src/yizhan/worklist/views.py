@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.models import Post, User
+from yizhan.core.scopes import covers, region_of
 from yizhan.core.scoping import get_in_scope
 from yizhan.worklist import selectors, services
 from yizhan.worklist.forms import BulkForm, CompleteForm
@@ -20,12 +21,14 @@ from yizhan.worklist.models import OPEN_STATUSES, Task
 
 
 def colleagues_of(user: User, task: Task | None = None):
-    """Staff holding an active post in a region that covers the user's station(s)."""
+    """Staff holding an active post in a region that covers the user's station(s) (and the task's
+    subject, when one is named)."""
     bounds = [p.region.bounds for p in user.active_posts if p.region_id]
+    subject_code = region_of(task, "worklist.Task") if task is not None else None
     ids = set()
     for post in Post.objects.filter(Post.active_q(), region__isnull=False).select_related("region", "user"):
-        if any(lo <= post.region_id < hi for lo, hi in bounds) and (
-            task is None or post.region.bounds[0] <= task.region_code < post.region.bounds[1]
+        if covers(bounds, post.region_id) and (
+            subject_code is None or covers([post.region.bounds], subject_code)
         ):
             ids.add(post.user_id)
     return User.objects.filter(pk__in=ids).order_by("username")

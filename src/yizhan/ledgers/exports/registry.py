@@ -2,7 +2,7 @@
 
 A ledger is a name (Chinese, and a slug for URLs and the command line), a scoped read
 `rows(user, region, year)` and its columns. Every read starts from a selector that scopes by
-jurisdiction (people_visible_to or scope_q underneath), then narrows to the chosen region: rows out
+jurisdiction (core.scopes.SCOPES underneath), then narrows to the chosen region: rows out
 of the user's scope never reach a file. A column holding a personal number names its mask; the
 export applies it unless the exporter may reveal (one place, so no ledger can forget).
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yizhan.accounts.roles import Department
@@ -186,6 +186,8 @@ def _families(user, region: Region, year: int | None) -> QuerySet[Identity]:
         )
         .select_related("person__region", "person__household", "through")
         .annotate(
+            # The serving member may be registered in another township: then he is not named.
+            through_visible=Exists(people_visible_to(user).filter(pk=OuterRef("through"))),
             # The relation may have been recorded from either side.
             kind_of_relative=Subquery(
                 Relation.objects.filter(person=OuterRef("through"), relative=OuterRef("person")).values(
@@ -233,8 +235,8 @@ FAMILIES = Ledger(
     rows=_families,
     columns=(
         Column("村（社区）", lambda i: i.person.region.name, 14),
-        Column("现役军人", lambda i: i.through.name if i.through_id else "", 10),
-        Column("入伍时间", lambda i: i.enlisted_on),
+        Column("现役军人", lambda i: i.through.name if i.through_visible else "", 10),
+        Column("入伍时间", lambda i: i.enlisted_on if i.through_visible else None),
         Column("家属姓名", lambda i: i.person.name, 10),
         Column("与军人关系", _relation_label, 10),
         Column("性别", lambda i: i.person.get_sex_display(), 6),
@@ -412,7 +414,8 @@ ALLOWANCE = Ledger(
 
 
 def _plaques(user, region: Region, year: int | None):
-    members = Person.objects.filter(merged_into__isnull=True).order_by("-is_household_head", "pk")
+    # A household member registered in another township is not named (SCOPES: people.Person).
+    members = people_visible_to(user).order_by("-is_household_head", "pk")
     return (
         _under(benefits.plaques_visible_to(user), "household__region_id", region)
         .select_related("household__region")

@@ -29,7 +29,8 @@ from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
 from yizhan.core import files, jobs
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.ledgers.exports import service
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
 from yizhan.ledgers.models import ExportRun, ExportStatus
@@ -50,9 +51,7 @@ STORE = "exports"  # core.files: sealed with the column keys, 0600 in 0700
 
 def runs_visible_to(user) -> QuerySet[ExportRun]:
     """The user's own runs in the regions his posts cover today."""
-    return ExportRun.objects.filter(scope_q(user, "region_id"), requested_by_id=user.pk).select_related(
-        "region"
-    )
+    return visible(user, "ledgers.ExportRun").filter(requested_by_id=user.pk).select_related("region")
 
 
 def get_run(*, user, pk: int) -> ExportRun:

@@ -15,7 +15,8 @@ from yizhan.accounts.models import Post
 from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.audit.services import record
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped
+from yizhan.core.scoping import get_in_scope
 from yizhan.core.sheets import cell_text
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
 from yizhan.ledgers.exports.writer import write_ledger_xlsx
@@ -64,7 +65,7 @@ def ledgers_for(user) -> list[Ledger]:
 
 
 def regions_in_scope(user) -> QuerySet[Region]:
-    return Region.objects.filter(scope_q(user, "code"))
+    return Region.objects.filter(scoped(user, "regions.Region"))
 
 
 def export_regions(user) -> list[Region]:

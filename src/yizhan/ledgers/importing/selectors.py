@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yizhan.audit.models import AuditEvent
-from yizhan.core.scoping import get_in_scope, scope_q
+from yizhan.core.scopes import scoped, visible
+from yizhan.core.scoping import get_in_scope
 from yizhan.ledgers.models import UPLOAD_STATUSES, ImportRun, MappingTemplate
 from yizhan.regions.models import Level, Region
 
@@ -17,7 +18,7 @@ from yizhan.regions.models import Level, Region
 def runs_visible_to(user) -> QuerySet[ImportRun]:
     """Executed runs in the user's jurisdiction (drafts are seen only by their uploader)."""
     return (
-        ImportRun.objects.filter(scope_q(user, "region_id"))
+        visible(user, "ledgers.ImportRun")
         .exclude(status__in=UPLOAD_STATUSES)
         .select_related("region", "created_by")
     )
@@ -28,13 +29,13 @@ def get_run(*, user, pk: int) -> ImportRun:
 
 
 def get_draft(*, user, pk: int) -> ImportRun:
-    drafts = ImportRun.objects.filter(scope_q(user, "region_id"), status__in=UPLOAD_STATUSES, created_by=user)
+    drafts = visible(user, "ledgers.ImportRun").filter(status__in=UPLOAD_STATUSES, created_by=user)
     return get_in_scope(drafts.select_related("region"), pk=pk)
 
 
 def regions_for_import(user) -> QuerySet[Region]:
     return Region.objects.filter(
-        scope_q(user, "code"), level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
+        scoped(user, "regions.Region"), level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]
     ).order_by("code")
 
 
@@ -43,7 +44,7 @@ def get_region_for_import(*, user, code: str) -> Region:
 
 
 def templates_for(*, user, kind: str) -> QuerySet[MappingTemplate]:
-    return MappingTemplate.objects.filter(scope_q(user, "region_id"), kind=kind)
+    return visible(user, "ledgers.MappingTemplate").filter(kind=kind)
 
 
 # What a dry run checks, one audit event per row: counted to rate-limit dry runs per clerk.

@@ -10,6 +10,7 @@ register = template.Library()
 ACTIONS = {
     "person.create": "登记人员",
     "person.update": "修改信息",
+    "person.handover": "移交",
     "person.reveal": "查看完整信息",
     "person.household": "设置户",
     "person.relation.add": "添加亲属关系",

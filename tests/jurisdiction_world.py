@@ -1,0 +1,200 @@
+"""The jurisdiction walk's world: for a township, one row (or several) of every model in
+core.scopes.SCOPES, made the way the services make them where that is short, directly where not.
+
+`world_of(...)` returns {"app.Model": [rows…]}. The walk runs with two of them — the walker's own
+(新湖) to open every page, and a foreign one (花桥) whose ids it sends everywhere — and a test
+fails when a scoped model has no foreign row, so a model added to SCOPES is walked too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from tests.benefits.factories import benefits_of
+from tests.files import png
+from yizhan.benefits.models import AllowanceRate, BonusRate
+from yizhan.care import services as care_services
+from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.conscription.models import (
+    Campaign,
+    Candidate,
+    Registration,
+    RegistrationYear,
+    StageResult,
+    TownshipQuota,
+    Verification,
+)
+from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunRow, MappingTemplate
+from yizhan.lifecycle.models import DomainEvent
+from yizhan.people import services
+from yizhan.people.models import IdentityKind, RelationKind
+from yizhan.regions.models import Grid, Region
+from yizhan.veterans.models import (
+    AssistanceCase,
+    Checkin,
+    EmploymentService,
+    PreferentialCard,
+    ProfileRecord,
+    YearlyConfirmation,
+)
+from yizhan.worklist.models import TaskKind
+from yizhan.worklist.services import ensure_task
+
+DAY = datetime.date(2026, 10, 9)
+
+
+def world_of(
+    *,
+    name: str,
+    relative_name: str,
+    phone: str,
+    village: str,
+    make_person,
+    requester,
+    files,
+    marker: str,
+    amount: str,
+) -> dict[str, list]:
+    """Every kind of row in `village`'s township. `marker` is written into the region-owned rows'
+    free text and `amount` is their rates, so a page that lists them can be caught naming them."""
+    township, county = village[:9] + "000", village[:6] + "000000"
+    person = make_person(name=name, village=village, born=datetime.date(1990, 2, 3), phone=phone)
+    relative = make_person(name=relative_name, village=village, born=datetime.date(1962, 2, 3))
+    relation = services.add_relation(actor=None, person=person, relative=relative, kind=RelationKind.PARENT)
+    identity = services.grant_identity(
+        actor=None, person=person, kind=IdentityKind.VETERAN, since=datetime.date(2020, 1, 1), source="manual"
+    )
+    document = services.attach_document(
+        actor=None,
+        person=person,
+        kind="photo",
+        title="照片",
+        content=png(name),
+        filename="p.png",
+    )
+    award = services.add_award(actor=None, person=person, level="third_class", awarded_on=DAY)
+    tasks = {
+        kind: ensure_task(
+            kind=kind, rule=f"test:{kind}", department="joint", due_on=datetime.date(2026, 12, 1),
+            region_code=person.region_id, person=person,
+        )[0]
+        for kind in (TaskKind.PROFILE_RECORD, TaskKind.MERIT_NOTICE, TaskKind.GIFT_PACK, TaskKind.CONDOLENCE_VISIT,
+                     TaskKind.DISCHARGE_CHECKIN)
+    }  # fmt: skip
+    event = DomainEvent.objects.create(
+        kind="award_recorded", key=f"test:{person.pk}", person=person, region_code=person.region_id,
+        occurred_on=DAY,
+    )  # fmt: skip
+    campaign = Campaign.objects.create(
+        county_id=county, year=2026, half="H2", opens_on=datetime.date(2026, 5, 1),
+        approval_on=datetime.date(2026, 9, 1), quota=5,
+    )  # fmt: skip
+    quota = TownshipQuota.objects.create(campaign=campaign, township_id=township, quota=3)
+    registration = Registration.objects.create(
+        person=person, year=2008, registered_on=datetime.date(2008, 3, 1), kind="initial", conclusion="liable"
+    )
+    verification = Verification.objects.create(
+        registration=registration, year=2026, verified_on=DAY, conclusion="liable"
+    )
+    candidate = Candidate.objects.create(
+        campaign=campaign, person=person, region_code=person.region_id, applied_on=datetime.date(2026, 6, 1),
+        stage="prescreen",  # as the result below left him
+    )  # fmt: skip
+    result = StageResult.objects.create(candidate=candidate, stage="prescreen", passed=True, on=DAY)
+    card = PreferentialCard.objects.create(
+        person=person, card_type="veteran", photo=document, applicant="本人", accepted_on=DAY
+    )
+    case = AssistanceCase.objects.create(person=person, applied_on=DAY, hardship="因病", description="住院")
+    benefits = benefits_of(person)  # also gives him a service record and a household
+    service_record = person.service_records.get()
+    checkin = Checkin.objects.create(person=person, service_record=service_record, checked_in_on=DAY)
+    profile = ProfileRecord.objects.create(person=person, category="transferred_officer", created_on=DAY)
+    confirmation = YearlyConfirmation.objects.create(profile=profile, year=2026, confirmed_on=DAY)
+    employment = EmploymentService.objects.create(person=person, kind="referral", on=DAY, details="推荐岗位")
+    care = care_records(person, award, tasks)
+    region = Region.objects.get(code=township)
+    run = ImportRun.objects.create(
+        kind="people", region=region, file_name="台账.xlsx", source_path=str(files / f"{township}.xlsx"),
+        file_sha256="0" * 64, status="done", header_row=1,
+    )  # fmt: skip
+    run_row = ImportRunRow.objects.create(run=run, row=2, outcome="created", person=person)
+    template = MappingTemplate.objects.create(name=f"{marker}模板", kind="people", region=region)
+    household_key = HouseholdKey.objects.create(region=region, key=f"{marker}-1", household=person.household)
+    (files / f"export-{township}.xlsx").write_bytes(b"PK " + marker.encode())
+    export_run = ExportRun.objects.create(
+        requested_by=requester, ledger="veterans", title=f"{marker}退役军人花名册", region=region, reason="核对",
+        status="done", total=1, done=1, file_path=str(files / f"export-{township}.xlsx"),
+    )  # fmt: skip
+    # The policies of his county (core.policy): the walker's pages must not list a foreign one.
+    allowance_rate = AllowanceRate.objects.create(
+        region_code=county, year=2026, annual_amount=Decimal(amount), note=f"{marker}依据"
+    )
+    bonus_rate = BonusRate.objects.create(
+        region_code=county, year=2026, level="third_class", amount=Decimal(amount)
+    )
+    registration_year = RegistrationYear.objects.create(
+        region_code=county, year=2026, window_start=datetime.date(2026, 1, 1),
+        window_end=datetime.date(2026, 10, 30),
+    )  # fmt: skip
+    grid = Grid.objects.create(village_id=village, name=f"{marker}网格")
+    return {
+        "people.Person": [person, relative],
+        "people.Household": [person.household],
+        "people.Relation": [relation],
+        "people.Identity": [identity],
+        "people.ServiceRecord": [service_record],
+        "people.Award": [award],
+        "people.Document": [document],
+        "regions.Region": [region, Region.objects.get(code=village)],
+        "regions.Grid": [grid],
+        "audit.AuditEvent": [],  # the services above wrote his trail
+        "worklist.Task": [*tasks.values(), benefits["recipient_task"], benefits["plaque_task"]],
+        "lifecycle.DomainEvent": [event],
+        "care.MeritNoticeDelivery": [care["merit_notice"]],
+        "care.GiftPackDelivery": [care["gift_pack"]],
+        "care.CondolenceVisit": [care["visit"]],
+        "conscription.RegistrationYear": [registration_year],
+        "conscription.Registration": [registration],
+        "conscription.Verification": [verification],
+        "conscription.Campaign": [campaign],
+        "conscription.TownshipQuota": [quota],
+        "conscription.Candidate": [candidate],
+        "conscription.StageResult": [result],
+        "veterans.Checkin": [checkin],
+        "veterans.ProfileRecord": [profile],
+        "veterans.YearlyConfirmation": [confirmation],
+        "veterans.EmploymentService": [employment],
+        "veterans.AssistanceCase": [case],
+        "veterans.PreferentialCard": [card],
+        "benefits.AllowanceRate": [allowance_rate],
+        "benefits.BonusRate": [bonus_rate],
+        "benefits.AllowancePeriod": [benefits["allowance_period"]],
+        "benefits.AllowancePayment": [benefits["allowance_payment"]],
+        "benefits.PaymentBatch": [benefits["allowance_batch"]],
+        "benefits.AllowanceRecipient": [benefits["allowance_recipient"]],
+        "benefits.BonusEntitlement": [benefits["bonus"]],
+        "benefits.HonorPlaque": [benefits["plaque"]],
+        "ledgers.ImportRun": [run],
+        "ledgers.ImportRunRow": [run_row],
+        "ledgers.MappingTemplate": [template],
+        "ledgers.HouseholdKey": [household_key],
+        "ledgers.ExportRun": [export_run],
+    }
+
+
+def care_records(person, award, tasks) -> dict:
+    """One 喜报 delivery, one gift pack and one visit, made by the services (each closes its task:
+    the walk's work forms then find those tasks done, the same for both townships)."""
+    notice = care_services.record_merit_notice(
+        actor=None, task=tasks[TaskKind.MERIT_NOTICE], award=award, family_address="曹安路1号", delivered_on=DAY,
+        participants="站长", logged_on=DAY, family_signed=True, signer_name="父亲",
+    )  # fmt: skip
+    pack = care_services.record_gift_pack(
+        actor=None, task=tasks[TaskKind.GIFT_PACK], delivered_on=DAY, received_by="父亲",
+        items=[key for key, _ in GIFT_PACK_ITEMS], signed=True,
+    )  # fmt: skip
+    visit = care_services.record_visit(
+        actor=None, person=person, reason="spring_festival", visited_on=DAY, participants="站长"
+    )
+    return {"merit_notice": notice, "gift_pack": pack, "visit": visit}
