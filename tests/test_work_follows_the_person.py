@@ -11,6 +11,7 @@ import datetime
 import pytest
 
 from tests.benefits.factories import benefits_of
+from tests.files import png
 from tests.ledgers.test_exports import column, export
 from yizhan.benefits import selectors as benefits
 from yizhan.benefits.models import HonorPlaque, PlaqueCategory
@@ -40,7 +41,7 @@ def mover(make_person, persona, _private_data_dir):
         actor=None, person=person, reason="spring_festival", visited_on=DAY, participants="站长"
     )
     photo = people.attach_document(
-        actor=None, person=person, kind="photo", title="照片", content=b"\x89PNG x", filename="p.png"
+        actor=None, person=person, kind="photo", title="照片", content=png("x"), filename="p.png"
     )
     card = PreferentialCard.objects.create(
         person=person, card_type="veteran", photo=photo, applicant="本人", accepted_on=DAY
