@@ -42,11 +42,12 @@ demo: setup
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' & \
 	wait -n
 
+# Tests run on every core (pytest-xdist): the suite runs twice in CI (SQLite, PostgreSQL).
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test-fast: setup
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -43,3 +43,22 @@ def test_a_token_is_checked_against_the_database_once_a_minute_not_on_every_call
         again = user_for_token(token)
     assert again.pk == first.pk and again.scope_bounds == first.scope_bounds
     assert user_for_token("not-a-token") is None
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_error_the_api_gives_is_a_chinese_sentence(world, client, login_as):
+    anonymous = client.get("/api/people", {"q": "scw"})
+    clerk = login_as("xinhu_clerk")
+    missing = clerk.get("/api/people/999999")
+    invalid = clerk.get("/api/people", {"q": "scw", "limit": "many"})
+    bad_body = clerk.post("/api/people/search", "{", content_type="application/json")
+    for answer, status in [(anonymous, 401), (missing, 404), (invalid, 422), (bad_body, 400)]:
+        detail = answer.json()["detail"]
+        assert answer.status_code == status
+        assert isinstance(detail, str) and has_chinese(detail), (status, detail)
+        for english in ("Not Found", "Unauthorized", "Input should", "field required"):
+            assert english not in answer.content.decode()
+    assert "limit" in invalid.json()["detail"]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -50,6 +53,43 @@ api = NinjaAPI(
     # The docs and the schema are for signed-in staff: anyone else goes to the login page.
     docs_decorator=login_required,
 )  # fmt: skip
+
+
+# ninja's own answers are English ("Not Found", "Unauthorized", pydantic's messages): every error a
+# client of the API sees is Chinese, like the pages'. Field locations stay, for the integrator.
+@api.exception_handler(RequestInvalid)
+def _invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    fields = sorted({".".join(str(part) for part in error.get("loc", ())[1:]) for error in exc.errors})
+    detail = "请求数据不正确：" + ("、".join(f for f in fields if f) or "请求体") + " 的值缺少或格式不对。"
+    return api.create_response(request, {"detail": detail, "fields": fields}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "未登录，或令牌无效、已停用。"}, status=401)
+
+
+# ninja's own HttpErrors say e.g. "Cannot parse request body"; ours are Chinese already.
+GENERIC = {400: "请求格式不正确，无法解析。", 405: "不支持该请求方法。", 413: "请求内容过大。"}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        message = GENERIC.get(exc.status_code, "请求未能完成。")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # The same sentence for missing and out of jurisdiction.
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "您的岗位无权进行此操作。"}, status=403)
 
 
 class IdentityOut(Schema):
