@@ -19,7 +19,7 @@ LAYERS = [
     {"lifecycle"},
     {"conscription", "veterans", "benefits", "care", "hall", "militia"},
     {"ledgers", "reports", "api"},
-    {"desk", "settings", "urls", "wsgi", "cli"},
+    {"desk", "system", "settings", "urls", "wsgi", "cli"},
 ]
 LAYER_OF = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yizhan.benefits",
     "yizhan.care",
     "yizhan.ledgers",
+    "yizhan.system",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("care/", include("yizhan.care.urls")),
     path("ledgers/", include("yizhan.ledgers.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
+    path("system/", include("yizhan.system.urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

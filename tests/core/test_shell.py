@@ -80,8 +80,8 @@ def test_the_menu_shows_only_what_the_posts_allow(login_as, username, shown, hid
 
 
 def test_an_area_outside_the_posts_answers_404(login_as):
-    assert login_as("xinhu_clerk").get(reverse("core:area", args=["system"])).status_code == 404
-    assert login_as("admin").get(reverse("core:area", args=["system"])).status_code == 200
+    assert login_as("xinhu_clerk").get(reverse("system:index")).status_code == 404
+    assert login_as("admin").get(reverse("system:index")).status_code == 200
 
 
 def test_dates_are_shown_in_chinese(login_as):
@@ -136,3 +136,4 @@ def test_the_station_workbench_counts_who_must_register_this_year(make_person, l
     page = login_as("xinhu_head").get(reverse("core:home")).content.decode()
     assert re.search(r"应登未登：<strong>1</strong>", page)
     assert "应登未登" not in login_as("xinhu_clerk").get(reverse("core:home")).content.decode()  # 服务站 only
+

@@ -96,4 +96,4 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_in_chinese(login_a
 
 
 def test_the_system_area_links_to_the_calendar(login_as):
-    assert "/calendar/" in login_as("admin").get("/area/system/").content.decode()
+    assert "/calendar/" in login_as("admin").get("/system/").content.decode()

@@ -50,21 +50,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
-# The pages an area without its own index lists: (label, url name).
-AREA_LINKS = {
-    "system": [
-        ("法定节假日与调休", "lifecycle:calendar"),
-        ("兵役登记设置（全国默认）", "conscription:settings"),
-        ("优待金标准（全国默认）", "benefits:allowance_rates"),
-        ("奖励金标准（全国默认）", "benefits:bonus_rates"),
-    ]
-}
-
-
 @login_required
 def area(request: HttpRequest, key: str) -> HttpResponse:
     shown = {k: label for k, label, _ in request.user.menu_areas}
     if key not in shown:
         raise Http404
-    context = {"area_key": key, "area_label": shown[key], "links": AREA_LINKS.get(key, [])}
+    context = {"area_key": key, "area_label": shown[key]}
     return render(request, "core/area.html", context)

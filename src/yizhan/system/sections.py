@@ -1,0 +1,25 @@
+"""The 系统 area's index: one table of its pages, (label, url name, who sees it). Each page of
+the area adds its row here; the index shows the rows whose test passes for the user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import Perm
+
+
+def _settings(user: User) -> bool:
+    return user.can(Perm.MANAGE_SETTINGS)
+
+
+SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
+    ("法定节假日与调休", "lifecycle:calendar", _settings),
+    ("兵役登记设置（全国默认）", "conscription:settings", _settings),
+    ("优待金标准（全国默认）", "benefits:allowance_rates", _settings),
+    ("奖励金标准（全国默认）", "benefits:bonus_rates", _settings),
+]
+
+
+def sections_for(user: User) -> list[tuple[str, str]]:
+    return [(label, name) for label, name, shown in SECTIONS if shown(user)]
