@@ -15,6 +15,10 @@ from yizhan.regions.models import Region
 
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # Set when an administrator creates the account or resets its password: the first login
+    # must choose a new one (issue #12). password_changed_at drives the expiry policy.
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "工作人员"
