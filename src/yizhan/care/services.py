@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yizhan.audit.services import record
 from yizhan.care.models import (
     GIFT_PACK_ITEMS,
     CondolenceVisit,
@@ -26,7 +25,7 @@ from yizhan.lifecycle.calendar import add_working_days
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Award, Document, DocumentKind, Person
-from yizhan.people.services import attach_document
+from yizhan.people.services import attach_document, audit_person
 from yizhan.text import name_problem
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.services import complete
@@ -89,13 +88,12 @@ def _store_photo(actor, person: Person, photo: Photo | None, title: str) -> Docu
 
 def _audit(actor, action: str, item: CareRecord, changes: dict) -> None:
     """On the person's timeline (object_type "person"), naming the record."""
-    record(
-        actor=actor,
-        action=action,
-        object_type="person",
-        object_id=item.person_id,
+    audit_person(
+        actor,
+        action,
+        item.person,
+        {"record": f"{item._meta.model_name}:{item.pk}", **changes},
         region_code=item.region_code,
-        changes={"record": f"{item._meta.model_name}:{item.pk}", **changes},
     )
 
 

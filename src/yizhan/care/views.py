@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from yizhan.care import selectors, services
 from yizhan.care.forms import GiftPackForm, MeritNoticeForm, VisitForm
 from yizhan.care.links import record_url
 from yizhan.care.models import GIFT_PACK_ITEMS, DeliveryLevel, VisitReason, delivery_level_for
-from yizhan.core.forms import add_errors
+from yizhan.core.pages import form_page
 from yizhan.people.models import AwardLevel
 from yizhan.worklist.models import Task, TaskKind
 
@@ -88,16 +87,17 @@ def _work(
         return redirect(record_url(done) if done else reverse("worklist:detail", args=[task.pk]))
     posted = request.method == "POST"
     form = make_form(task, request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        try:
-            item = save(task, form)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"已登记并办结待办：{task}")
-            return redirect(record_url(item))
-    context = {"task": task, "form": form, "title": task.get_kind_display(), **extra(task)}
-    return render(request, "care/work.html", context, status=400 if posted else 200)
+    context = {"task": task, "title": task.get_kind_display(), **extra(task)}
+    return form_page(
+        request,
+        form,
+        save=lambda _: save(task, form),
+        saved=f"已登记并办结待办：{task}",
+        then=lambda item: redirect(record_url(item)),
+        page=lambda form: render(
+            request, "care/work.html", {"form": form, **context}, status=400 if posted else 200
+        ),
+    )
 
 
 @login_required

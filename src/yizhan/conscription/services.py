@@ -25,13 +25,13 @@ from yizhan.conscription.models import (
     TownshipQuota,
     Verification,
 )
-from yizhan.conscription.workflow import TransitionError, check_transition
+from yizhan.conscription.workflow import check_transition
 from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Education, Person, Sex
-from yizhan.people.services import grant_identity
+from yizhan.people.services import audit_person, grant_identity
 from yizhan.regions.models import Level, Region
 
 UNIVERSITY_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
@@ -44,17 +44,6 @@ ENLISTMENT_MAX_AGE = {Education.POSTGRADUATE: 26, Education.BACHELOR: 24, Educat
 ENLISTMENT_MAX_AGE_DEFAULT = 22
 # 批准入伍 of the two intakes a year (national default; each intake may set its own date).
 INTAKE_DATES = {Half.FIRST: (3, 1), Half.SECOND: (9, 1)}
-
-
-def _audit(actor, action: str, person: Person, changes: dict) -> None:
-    record(
-        actor=actor,
-        action=action,
-        object_type="person",
-        object_id=person.pk,
-        region_code=person.region_id,
-        changes=changes,
-    )
 
 
 def registration_settings_for(*, region_code: str, year: int) -> RegistrationYear | None:
@@ -118,7 +107,9 @@ def record_registration(
         education=person.education, is_university_student=is_university_student, family_contacts=family_contacts,
         wants_to_enlist=wants_to_enlist and conclusion == Conclusion.LIABLE, recorded_by=actor,
     )  # fmt: skip
-    _audit(actor, "registration.record", person, {"year": on.year, "kind": kind, "conclusion": conclusion})
+    audit_person(
+        actor, "registration.record", person, {"year": on.year, "kind": kind, "conclusion": conclusion}
+    )
     emit(
         kind=EventKind.REGISTRATION_RECORDED,
         key=f"registration:{registration.pk}",
@@ -152,7 +143,9 @@ def verify_registration(
         notes=notes.strip(),
         verified_by=actor,
     )
-    _audit(actor, "registration.verify", registration.person, {"year": on.year, "conclusion": conclusion})
+    audit_person(
+        actor, "registration.verify", registration.person, {"year": on.year, "conclusion": conclusion}
+    )
     return verification
 
 
@@ -235,7 +228,7 @@ def apply(
         candidate=candidate, stage=Stage.APPLICATION, passed=True, on=on, recorded_by=actor
     )
     grant_identity(actor=actor, person=person, kind="applicant", since=on, source=f"candidate:{candidate.pk}")
-    _audit(actor, "candidate.apply", person, {"campaign": str(campaign)})
+    audit_person(actor, "candidate.apply", person, {"campaign": str(campaign)})
     return candidate
 
 
@@ -291,7 +284,7 @@ def record_stage(
         candidate.stage = stage
         candidate.failure_reason = reason
         candidate.save()
-        _audit(actor, "candidate.returned", person, {"reason": reason})
+        audit_person(actor, "candidate.returned", person, {"reason": reason})
         emit(
             kind=EventKind.RECRUIT_RETURNED,
             key=f"candidate:{candidate.pk}",
@@ -306,7 +299,7 @@ def record_stage(
         candidate.failed_stage = stage
         candidate.failure_reason = reason
         candidate.save()
-        _audit(actor, "candidate.failed", person, {"stage": Stage(stage).label, "reason": reason})
+        audit_person(actor, "candidate.failed", person, {"stage": Stage(stage).label, "reason": reason})
         emit(
             kind=EventKind.CANDIDATE_FAILED,
             key=f"candidate:{candidate.pk}",
@@ -322,7 +315,7 @@ def record_stage(
     if stage == Stage.APPROVAL:
         candidate.status = CandidateStatus.ENLISTED
     candidate.save()
-    _audit(actor, "candidate.stage", person, {"stage": Stage(stage).label})
+    audit_person(actor, "candidate.stage", person, {"stage": Stage(stage).label})
     if stage == Stage.APPROVAL:
         # 批准入伍 takes effect on the intake's date, however early it is recorded: the service
         # record, the allowance periods and the tasks' due dates all count from then.
@@ -350,8 +343,8 @@ def record_stage_for_many(
                 record_stage(
                     actor=actor, candidate=candidate, stage=stage, passed=passed, on=on, reason=reason
                 )
-        except (TransitionError, ValidationError) as exc:
-            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        except ValidationError as exc:  # TransitionError included
+            message = exc.messages[0]
             refusals.append(f"{candidate.person.name}：{message}")
     return refusals
 

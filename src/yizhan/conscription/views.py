@@ -26,7 +26,8 @@ from yizhan.conscription.forms import (
     VerificationForm,
 )
 from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, Stage
-from yizhan.conscription.workflow import NEXT, TransitionError
+from yizhan.conscription.workflow import NEXT
+from yizhan.core.pages import form_page
 from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
 from yizhan.core.search import search_query
 from yizhan.people.models import Person
@@ -221,18 +222,21 @@ def verify(request: HttpRequest, person_id: int) -> HttpResponse:
     _require(selectors.can_record(user))
     registration = selectors.registrations_visible_to(user).filter(person=person).first()
     form = VerificationForm(request.POST)
-    if registration is None:
-        form.add_error(None, "此人尚未进行兵役登记。")
-    elif form.is_valid():
-        try:
-            services.verify_registration(actor=user, registration=registration, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已核验：{person.name} {form.cleaned_data['on'].year} 年")
-            return redirect("conscription:person", person_id=person.pk)
-    return render(
-        request, "conscription/person.html", _person_context(request, person, verification_form=form)
+
+    def verify(data):
+        if registration is None:
+            raise ValidationError("此人尚未进行兵役登记。")
+        services.verify_registration(actor=user, registration=registration, **data)
+
+    return form_page(
+        request,
+        form,
+        save=verify,
+        saved=lambda _: f"已核验：{person.name} {form.cleaned_data['on'].year} 年",
+        then=lambda _: redirect("conscription:person", person_id=person.pk),
+        page=lambda form: render(
+            request, "conscription/person.html", _person_context(request, person, verification_form=form)
+        ),
     )
 
 
@@ -243,16 +247,16 @@ def apply(request: HttpRequest, person_id: int) -> HttpResponse:
     _require(selectors.works_on_conscription(user))
     person = get_person(user=user, pk=person_id)
     _require(selectors.can_record(user))
-    form = ApplyForm(request.POST, campaigns=selectors.campaigns_visible_to(user))
-    if form.is_valid():
-        try:
-            candidate = services.apply(actor=user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已应征报名：{person.name}（{candidate.campaign}）")
-            return redirect("conscription:candidate", candidate_id=candidate.pk)
-    return render(request, "conscription/person.html", _person_context(request, person, apply_form=form))
+    return form_page(
+        request,
+        ApplyForm(request.POST, campaigns=selectors.campaigns_visible_to(user)),
+        save=lambda data: services.apply(actor=user, person=person, **data),
+        saved=lambda candidate: f"已应征报名：{person.name}（{candidate.campaign}）",
+        then=lambda candidate: redirect("conscription:candidate", candidate_id=candidate.pk),
+        page=lambda form: render(
+            request, "conscription/person.html", _person_context(request, person, apply_form=form)
+        ),
+    )
 
 
 # --- 应登未登 ---------------------------------------------------------------------------------
@@ -481,26 +485,22 @@ def candidate_stage(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = selectors.get_candidate(user=user, pk=candidate_id)
     _require(selectors.can_record(user))
     form = StageForm(request.POST, allow_failure=candidate.status != CandidateStatus.ENLISTED)
-    if form.is_valid():
-        stage = form.cleaned_data["stage"]
-        try:
-            services.record_stage(
-                actor=user,
-                candidate=candidate,
-                stage=stage,
-                passed=form.passed,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _stage_message(candidate, stage, form.passed))
-            return redirect("conscription:candidate", candidate_id=candidate.pk)
-    return render(
-        request, "conscription/candidate.html", _candidate_context(request, candidate, stage_form=form)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.record_stage(
+            actor=user,
+            candidate=candidate,
+            stage=data["stage"],
+            passed=form.passed,
+            on=data["on"],
+            reason=data["reason"],
+        ),
+        saved=lambda _: _stage_message(candidate, form.cleaned_data["stage"], form.passed),
+        then=lambda _: redirect("conscription:candidate", candidate_id=candidate.pk),
+        page=lambda form: render(
+            request, "conscription/candidate.html", _candidate_context(request, candidate, stage_form=form)
+        ),
     )
 
 
@@ -523,24 +523,20 @@ def candidate_return(request: HttpRequest, candidate_id: int) -> HttpResponse:
     user = request.user
     candidate = selectors.get_candidate(user=user, pk=candidate_id)
     _require(selectors.can_record(user))
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_stage(
-                actor=user,
-                candidate=candidate,
-                stage=Stage.RETURNED,
-                passed=False,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已办理退兵：{candidate.person.name}。")
-            return redirect("conscription:candidate", candidate_id=candidate.pk)
-    return render(
-        request, "conscription/candidate.html", _candidate_context(request, candidate, return_form=form)
+    return form_page(
+        request,
+        ReturnForm(request.POST),
+        save=lambda data: services.record_stage(
+            actor=user,
+            candidate=candidate,
+            stage=Stage.RETURNED,
+            passed=False,
+            on=data["on"],
+            reason=data["reason"],
+        ),
+        saved=f"已办理退兵：{candidate.person.name}。",
+        then=lambda _: redirect("conscription:candidate", candidate_id=candidate.pk),
+        page=lambda form: render(
+            request, "conscription/candidate.html", _candidate_context(request, candidate, return_form=form)
+        ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from yizhan.conscription.models import Candidate, CandidateStatus, Stage
+from yizhan.core.flow import TransitionError, check_move
 
 PUBLIC_NOTICE_DAYS = 5
 
@@ -26,10 +27,6 @@ RETURNABLE_FROM = {Stage.APPROVAL, Stage.HANDOVER}
 ORDER = list(Stage)
 
 
-class TransitionError(Exception):
-    """A move the table does not allow; the message says why, in Chinese."""
-
-
 def check_transition(candidate: Candidate, target: str, *, passed: bool, on: datetime.date) -> None:
     stage = Stage(candidate.stage)
     if target == Stage.RETURNED:
@@ -43,10 +40,7 @@ def check_transition(candidate: Candidate, target: str, *, passed: bool, on: dat
     if candidate.status == CandidateStatus.ENLISTED and not passed:
         # Enlistment has already opened his service and made his family 军属: undoing that is 退兵.
         raise TransitionError("已批准入伍的新兵不能记为未通过；如需退回，请办理退兵。")
-    expected = NEXT.get(stage)
-    if expected is None or target != expected:
-        hint = f"下一环节应为“{Stage(expected).label}”" if expected else "已无后续环节"
-        raise TransitionError(f"不能从“{stage.label}”直接办理“{Stage(target).label}”：{hint}。")
+    check_move(NEXT, stage, target, label=lambda s: Stage(s).label, verb="直接办理", step="环节")
     if target == Stage.APPROVAL and passed:
         if candidate.campaign.closed:
             raise TransitionError(f"“{candidate.campaign}”已结束，不能再批准入伍。")

@@ -66,13 +66,11 @@ def emit(
             event.save()
     except IntegrityError:
         return DomainEvent.objects.get(kind=kind, key=key), False
-    record(
-        actor=actor,
-        action=f"event.{kind}",
-        object_type="person",
-        object_id=person.pk,
-        region_code=person.region_id,
-        changes={"event": event.pk, "key": key, "occurred_on": occurred_on.isoformat()},
+    people_services.audit_person(
+        actor,
+        f"event.{kind}",
+        person,
+        {"event": event.pk, "key": key, "occurred_on": occurred_on.isoformat()},
     )
     for consequence in table.get(kind, []):
         consequence(event)

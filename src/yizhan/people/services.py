@@ -154,13 +154,24 @@ def _apply(person: Person, cleaned: dict) -> dict[str, list[str]]:
     return changes
 
 
-def _audit(actor, action: str, person: Person, changes: dict | None = None, reason: str = "") -> AuditEvent:
+def audit_person(
+    actor,
+    action: str,
+    person: Person,
+    changes: dict | None = None,
+    *,
+    reason: str = "",
+    region_code: str | None = None,
+) -> AuditEvent:
+    """THE audit row of a change to a person, for every app: filed on his timeline (object_type
+    "person") under his current region, or `region_code` when the fact stays with the region that
+    recorded it (a care record stays with its station)."""
     return record(
         actor=actor,
         action=action,
         object_type="person",
         object_id=person.pk,
-        region_code=person.region_id,
+        region_code=person.region_id if region_code is None else region_code,
         changes=changes or {},
         reason=reason,
     )
@@ -194,7 +205,7 @@ def create_person(*, actor, visible_to=None, **values) -> Person:
     except IntegrityError:
         # Two clerks registering the same number at once: the unique blind index decides.
         raise DuplicatePerson(None) from None
-    _audit(actor, "person.create", person, {"fields": changes, "version": person.version})
+    audit_person(actor, "person.create", person, {"fields": changes, "version": person.version})
     return person
 
 
@@ -231,7 +242,7 @@ def update_person(*, actor, person: Person, expected_version: int, **values) -> 
     fresh.version = F("version") + 1
     fresh.save()
     fresh.refresh_from_db()
-    _audit(actor, "person.update", fresh, {"fields": changes, "version": fresh.version})
+    audit_person(actor, "person.update", fresh, {"fields": changes, "version": fresh.version})
     if "region" in changes:
         _hand_over(actor, fresh, moved_from)
     return fresh
@@ -241,7 +252,7 @@ def _hand_over(actor, person: Person, moved_from: Region) -> None:
     """His open work follows him (SCOPES: a task is seen by its subject's current region); the
     timeline says so, with how many tasks went to the new station."""
     open_tasks = Task.objects.filter(Task.open_q(), person=person).count()
-    _audit(
+    audit_person(
         actor,
         "person.handover",
         person,
@@ -264,7 +275,7 @@ def reveal(*, actor, person: Person, field: str, reason: str) -> str:
     reason = reason.strip()
     if len(reason) < 2:
         raise ValidationError({"reason": "请填写查看事由。"})
-    _audit(actor, "person.reveal", person, {"field": field}, reason=reason)
+    audit_person(actor, "person.reveal", person, {"field": field}, reason=reason)
     return getattr(person, field)
 
 
@@ -303,7 +314,7 @@ def set_household(
     changes: dict = {"household": household.pk if household else None, "head": person.is_household_head}
     if source:
         changes["source"] = source
-    _audit(actor, "person.household", person, changes)
+    audit_person(actor, "person.household", person, changes)
     return person
 
 
@@ -342,10 +353,12 @@ def add_relation(*, actor, person: Person, relative: Person, kind: str, note: st
         raise ValidationError({"relative": "两人之间已有亲属关系记录。"})
     relation = Relation.objects.create(person=person, relative=relative, kind=kind, note=note)
     label = relation.get_kind_display()
-    _audit(
+    audit_person(
         actor, "person.relation.add", person, {"relative": relative.pk, "name": relative.name, "kind": label}
     )
-    _audit(actor, "person.relation.add", relative, {"relative": person.pk, "name": person.name, "of": label})
+    audit_person(
+        actor, "person.relation.add", relative, {"relative": person.pk, "name": person.name, "of": label}
+    )
     return relation
 
 
@@ -354,13 +367,13 @@ def delete_relation(*, actor: User | None, relation: Relation) -> None:
     """Removes a relation recorded in error (or a marriage ended), on both people's timelines."""
     person, relative, label = relation.person, relation.relative, relation.get_kind_display()
     relation.delete()
-    _audit(
+    audit_person(
         actor,
         "person.relation.delete",
         person,
         {"relative": relative.pk, "name": relative.name, "kind": label},
     )
-    _audit(
+    audit_person(
         actor, "person.relation.delete", relative, {"relative": person.pk, "name": person.name, "of": label}
     )
 
@@ -393,7 +406,7 @@ def grant_identity(
     identity = Identity.objects.create(
         person=person, kind=kind, subtype=subtype, since=since, through=through, source=source
     )
-    _audit(
+    audit_person(
         actor,
         "person.identity.grant",
         person,
@@ -408,7 +421,7 @@ def end_identity(*, actor, identity: Identity, until: datetime.date, source: str
     identity.until = until
     identity.full_clean(exclude=["person", "through"])
     identity.save(update_fields=["until"])
-    _audit(
+    audit_person(
         actor,
         "person.identity.end",
         identity.person,
@@ -429,7 +442,7 @@ def add_service_record(*, actor, person: Person, **fields) -> ServiceRecord:
     record_ = ServiceRecord(person=person, **fields)
     record_.full_clean()
     record_.save()
-    _audit(actor, "person.service.add", person, {k: _display(k, v) for k, v in fields.items()})
+    audit_person(actor, "person.service.add", person, {k: _display(k, v) for k, v in fields.items()})
     return record_
 
 
@@ -444,7 +457,7 @@ def close_service_record(
         setattr(service_record, name, value)
     service_record.full_clean()
     service_record.save()
-    _audit(
+    audit_person(
         actor,
         "person.service.close",
         service_record.person,
@@ -461,7 +474,7 @@ def add_award(
     award = Award.objects.create(
         person=person, level=level, awarded_on=awarded_on, notice_number=notice_number
     )
-    _audit(
+    audit_person(
         actor,
         "person.award.add",
         person,
@@ -499,7 +512,7 @@ def attach_document(
     )
     if kind == "photo":
         Person.objects.filter(pk=person.pk).update(photo=document)
-    _audit(
+    audit_person(
         actor,
         "person.document.attach",
         person,
@@ -516,7 +529,7 @@ def read_document(*, actor: User, document: Document) -> bytes:
         raise ValidationError("文件校验失败：存储的文件无法解密，可能已被改动。") from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValidationError("文件校验失败：存储的文件与登记时不一致。")
-    _audit(actor, "person.document.download", document.person, {"document": document.pk})
+    audit_person(actor, "person.document.download", document.person, {"document": document.pk})
     return content
 
 
@@ -591,12 +604,12 @@ def merge_people(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         keep.refresh_from_db()
     else:
         changes = {}
-    _audit(
+    audit_person(
         actor,
         "person.merge",
         keep,
         {"merged": duplicate.pk, "filled": changes, "version": keep.version},
         reason=reason,
     )
-    _audit(actor, "person.merged_into", duplicate, {"into": keep.pk}, reason=reason)
+    audit_person(actor, "person.merged_into", duplicate, {"into": keep.pk}, reason=reason)
     return keep

@@ -14,12 +14,13 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from yizhan.accounts.roles import Role
-from yizhan.audit.services import record
 from yizhan.core.dates import check_date
+from yizhan.core.flow import check_move
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
 from yizhan.people.models import Award, Identity, IdentityKind, Person, ServiceRecord, ServiceType
+from yizhan.people.services import audit_person
 from yizhan.text import check_name
 from yizhan.veterans.models import (
     AssistanceCase,
@@ -36,18 +37,6 @@ from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.services import complete as complete_task
 
 CHECKIN_DAYS = 30
-
-
-def _audit(actor, action: str, person: Person, changes: dict, reason: str = "") -> None:
-    record(
-        actor=actor,
-        action=action,
-        object_type="person",
-        object_id=person.pk,
-        region_code=person.region_id,
-        changes=changes,
-        reason=reason,
-    )
 
 
 def _close_task(actor, person: Person, kind: str, outcome: str) -> None:
@@ -121,7 +110,7 @@ def record_status_change(*, actor, person: Person, on: datetime.date, change: st
         StatusChange.NCO_CONVERSION: ServiceType.NCO,
     }.get(change, service.service_type)
     service.save(update_fields=["service_type"])
-    _audit(
+    audit_person(
         actor,
         "person.service.type",
         person,
@@ -195,7 +184,9 @@ def record_checkin(
         late_reason=late_reason.strip(),
         recorded_by=actor,
     )
-    _audit(actor, "veteran.checkin", person, {"on": on.isoformat(), "documents": documents, "late": late})
+    audit_person(
+        actor, "veteran.checkin", person, {"on": on.isoformat(), "documents": documents, "late": late}
+    )
     _close_task(
         actor, person, TaskKind.DISCHARGE_CHECKIN, f"{on:%Y-%m-%d} 已报到" + ("（逾期）" if late else "")
     )
@@ -214,7 +205,7 @@ def save_profile(*, actor, person: Person, on: datetime.date, **fields) -> Profi
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
-    _audit(
+    audit_person(
         actor,
         "veteran.profile.create" if created else "veteran.profile.update",
         person,
@@ -240,7 +231,7 @@ def confirm_year(
     confirmation = YearlyConfirmation.objects.create(
         profile=profile, year=year, confirmed_on=on, alive=alive, status_note=status_note, confirmed_by=actor
     )
-    _audit(actor, "veteran.confirm", profile.person, {"year": year, "alive": alive})
+    audit_person(actor, "veteran.confirm", profile.person, {"year": year, "alive": alive})
     return confirmation
 
 
@@ -254,7 +245,9 @@ def add_employment_service(
     )
     service.full_clean()
     service.save()
-    _audit(actor, "veteran.employment", person, {"kind": service.get_kind_display(), "on": on.isoformat()})
+    audit_person(
+        actor, "veteran.employment", person, {"kind": service.get_kind_display(), "on": on.isoformat()}
+    )
     return service
 
 
@@ -274,7 +267,7 @@ def open_assistance(
     case = AssistanceCase.objects.create(
         person=person, applied_on=on, hardship=hardship, description=description
     )
-    _audit(actor, "veteran.assistance.apply", person, {"case": case.pk, "hardship": hardship})
+    audit_person(actor, "veteran.assistance.apply", person, {"case": case.pk, "hardship": hardship})
     return case
 
 
@@ -290,10 +283,7 @@ def move_assistance(
     reference: str = "",
 ) -> AssistanceCase:
     check_date(on, field="on", born=case.person.birth_date)
-    if to not in ASSISTANCE_FLOW.get(case.status, []):
-        raise ValidationError(
-            f"帮扶案件不能从“{case.get_status_display()}”转为“{AssistanceStatus(to).label}”。"
-        )
+    check_move(ASSISTANCE_FLOW, case.status, to, label=lambda s: AssistanceStatus(s).label, what="帮扶案件")
     if to == AssistanceStatus.ASSESSED:
         if not note.strip():
             raise ValidationError({"note": "请填写评估意见。"})
@@ -308,7 +298,9 @@ def move_assistance(
         case.paid_on, case.payment_reference = on, reference.strip()
     case.status = to
     case.save()
-    _audit(actor, "veteran.assistance." + to, case.person, {"case": case.pk, "amount": str(amount or "")})
+    audit_person(
+        actor, "veteran.assistance." + to, case.person, {"case": case.pk, "amount": str(amount or "")}
+    )
     return case
 
 
@@ -442,7 +434,7 @@ def apply_card(
         home_service=needs_home_service(person, on=on, bed_bound=bed_bound),
         snapshot=prefill(person), accepted_on=on, accepted_by=actor,
     )  # fmt: skip
-    _audit(
+    audit_person(
         actor,
         "card.accepted",
         person,
@@ -472,9 +464,8 @@ def move_card(
     *, actor, card: PreferentialCard, to: str, on: datetime.date, reason: str = "", signed_by: str = ""
 ) -> PreferentialCard:
     check_date(on, field="on", born=card.person.birth_date)
-    allowed = CARD_FLOW.get(card.status, {})
-    if to not in allowed:
-        raise ValidationError(f"优待证不能从“{card.get_status_display()}”转为“{CardStatus(to).label}”。")
+    check_move(CARD_FLOW, card.status, to, label=lambda s: CardStatus(s).label, what="优待证")
+    allowed = CARD_FLOW[card.status]
     if not _may(actor, allowed[to]):
         raise PermissionDenied(
             "此步骤由"
@@ -491,5 +482,5 @@ def move_card(
     card.return_reason = reason.strip() if to == CardStatus.RETURNED else ""
     card.status = to
     card.save()
-    _audit(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
+    audit_person(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
     return card

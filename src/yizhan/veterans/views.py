@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm, require
-from yizhan.audit.services import record
 from yizhan.core.forms import add_errors
+from yizhan.core.pages import form_page
 from yizhan.core.scopes import visible
 from yizhan.people.selectors import get_person
+from yizhan.people.services import audit_person
 from yizhan.veterans import selectors, services
 from yizhan.veterans.forms import (
     AssistanceForm,
@@ -66,15 +67,16 @@ def _person_form(
     form = form_class(
         request.POST or None, request.FILES or None, initial={"on": timezone.localdate(), **(initial or {})}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(person, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, f"{title}：已保存。")
-            return done(person) if done else redirect(f"/people/{person.pk}/?tab=service")
-    return render(request, "veterans/person_form.html", {"person": person, "form": form, "title": title})
+    return form_page(
+        request,
+        form,
+        save=lambda data: act(person, data),
+        saved=f"{title}：已保存。",
+        then=lambda _: done(person) if done else redirect(f"/people/{person.pk}/?tab=service"),
+        page=lambda form: render(
+            request, "veterans/person_form.html", {"person": person, "form": form, "title": title}
+        ),
+    )
 
 
 @login_required
@@ -280,14 +282,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 def card_print(request: HttpRequest, card_id: int) -> HttpResponse:
     card = selectors.get_card(user=request.user, pk=card_id)
-    record(
-        actor=request.user,
-        action="print",
-        object_type="person",
-        object_id=card.person_id,
-        region_code=card.person.region_id,
-        changes={"form": "优待证申请表", "card": card.pk},
-    )
+    audit_person(request.user, "print", card.person, {"form": "优待证申请表", "card": card.pk})
     return render(request, "veterans/card_print.html", {"card": card, "s": card.snapshot})
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yizhan.audit.services import record
 from yizhan.benefits import selectors
-from yizhan.people.models import Person
 
 ACTION_LABELS = {
     "benefits.allowance.schedule": "安排优待金期次",
@@ -32,13 +31,6 @@ def audit(actor, action: str, *, object_type: str, object_id, region_code: str, 
         changes=changes,
         reason=reason,
     )
-
-
-def audit_person(actor, action: str, person: Person, changes: dict, reason: str = "") -> None:
-    audit(
-        actor, action, object_type="person", object_id=person.pk, region_code=person.region_id,
-        changes=changes, reason=reason,
-    )  # fmt: skip
 
 
 def day(value: datetime.date) -> str:

@@ -29,12 +29,13 @@ from yizhan.benefits.models import (
     PaymentBatch,
     PeriodStatus,
 )
-from yizhan.benefits.services._base import audit, audit_person, require_reason, require_staff
+from yizhan.benefits.services._base import audit, require_reason, require_staff
 from yizhan.core import crypto
 from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.masking import mask_bank_account
 from yizhan.core.policy import most_specific, policy_chain, region_label, require_officer
 from yizhan.people.models import Person, ServiceRecord, ServiceType
+from yizhan.people.services import audit_person
 from yizhan.regions.models import scope_bounds
 from yizhan.worklist import services as worklist_services
 from yizhan.worklist.models import Task

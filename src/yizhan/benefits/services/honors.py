@@ -20,10 +20,11 @@ from yizhan.benefits.models import (
     PlaqueCategory,
     PlaqueStatus,
 )
-from yizhan.benefits.services._base import audit, audit_person, day, require_staff
+from yizhan.benefits.services._base import audit, day, require_staff
 from yizhan.core.dates import check_date
 from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.people.models import AwardLevel, Household, Person
+from yizhan.people.services import audit_person
 from yizhan.regions.models import scope_bounds
 from yizhan.text import check_name
 from yizhan.worklist import services as worklist_services
