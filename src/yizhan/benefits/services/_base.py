@@ -10,17 +10,6 @@ from yizhan.audit.services import record
 from yizhan.benefits import selectors
 from yizhan.people.models import Person
 
-ACTION_LABELS = {
-    "benefits.allowance.schedule": "安排优待金期次",
-    "benefits.allowance.stop": "停发优待金",
-    "benefits.allowance.recipient": "确定优待金领取人",
-    "benefits.allowance.reveal": "查看完整银行账号",
-    "benefits.bonus.entitle": "核定奖励金",
-    "benefits.bonus.pay": "发放奖励金",
-    "benefits.plaque.due": "登记待挂光荣牌",
-    "benefits.plaque.hang": "悬挂光荣牌",
-}
-
 
 def audit(actor, action: str, *, object_type: str, object_id, region_code: str, changes: dict, reason=""):
     record(
