@@ -154,6 +154,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["yizhan.formats"]
+FORM_RENDERER = "yizhan.core.forms.FormRenderer"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
