@@ -89,7 +89,9 @@ def test_the_source_reading_finds_the_actions_of_every_kind_of_call():
     found = recorded_actions()
     # record(action=…), a private helper's positional action, a dict for record_many, a
     # constant, a conditional and the built families.
-    assert {"login", "task.claim", "person.create", "ledger.import.check", "registration_year.update"} <= set(found)
+    assert {"login", "task.claim", "person.create", "ledger.import.check", "registration_year.update"} <= set(
+        found
+    )
     assert {"card." + DYNAMIC, "event." + DYNAMIC, "veteran.assistance." + DYNAMIC} <= set(found)
 
 

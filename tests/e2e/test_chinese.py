@@ -184,7 +184,7 @@ def test_the_crawl_finds_no_english_or_code_on_any_page_for_any_persona(browser,
         page.get_by_label("密码").fill("yizhan-demo")
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        report[username] = crawl(page, live_server.url, urls + ["/accounts/login/", "/no-such-page/"])
+        report[username] = crawl(page, live_server.url, [*urls, "/accounts/login/", "/no-such-page/"])
         context.close()
     lines = [
         f"  {username} GET {url}: {problem}"

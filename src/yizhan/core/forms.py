@@ -17,7 +17,9 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # RadioSelect: checkbox groups too
+            if isinstance(
+                widget, (forms.CheckboxInput, forms.RadioSelect)
+            ):  # RadioSelect: checkbox groups too
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yizhan.audit.services import record
@@ -28,10 +26,6 @@ def audit_person(actor, action: str, person: Person, changes: dict, reason: str 
         actor, action, object_type="person", object_id=person.pk, region_code=person.region_id,
         changes=changes, reason=reason,
     )  # fmt: skip
-
-
-def day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def require_staff(actor, region_code: str) -> None:

@@ -4,7 +4,8 @@ application keeps of what was submitted)."""
 import datetime
 
 from django import template
-from django.utils.dateformat import format as format_date
+
+from yizhan.core.idnumber import chinese_date
 
 register = template.Library()
 
@@ -16,6 +17,4 @@ def day(value) -> str:
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    if not isinstance(value, datetime.date):
-        return ""
-    return format_date(value, "Y年n月j日")
+    return chinese_date(value) if isinstance(value, datetime.date) else ""
