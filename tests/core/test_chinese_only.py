@@ -16,7 +16,9 @@ from yizhan.veterans.forms import CheckinForm
 
 def test_a_form_posted_from_an_english_browser_answers_in_chinese(login_as):
     client = login_as("xinhu_clerk")
-    page = client.post("/people/new/", {"ethnicity": "汉族"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    page = client.post(
+        "/people/new/", {"ethnicity": "汉族"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert "这个字段是必填项。" in page
     assert "This field is required" not in page
 
@@ -52,7 +54,7 @@ def test_static_files_may_be_cached(login_as):
 def test_a_group_of_checkboxes_renders_one_labelled_box_per_line():
     html = CheckinForm()["documents"].as_field_group()
     boxes = html.count('type="checkbox"')
-    assert boxes >= 2 and html.count("<li class=\"form-check\">") == boxes
+    assert boxes >= 2 and html.count('<li class="form-check">') == boxes
     for index in range(boxes):
         assert f'for="id_documents_{index}"' in html and f'id="id_documents_{index}"' in html
     assert html.count('class="form-check-input"') == boxes
