@@ -132,18 +132,20 @@ def urls_of(user: User) -> list[tuple[str, list[str]]]:
     return found
 
 
-def pages_for(user: User) -> list[str]:
-    """Every URL that opens as an HTML page for the user (asked through the test client: fast)."""
+def pages_for(user: User, *, only_with: str = "") -> list[str]:
+    """Every URL that opens as an HTML page for the user (asked through the test client: fast),
+    or only those whose HTML holds `only_with`."""
     client = Client()
     client.force_login(user)
     opened = []
     for route, urls in urls_of(user):
-        # The person page and its tabs differ by identity: each sample; elsewhere a few.
-        wanted = len(urls) if route.startswith("people/<int:pk>/") and "edit" not in route else 3
+        # The person page differs by identity: one of each; its tabs and the rest: the first.
+        wanted = len(urls) if route == "people/<int:pk>/" else 1
         count = 0
         for url in urls:
             response = client.get(url)
-            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            html = response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+            if html and only_with in response.content.decode():
                 opened.append(url)
                 count += 1
                 if count == wanted:
@@ -154,6 +156,14 @@ def pages_for(user: User) -> list[str]:
 @pytest.fixture
 def demo(transactional_db):
     call_command("seed_demo", stdout=io.StringIO())
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("yizhan-demo")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def crawl(page, base: str, urls: list[str]) -> dict[str, list[str]]:
@@ -177,13 +187,10 @@ def test_the_crawl_finds_no_english_or_code_on_any_page_for_any_persona(browser,
         user = User.objects.get(username=username)
         urls = pages_for(user)
         opened[username] = len(urls)
+        # An English browser: the pages must not follow it.
         context = browser.new_context(locale="en-US", timezone_id="Asia/Shanghai")
         page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill("yizhan-demo")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        sign_in(page, live_server.url, username)
         report[username] = crawl(page, live_server.url, [*urls, "/accounts/login/", "/no-such-page/"])
         context.close()
     lines = [
@@ -197,3 +204,52 @@ def test_the_crawl_finds_no_english_or_code_on_any_page_for_any_persona(browser,
         "someone typed goes inside <code>):\n" + "\n".join(lines)
     )
     assert opened["xinhu_head"] >= 80 and opened["decheng"] >= 40, opened
+
+
+BOXES = "input[type=checkbox], input[type=radio]"
+
+
+def unclickable_boxes(page, base: str, url: str) -> list[str]:
+    """Clicks every visible checkbox and radio of the page, then its label: each click must
+    reach the box (nothing covers it) and change it. Returns what failed."""
+    page.goto(base + url, wait_until="load")
+    failed = []
+    boxes = page.locator(BOXES)
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        if not box.is_visible() or box.is_disabled():
+            continue
+        name = box.get_attribute("id") or box.get_attribute("name") or str(index)
+        kind = box.get_attribute("type")
+        try:
+            before = box.is_checked()
+            box.click(timeout=2000)
+            if kind == "checkbox" and box.is_checked() == before or kind == "radio" and not box.is_checked():
+                failed.append(f"{url} #{name}: the click did not change the box")
+            box_id = box.get_attribute("id")
+            label = page.locator(f'label[for="{box_id}"]') if box_id else None
+            if label is not None and label.count():
+                before = box.is_checked()
+                label.first.click(timeout=2000)
+                if kind == "checkbox" and box.is_checked() == before:
+                    failed.append(f"{url} #{name}: a click on its label did not change the box")
+        except Exception as error:  # noqa: BLE001 — Playwright says why the click could not land
+            failed.append(f"{url} #{name}: {str(error).splitlines()[0]}")
+    return failed
+
+
+def test_every_checkbox_and_radio_on_every_form_page_can_be_clicked(browser, live_server, demo):
+    # The station head has every station form, the county officer the county's.
+    failed, pages = [], 0
+    for username in ["xinhu_head", "decheng"]:
+        urls = pages_for(User.objects.get(username=username), only_with='type="checkbox"')
+        urls += [u for u in pages_for(User.objects.get(username=username), only_with='type="radio"') if u not in urls]
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        page = context.new_page()
+        sign_in(page, live_server.url, username)
+        for url in urls:
+            failed += unclickable_boxes(page, live_server.url, url)
+        pages += len(urls)
+        context.close()
+    assert not failed, "boxes that cannot be clicked:\n  " + "\n  ".join(failed)
+    assert pages >= 5
