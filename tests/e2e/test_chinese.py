@@ -224,7 +224,8 @@ def unclickable_boxes(page, base: str, url: str) -> list[str]:
         try:
             before = box.is_checked()
             box.click(timeout=2000)
-            if kind == "checkbox" and box.is_checked() == before or kind == "radio" and not box.is_checked():
+            unchanged = box.is_checked() == before if kind == "checkbox" else not box.is_checked()
+            if unchanged:
                 failed.append(f"{url} #{name}: the click did not change the box")
             box_id = box.get_attribute("id")
             label = page.locator(f'label[for="{box_id}"]') if box_id else None
@@ -233,7 +234,7 @@ def unclickable_boxes(page, base: str, url: str) -> list[str]:
                 label.first.click(timeout=2000)
                 if kind == "checkbox" and box.is_checked() == before:
                     failed.append(f"{url} #{name}: a click on its label did not change the box")
-        except Exception as error:  # noqa: BLE001 — Playwright says why the click could not land
+        except Exception as error:  # Playwright says why the click could not land
             failed.append(f"{url} #{name}: {str(error).splitlines()[0]}")
     return failed
 
@@ -243,7 +244,11 @@ def test_every_checkbox_and_radio_on_every_form_page_can_be_clicked(browser, liv
     failed, pages = [], 0
     for username in ["xinhu_head", "decheng"]:
         urls = pages_for(User.objects.get(username=username), only_with='type="checkbox"')
-        urls += [u for u in pages_for(User.objects.get(username=username), only_with='type="radio"') if u not in urls]
+        urls += [
+            u
+            for u in pages_for(User.objects.get(username=username), only_with='type="radio"')
+            if u not in urls
+        ]
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
         page = context.new_page()
         sign_in(page, live_server.url, username)
