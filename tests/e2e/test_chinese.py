@@ -30,7 +30,7 @@ from yizhan.accounts.models import User
 from yizhan.accounts.roles import AREAS
 from yizhan.core.scopes import visible
 from yizhan.ledgers.exports.registry import LEDGERS
-from yizhan.people.views import TABS
+from yizhan.desk.person import TABS
 
 PERSONAS = ["admin", "decheng", "xinhu_head", "xinhu_clerk", "xinhu_village", "huaqiao_clerk"]
 # Not pages of the UI: signing out, the health probes, the JSON API and its own docs page.

@@ -3,7 +3,7 @@
 Each app names its own actions in `<app>/audit_labels.py` (`ACTIONS`, and `OBJECTS` for the
 object types it records); `AuditConfig.ready` reads every installed app's module once at start,
 so the audit layer shows every app's actions without importing any app above it. The person's
-timeline and the audit viewer both ask `action_label`. tests/audit/test_labels.py fails for an
+timeline and the audit viewer (desk/) both ask `action_label`. tests/audit/test_labels.py fails for an
 action recorded anywhere in src/ that has no label here.
 """
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from yizhan.accounts.roles import Perm
 from yizhan.audit import labels
-from yizhan.audit.selectors import events_visible_to
+from yizhan.desk.selectors import events_visible_to
 
 
 @login_required
