@@ -29,8 +29,8 @@ from tests.test_jurisdiction import PARAMETERS, PK_BY_SECTION, walk
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import AREAS
 from yizhan.core.scopes import visible
-from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.desk.person import TABS
+from yizhan.ledgers.exports.registry import LEDGERS
 
 PERSONAS = ["admin", "decheng", "xinhu_head", "xinhu_clerk", "xinhu_village", "huaqiao_clerk"]
 # Not pages of the UI: signing out, the health probes, the JSON API and its own docs page.
