@@ -42,7 +42,26 @@ TARGET_PER_TOWNSHIP = 2000
 TODAY = datetime.date(2026, 11, 1)  # fixed, so the demo is the same on every machine and day
 # Faker's zh_CN given names, without those its male list shares with women's names (红霞) or
 # that read as either: a man's name is a man's and a woman's a woman's.
-EITHER = {"红霞", "欢", "佳", "楠", "想", "利", "杨", "林", "宁", "平", "华", "文", "晨", "阳", "畅", "云", "荣", "英"}
+EITHER = {
+    "红霞",
+    "欢",
+    "佳",
+    "楠",
+    "想",
+    "利",
+    "杨",
+    "林",
+    "宁",
+    "平",
+    "华",
+    "文",
+    "晨",
+    "阳",
+    "畅",
+    "云",
+    "荣",
+    "英",
+}
 GIVEN = {
     Sex.MALE: [name for name in FakerPerson.first_names_male if name not in EITHER],
     Sex.FEMALE: [name for name in FakerPerson.first_names_female if name not in EITHER],
@@ -160,7 +179,11 @@ class _Township:
                 # An award lies in the past: some time into his service, before the demo's today.
                 awarded = enlisted + datetime.timedelta(days=self.rng.randrange(60, served))
                 self.awards.append(
-                    (soldier, self.rng.choice([AwardLevel.THIRD_CLASS, AwardLevel.OUTSTANDING_SOLDIER]), awarded)
+                    (
+                        soldier,
+                        self.rng.choice([AwardLevel.THIRD_CLASS, AwardLevel.OUTSTANDING_SOLDIER]),
+                        awarded,
+                    )
                 )
         elif roll < 0.33:
             age = self.people[head].age(TODAY)

@@ -72,6 +72,17 @@ def seed() -> int:
                     signed_by=person.name if step == CardStatus.ISSUED else "",
                 )
             changed += 1
+    # 帮扶援助: one case assessed and waiting for the decision, one just applied.
+    for number, person in enumerate(veterans[20:22]):
+        case = services.open_assistance(
+            actor=station, person=person, on=TODAY - datetime.timedelta(days=20 - 10 * number),
+            hardship="因病", description="家庭成员患病住院，医疗支出较大（演示）",
+        )  # fmt: skip
+        if number == 0:
+            services.move_assistance(
+                actor=station, case=case, to="assessed", note="情况属实，建议给予临时救助。"
+            )
+        changed += 1
     serving = list(
         in_township.filter(
             identities__kind=IdentityKind.ACTIVE_SERVICEMEMBER,
