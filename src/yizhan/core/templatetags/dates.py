@@ -11,10 +11,11 @@ register = template.Library()
 
 
 @register.filter
-def day(value) -> str:
-    if isinstance(value, str):
+def day(value):
+    """A date, or a date written as ISO text, as 2026年12月1日; any other value as it is."""
+    if isinstance(value, str) and len(value) == 10:
         try:
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    return chinese_date(value) if isinstance(value, datetime.date) else ""
+    return chinese_date(value) if isinstance(value, datetime.date) else value
