@@ -44,7 +44,7 @@ NOT_A_WRITE = {
     "registration_kind": "a check", "suggest_split": "a computation", "log_due_on": "a computation",
     "add_months": "a computation", "period_bounds": "a computation", "normalize_account": "a check",
     "bonus_rate_for": "a read",
-    "audit": "the audit helper itself", "audit_person": "the audit helper itself", "day": "formatting",
+    "audit": "the audit helper itself", "audit_person": "the audit helper itself",
     "require_reason": "a check", "require_staff": "a check",
     "enter_open_campaign": "a rule effect, counted with record_registration's consequences",
     "schedule_periods": "a rule effect, counted with the enlistment that sets it off",

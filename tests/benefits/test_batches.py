@@ -153,7 +153,7 @@ def test_the_bank_file_has_the_banks_headers_masks_for_a_user_without_reveal_and
             "中国农业银行德州支行",
             "6228 **** **** 8901",
             11000,
-            "商春旺 第1期（2026-09-01起）",
+            "商春旺 第1期（2026年9月1日起）",
         ),
         (
             "商建国",
@@ -161,7 +161,7 @@ def test_the_bank_file_has_the_banks_headers_masks_for_a_user_without_reveal_and
             "中国农业银行德州支行",
             "6228 **** **** 8901",
             11000,
-            "商春旺 第2期（2027-03-01起）",
+            "商春旺 第2期（2027年3月1日起）",
         ),
     ]
     event = AuditEvent.objects.get(action="benefits.batch.export")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from yizhan.accounts.models import User
 from yizhan.audit.services import record
 from yizhan.benefits import selectors, services
 from yizhan.benefits.models import (
@@ -20,6 +21,7 @@ from yizhan.benefits.models import (
     AllowanceRecipient,
     BonusRate,
     HonorPlaque,
+    PaymentBatch,
     PlaqueCategory,
     PlaqueStatus,
 )
@@ -146,6 +148,20 @@ def _plaques() -> int:
     return len(plaques)
 
 
+def _paid_batch() -> int:
+    """One 优待金 batch the county generated, reviewed and paid (the ledger and the bank file have
+    rows); the periods that start later wait for the next."""
+    if PaymentBatch.objects.filter(county_code=COUNTY).exists():
+        return 0
+    county = User.objects.get(username="decheng")
+    result = services.generate_batch(actor=county, county_code=COUNTY, as_of=TODAY)
+    if result.batch is None:
+        return 0
+    services.review_batch(actor=county, batch=result.batch)
+    services.mark_batch_paid(actor=county, batch=result.batch, paid_on=TODAY, reference="演示回单〔2026〕1号")
+    return 1
+
+
 @transaction.atomic
 def seed() -> int:
     created = _tables()
@@ -165,6 +181,7 @@ def seed() -> int:
         )
         created += new
     created += _plaques()
+    created += _paid_batch()
     if created:
         record(
             actor=None,

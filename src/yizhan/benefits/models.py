@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from yizhan.core import crypto
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.masking import mask_bank_account
 from yizhan.people.models import AwardLevel
 
@@ -105,7 +106,7 @@ class AllowancePeriod(models.Model):
 
     @property
     def label(self) -> str:
-        return f"第{self.sequence}期（{self.starts_on:%Y-%m-%d}起）"
+        return f"第{self.sequence}期（{chinese_date(self.starts_on)}起）"
 
 
 class AllowanceRecipient(models.Model):
@@ -186,7 +187,7 @@ class PaymentBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"优待金批次 #{self.pk}（截至 {self.as_of:%Y-%m-%d}）"
+        return f"优待金批次 #{self.pk}（截至 {chinese_date(self.as_of)}）"
 
 
 class AllowancePayment(models.Model):

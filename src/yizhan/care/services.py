@@ -21,6 +21,7 @@ from yizhan.care.models import (
     delivery_level_for,
 )
 from yizhan.core.dates import date_problem
+from yizhan.core.idnumber import chinese_date
 from yizhan.lifecycle.calendar import add_working_days
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
@@ -38,10 +39,6 @@ LOG_WITHIN_WORKING_DAYS = 2
 class Photo:
     content: bytes
     filename: str
-
-
-def _d(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _locked_open_task(task: Task, kind: str) -> Task:
@@ -135,7 +132,7 @@ def record_merit_notice(
     _impossible_date(errors, "delivered_on", delivered_on, "送达日期", task.person.birth_date)
     _impossible_date(errors, "logged_on", logged_on, "登记日期", task.person.birth_date)
     if "delivered_on" not in errors and delivered_on < award.awarded_on:
-        errors["delivered_on"] = f"送达日期不能早于授予日期（{_d(award.awarded_on)}）。"
+        errors["delivered_on"] = f"送达日期不能早于授予日期（{chinese_date(award.awarded_on)}）。"
     if errors:
         raise ValidationError(errors)
     due = log_due_on(task=task, award=award)
@@ -164,9 +161,9 @@ def record_merit_notice(
         "logged_on": logged_on.isoformat(), "logged_late": delivery.logged_late,
         "signed": family_signed, "photo": document.pk if document else None,
     })  # fmt: skip
-    outcome = f"喜报已于{_d(delivered_on)}由{level.label}送达"
+    outcome = f"喜报已于{chinese_date(delivered_on)}由{level.label}送达"
     if delivery.logged_late:
-        outcome += f"；登记逾期（时限{_d(due)}，实际{_d(logged_on)}）"
+        outcome += f"；登记逾期（时限{chinese_date(due)}，实际{chinese_date(logged_on)}）"
     complete(actor=actor, task=task, outcome=outcome + "。", on=delivered_on)
     return delivery
 
@@ -191,7 +188,7 @@ def record_gift_pack(
     received_by = _required_text(errors, "received_by", received_by, "请填写签收家属姓名。")
     _impossible_date(errors, "delivered_on", delivered_on, "送达日期", task.person.birth_date)
     if "delivered_on" not in errors and task.cause_id and delivered_on < task.cause.occurred_on:
-        errors["delivered_on"] = f"送达日期不能早于批准入伍日期（{_d(task.cause.occurred_on)}）。"
+        errors["delivered_on"] = f"送达日期不能早于批准入伍日期（{chinese_date(task.cause.occurred_on)}）。"
     if errors:
         raise ValidationError(errors)
     delivery = GiftPackDelivery.objects.create(
@@ -212,7 +209,7 @@ def record_gift_pack(
     complete(
         actor=actor,
         task=task,
-        outcome=f"入伍礼包三件已于{_d(delivered_on)}送达，{received_by}签收。",
+        outcome=f"入伍礼包三件已于{chinese_date(delivered_on)}送达，{received_by}签收。",
         on=delivered_on,
     )
     emit(  # the 光荣之家 plaque among the three is the household's 光荣牌 (rules.py)
@@ -257,7 +254,7 @@ def record_visit(
         and visited_on < task.cause.occurred_on
     ):
         errors["visited_on"] = (
-            f"走访日期不能早于{task.cause.get_kind_display()}日期（{_d(task.cause.occurred_on)}）。"
+            f"走访日期不能早于{task.cause.get_kind_display()}日期（{chinese_date(task.cause.occurred_on)}）。"
         )
     if money < 0:
         errors["money"] = "慰问金不能为负数。"
@@ -284,7 +281,7 @@ def record_visit(
         "goods": visit.goods, "photo": document.pk if document else None,
     })  # fmt: skip
     if task is not None:
-        outcome = f"已于{_d(visited_on)}走访慰问"
+        outcome = f"已于{chinese_date(visited_on)}走访慰问"
         if money:
             outcome += f"，慰问金{money}元"
         if visit.goods:

@@ -1,5 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+
+
+class FormRenderer(DjangoTemplates):
+    """Every field, however its page renders the form (`as_div`, `field.as_field_group`), through
+    one Bootstrap template: checkbox and radio groups as lists, one label per box."""
+
+    field_template_name = "core/forms/field.html"
 
 
 class StyledForm(forms.Form):
@@ -9,7 +17,9 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(
+                widget, (forms.CheckboxInput, forms.RadioSelect)
+            ):  # RadioSelect: checkbox groups too
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -1,4 +1,5 @@
-"""The Content-Security-Policy on every response (pages, files, static, errors).
+"""The Content-Security-Policy on every response (pages, files, static, errors), and no copy of
+a signed-in user's pages kept by the browser or a proxy.
 
 Scripts and styles from this server only: no inline script, no inline style, no eval, nothing
 from a CDN; no plugins; never framed. A page that needs behaviour declares it in data attributes
@@ -30,6 +31,20 @@ def content_security_policy(get_response: Callable[[HttpRequest], HttpResponse])
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return middleware
+
+
+def no_store_when_signed_in(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Every answer to a signed-in user may carry personal data (pages, documents, exports):
+    `Cache-Control: private, no-store`, so the back button after signing out, a shared computer's cache or
+    a proxy keeps none of it. Static files never reach here (WhiteNoise answers them first)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
         return response
 
     return middleware

@@ -17,11 +17,20 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
+from yizhan.core.idnumber import chinese_date
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def printed_text(value: Any) -> str:
+    """A value on a printed roster: as on screen, a date written 2026年12月1日."""
+    if isinstance(value, datetime.date):
+        return chinese_date(value)
+    return cell_text(value)
+
+
 def cell_text(value: Any) -> str:
-    """A value as the clerk reads it: for prints, and the text of a CSV cell."""
+    """A value as a CSV cell holds it (a date in ISO form, which spreadsheets read as a date)."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yizhan.accounts.roles import Perm
+from yizhan.audit import labels
 from yizhan.desk.selectors import events_visible_to
 
 
@@ -15,6 +16,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = events_visible_to(request.user).order_by("-id")
     action = request.GET.get("action", "").strip()
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "action": action})
+    actions = sorted(labels.ACTIONS.items(), key=lambda item: item[1])
+    return render(request, "audit/list.html", {"page": page, "action": action, "actions": actions})

@@ -12,6 +12,7 @@ import random
 
 from django.db import transaction
 from faker import Faker
+from faker.providers.person.zh_CN import Provider as FakerPerson
 
 from yizhan.audit.services import record
 from yizhan.core import idnumber
@@ -39,6 +40,32 @@ from yizhan.regions.models import Region, scope_bounds
 
 TARGET_PER_TOWNSHIP = 2000
 TODAY = datetime.date(2026, 11, 1)  # fixed, so the demo is the same on every machine and day
+# Faker's zh_CN given names, without those its male list shares with women's names (红霞) or
+# that read as either: a man's name is a man's and a woman's a woman's.
+EITHER = {
+    "红霞",
+    "欢",
+    "佳",
+    "楠",
+    "想",
+    "利",
+    "杨",
+    "林",
+    "宁",
+    "平",
+    "华",
+    "文",
+    "晨",
+    "阳",
+    "畅",
+    "云",
+    "荣",
+    "英",
+}
+GIVEN = {
+    Sex.MALE: [name for name in FakerPerson.first_names_male if name not in EITHER],
+    Sex.FEMALE: [name for name in FakerPerson.first_names_female if name not in EITHER],
+}
 
 
 class _Township:
@@ -65,7 +92,7 @@ class _Township:
         return start + datetime.timedelta(days=self.rng.randrange((end - start).days))
 
     def person(self, *, surname: str, sex: str, born: datetime.date, village: Region) -> int:
-        given = self.fake.first_name_male() if sex == Sex.MALE else self.fake.first_name_female()
+        given = self.rng.choice(GIVEN[sex])
         while True:
             number = idnumber.make(
                 area_code=self.county, birth_date=born, sex=sex, sequence=self.rng.randrange(500)
@@ -147,12 +174,15 @@ class _Township:
             self.identities.append((soldier, IdentityKind.ACTIVE_SERVICEMEMBER, "", enlisted, None))
             for parent in (head, spouse):
                 self.identities.append((parent, IdentityKind.MILITARY_FAMILY, "", enlisted, soldier))
-            if self.rng.random() < 0.3:
+            served = (TODAY - enlisted).days
+            if self.rng.random() < 0.3 and served > 60:
+                # An award lies in the past: some time into his service, before the demo's today.
+                awarded = enlisted + datetime.timedelta(days=self.rng.randrange(60, served))
                 self.awards.append(
                     (
                         soldier,
                         self.rng.choice([AwardLevel.THIRD_CLASS, AwardLevel.OUTSTANDING_SOLDIER]),
-                        enlisted + datetime.timedelta(days=300),
+                        awarded,
                     )
                 )
         elif roll < 0.33:

@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from yizhan.accounts.roles import Role
 from yizhan.core.dates import check_date
 from yizhan.core.flow import check_move
+from yizhan.core.idnumber import chinese_date
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -188,7 +189,7 @@ def record_checkin(
         actor, "veteran.checkin", person, {"on": on.isoformat(), "documents": documents, "late": late}
     )
     _close_task(
-        actor, person, TaskKind.DISCHARGE_CHECKIN, f"{on:%Y-%m-%d} 已报到" + ("（逾期）" if late else "")
+        actor, person, TaskKind.DISCHARGE_CHECKIN, f"{chinese_date(on)}已报到" + ("（逾期）" if late else "")
     )
     return checkin
 

@@ -26,7 +26,7 @@ def national_defaults(apps, schema_editor):
         AllowanceRate.objects.get_or_create(
             region_code="",
             year=year,
-            defaults={"annual_amount": ALLOWANCE, "note": "全国默认（DOMAIN.md 示例标准）"},
+            defaults={"annual_amount": ALLOWANCE, "note": "全国默认（示例标准）"},
         )
         for level, amount in BONUS.items():
             BonusRate.objects.get_or_create(

@@ -5,7 +5,6 @@ transaction that writes the record: doing the work is what closes the task.
 allowance: 义务兵家庭优待金 · honors: 奖励金 and 光荣牌. Callers use `services.<name>`.
 """
 
-from yizhan.benefits.services._base import ACTION_LABELS
 from yizhan.benefits.services.allowance import (
     BatchResult,
     add_months,
@@ -33,7 +32,6 @@ from yizhan.benefits.services.honors import (
 )
 
 __all__ = [
-    "ACTION_LABELS",
     "BatchResult",
     "add_months",
     "bank_file",

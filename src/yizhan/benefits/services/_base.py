@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yizhan.audit.services import record
 from yizhan.benefits import selectors
-
-ACTION_LABELS = {
-    "benefits.allowance.schedule": "安排优待金期次",
-    "benefits.allowance.stop": "停发优待金",
-    "benefits.allowance.recipient": "确定优待金领取人",
-    "benefits.allowance.reveal": "查看完整银行账号",
-    "benefits.bonus.entitle": "核定奖励金",
-    "benefits.bonus.pay": "发放奖励金",
-    "benefits.plaque.due": "登记待挂光荣牌",
-    "benefits.plaque.hang": "悬挂光荣牌",
-}
 
 
 def audit(actor, action: str, *, object_type: str, object_id, region_code: str, changes: dict, reason=""):
@@ -33,8 +20,6 @@ def audit(actor, action: str, *, object_type: str, object_id, region_code: str, 
     )
 
 
-def day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def require_staff(actor, region_code: str) -> None:

@@ -20,8 +20,9 @@ from yizhan.benefits.models import (
     PlaqueCategory,
     PlaqueStatus,
 )
-from yizhan.benefits.services._base import audit, day, require_staff
+from yizhan.benefits.services._base import audit, require_staff
 from yizhan.core.dates import check_date
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.people.services import audit_person
@@ -120,7 +121,7 @@ def pay_bonus(
     require_staff(actor, entitlement.person.region_id)
     entitlement = BonusEntitlement.objects.select_for_update().select_related("person").get(pk=entitlement.pk)
     if entitlement.status == BonusStatus.PAID:
-        raise ValidationError(f"该奖励金已于{day(entitlement.paid_on)}发放。")
+        raise ValidationError(f"该奖励金已于{chinese_date(entitlement.paid_on)}发放。")
     if entitlement.amount is None:
         raise ValidationError("本地尚未确定该等级、该年度的奖励金标准，请先在“奖励金标准”中设置。")
     reference = reference.strip()
@@ -197,7 +198,7 @@ def hang_plaque(
     plaque = HonorPlaque.objects.select_for_update().filter(household=household).first()
     if plaque is not None and plaque.status == PlaqueStatus.HUNG:
         raise ValidationError(
-            f"该户已于{day(plaque.hung_on)}悬挂光荣牌（{plaque.get_category_display()}）。"
+            f"该户已于{chinese_date(plaque.hung_on)}悬挂光荣牌（{plaque.get_category_display()}）。"
             "光荣牌一户一块，退役或牺牲后也不更换，不能再挂第二块。"
         )
     hung_by = hung_by.strip()
@@ -267,7 +268,7 @@ def _hang(
         worklist_services.complete(
             actor=actor,
             task=task,
-            outcome=f"已悬挂光荣牌（{label}），{day(hung_on)}，悬挂人员：{hung_by}；"
+            outcome=f"已悬挂光荣牌（{label}），{chinese_date(hung_on)}，悬挂人员：{hung_by}；"
             + ("家属已签收。" if signed else "家属未签收。"),
             on=hung_on,
         )

@@ -17,7 +17,7 @@ from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.audit.services import record
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
-from yizhan.core.sheets import cell_text
+from yizhan.core.sheets import printed_text
 from yizhan.ledgers.exports.registry import LEDGERS, Ledger
 from yizhan.ledgers.exports.writer import write_ledger_xlsx
 from yizhan.regions.models import Level, Region
@@ -238,7 +238,7 @@ def print_roster(
         if not groups or key != last_key:
             groups.append([])
             last_key = key
-        groups[-1].append([n, *(cell_text(v) for v in ledger.values(row, full=full))])
+        groups[-1].append([n, *(printed_text(v) for v in ledger.values(row, full=full))])
     written = sum(len(g) for g in groups)
     _audit(actor, "print", ledger, region, year, written, full, reason)
     return Roster(

@@ -1,0 +1,14 @@
+"""Chinese names of the worklist's audit actions (read by yizhan.audit.labels)."""
+
+ACTIONS = {
+    "task.create": "生成待办",
+    "task.carry_forward": "待办顺延",
+    "task.claim": "认领待办",
+    "task.assign": "分派待办",
+    "task.complete": "办结待办",
+    "task.cancel": "取消待办",
+    "task.hand_back": "退回待办（岗位结束）",
+    "task.overdue": "待办逾期",
+    "task.escalate": "待办上报站长",
+}
+OBJECTS = {"task": "待办"}
