@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yizhan.care",
     "yizhan.ledgers",
     "yizhan.system",
+    "yizhan.desk",
 ]
 
 MIDDLEWARE = [

@@ -15,11 +15,14 @@ from yizhan.benefits.services.allowance import (
     mark_batch_paid,
     normalize_account,
     period_bounds,
+    is_paid,
+    restore_periods,
     reveal_account,
     review_batch,
     schedule_periods,
     set_allowance_rate,
     stop_periods,
+    withdraw_unpaid_periods,
 )
 from yizhan.benefits.services.honors import (
     bonus_rate_for,
@@ -29,6 +32,7 @@ from yizhan.benefits.services.honors import (
     pay_bonus,
     register_plaque_due,
     set_bonus_rate,
+    withdraw_bonus,
     withdraw_plaque_due,
 )
 
@@ -43,16 +47,20 @@ __all__ = [
     "generate_batch",
     "hang_plaque",
     "hang_with_gift_pack",
+    "is_paid",
     "mark_batch_paid",
     "normalize_account",
     "pay_bonus",
     "period_bounds",
     "register_plaque_due",
+    "restore_periods",
     "reveal_account",
     "review_batch",
     "schedule_periods",
     "set_allowance_rate",
     "set_bonus_rate",
     "stop_periods",
+    "withdraw_bonus",
     "withdraw_plaque_due",
+    "withdraw_unpaid_periods",
 ]

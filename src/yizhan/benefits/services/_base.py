@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "benefits.allowance.reveal": "查看完整银行账号",
     "benefits.bonus.entitle": "核定奖励金",
     "benefits.bonus.pay": "发放奖励金",
+    "benefits.bonus.withdraw": "撤销未发放的奖励金",
+    "benefits.allowance.restore": "恢复优待金期次（停发已更正或撤销）",
+    "benefits.allowance.withdraw": "撤销未发放的优待金期次（入伍已更正或撤销）",
     "benefits.plaque.due": "登记待挂光荣牌",
     "benefits.plaque.hang": "悬挂光荣牌",
 }
