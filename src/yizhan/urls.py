@@ -22,6 +22,7 @@ urlpatterns = [
     path("ledgers/", include("yizhan.ledgers.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),
+    path("corrections/", include("yizhan.desk.correction_urls")),
     path("api/", api.urls),
     path("", include("yizhan.core.urls")),
 ]

@@ -716,18 +716,33 @@ def withdraw(*, actor, fact: str, obj, reason: str) -> DomainEvent:
     return event
 
 
-def facts_for_event(event: DomainEvent) -> str | None:
-    """The fact kind a timeline event is corrected through (None: not from the timeline)."""
-    for name, spec in FACTS.items():
-        if spec.model is DomainEvent and event.kind in spec.events:
-            return name
-    return None
-
-
 def correctable(user, fact: str, obj) -> bool:
     """Whether the page shows 更正/撤销 beside the fact for this user."""
     try:
         event = FACTS[fact].event_of(obj)
     except (ServiceRecord.DoesNotExist, ValueError, IndexError):
         return False
+    spec = FACTS[fact]
+    if spec.change is None and spec.refuse_withdrawal and spec.refuse_withdrawal(obj):
+        return False  # only a withdrawal, and it would be refused (a card with no step to undo)
     return may_correct(user, fact, obj) and not (event is not None and superseded(event))
+
+
+# What a timeline event is a fact of, for the 更正 / 撤销 beside it: (fact kind, row).
+def fact_of_event(event: DomainEvent) -> tuple[str, Any] | None:
+    number = event.key.split(":")[1] if ":" in event.key else ""
+    if not number.isdigit():
+        return None
+    found = {
+        EventKind.REGISTRATION_RECORDED: ("registration", Registration.objects.filter(pk=number)),
+        EventKind.AWARD_RECORDED: ("award", Award.objects.filter(pk=number)),
+        EventKind.GIFT_PACK_DELIVERED: ("gift_pack", GiftPackDelivery.objects.filter(pk=number)),
+        EventKind.ENLISTMENT_APPROVED: ("enlistment", ServiceRecord.objects.filter(opened_by=f"event:{event.pk}")),
+        EventKind.CANDIDATE_FAILED: ("stage", StageResult.objects.filter(candidate_id=number, passed=False).exclude(stage=Stage.RETURNED)),
+        EventKind.RECRUIT_RETURNED: ("stage", StageResult.objects.filter(candidate_id=number, stage=Stage.RETURNED)),
+    }.get(event.kind)
+    if found is not None:
+        row = found[1].first()
+        return (found[0], row) if row is not None else None
+    fact = next((name for name, spec in FACTS.items() if spec.model is DomainEvent and event.kind in spec.events), None)
+    return (fact, event) if fact else None
