@@ -1,11 +1,11 @@
 """Corrections reach every area: the conscription, benefits and veterans fixtures are shared."""
 
+import datetime
+
+import pytest
+
 from tests.benefits.conftest import family, make_family, rates  # noqa: F401
 from tests.conscription.conftest import advance, campaign, candidate, parents, recruit, year_2026  # noqa: F401
-
-import datetime  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

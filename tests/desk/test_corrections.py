@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.benefits.conftest import APPROVED, approve, record_fact
+from tests.benefits.conftest import APPROVED, approve
 from yizhan.audit.models import AuditEvent
 from yizhan.benefits import services as benefits
 from yizhan.benefits.models import AllowancePeriod, BonusEntitlement, BonusStatus, PeriodStatus
 from yizhan.conscription import services as conscription
-from yizhan.conscription.models import CandidateStatus, Registration, Stage, StageResult
+from yizhan.conscription.models import CandidateStatus, Registration, Stage
 from yizhan.desk.corrections import CORRECTED_ELSEWHERE, FACTS, correct, in_force, withdraw
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.rules import RULES
@@ -25,7 +25,10 @@ from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus
 D = datetime.date
 
 
-def current(person, on=D(2031, 12, 1)) -> set[str]:
+LATER = D(2031, 12, 1)
+
+
+def current(person, on=LATER) -> set[str]:
     return {i.kind for i in Identity.objects.filter(Identity.current_q(on), person=person)}
 
 
@@ -45,7 +48,9 @@ def test_every_fact_kind_in_the_table_is_exercised_by_a_test_here():
 
 def walk_to_the_notice(candidate, advance, notice_on):
     candidate = advance(candidate, up_to=Stage.PROVISIONAL)
-    return conscription.record_stage(actor=None, candidate=candidate, stage=Stage.NOTICE, passed=True, on=notice_on)
+    return conscription.record_stage(
+        actor=None, candidate=candidate, stage=Stage.NOTICE, passed=True, on=notice_on
+    )
 
 
 def test_a_stage_recorded_with_a_wrong_date_is_corrected_and_the_candidate_reaches_approval(
@@ -54,18 +59,27 @@ def test_a_stage_recorded_with_a_wrong_date_is_corrected_and_the_candidate_reach
     # 公示 began on 20 May; the clerk typed 30 August, two days before the intake's approval.
     candidate = walk_to_the_notice(candidate, advance, D(2026, 8, 30))
     with pytest.raises(Exception, match="公示不少于"):
-        conscription.record_stage(actor=None, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=D(2026, 9, 1))
+        conscription.record_stage(
+            actor=None, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=D(2026, 9, 1)
+        )
     notice = candidate.results.get(stage=Stage.NOTICE)
     head = persona("xinhu_head")
-    event = correct(actor=head, fact="stage", obj=notice, values={"on": D(2026, 5, 20)}, reason="公示开始日期录错")
+    event = correct(
+        actor=head, fact="stage", obj=notice, values={"on": D(2026, 5, 20)}, reason="公示开始日期录错"
+    )
     candidate.refresh_from_db()
     assert candidate.notice_starts_on == D(2026, 5, 20)
-    candidate = conscription.record_stage(actor=head, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=D(2026, 9, 1))
+    candidate = conscription.record_stage(
+        actor=head, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=D(2026, 9, 1)
+    )
     assert candidate.status == CandidateStatus.ENLISTED
     assert event.kind == EventKind.FACT_CORRECTED
     assert event.payload["before"] == {"日期": "2026年8月30日"}
     assert event.payload["after"] == {"日期": "2026年5月20日"}
-    assert AuditEvent.objects.filter(action="correction.stage", reason="公示开始日期录错", actor=head).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="correction.stage", reason="公示开始日期录错", actor=head).count()
+        == 1
+    )
 
 
 def test_a_corrected_stage_date_stays_between_its_neighbours_and_needs_a_reason(candidate, advance, persona):
@@ -91,9 +105,15 @@ def test_a_failed_stage_withdrawn_gives_the_candidacy_back(candidate, advance, p
     failed = candidate.results.get(stage=Stage.MEDICAL)
     withdraw(actor=persona("xinhu_head"), fact="stage", obj=failed, reason="体检结果录入错人")
     candidate.refresh_from_db()
-    assert (candidate.status, candidate.stage, candidate.failure_reason) == (CandidateStatus.ACTIVE, Stage.PRESCREEN, "")
+    assert (candidate.status, candidate.stage, candidate.failure_reason) == (
+        CandidateStatus.ACTIVE,
+        Stage.PRESCREEN,
+        "",
+    )
     assert IdentityKind.APPLICANT in current(candidate.person, D(2026, 6, 1))
-    candidate = conscription.record_stage(actor=None, candidate=candidate, stage=Stage.MEDICAL, passed=True, on=D(2026, 5, 21))
+    candidate = conscription.record_stage(
+        actor=None, candidate=candidate, stage=Stage.MEDICAL, passed=True, on=D(2026, 5, 21)
+    )
     assert candidate.stage == Stage.MEDICAL
 
 
@@ -113,14 +133,18 @@ def test_the_armed_forces_side_of_another_township_or_a_village_liaison_may_not_
     medical = candidate.results.get(stage=Stage.MEDICAL)
     for name in ("huaqiao_clerk", "xinhu_village", "xinhu_clerk"):  # xinhu_clerk: 服务站 only
         with pytest.raises(PermissionDenied):
-            correct(actor=persona(name), fact="stage", obj=medical, values={"on": D(2026, 5, 12)}, reason="录错")
+            correct(
+                actor=persona(name), fact="stage", obj=medical, values={"on": D(2026, 5, 12)}, reason="录错"
+            )
     correct(actor=persona("decheng"), fact="stage", obj=medical, values={"on": D(2026, 5, 12)}, reason="录错")
 
 
 # --- 兵役登记 -----------------------------------------------------------------------------------
 
 
-def test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registrant_identity(recruit, persona):
+def test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registrant_identity(
+    recruit, persona
+):
     registration = Registration.objects.get(person=recruit)
     head = persona("xinhu_head")
     correct(
@@ -133,7 +157,9 @@ def test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registr
     registrant = Identity.objects.get(person=recruit, kind=IdentityKind.REGISTRANT)
     assert registrant.since == D(2026, 3, 15)
     assert in_force(EventKind.REGISTRATION_RECORDED, f"registration:{registration.pk}").key.endswith(":c1")
-    withdraw(actor=head, fact="registration", obj=Registration.objects.get(pk=registration.pk), reason="重复登记")
+    withdraw(
+        actor=head, fact="registration", obj=Registration.objects.get(pk=registration.pk), reason="重复登记"
+    )
     assert not Registration.objects.filter(person=recruit).exists()
     assert not Identity.objects.filter(person=recruit, kind=IdentityKind.REGISTRANT).exists()
 
@@ -144,7 +170,12 @@ def test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registr
 def designate_and_pay(persona, soldier, father, on):
     county = persona("decheng")
     benefits.designate_recipient(
-        actor=county, servicemember=soldier, recipient=father, bank_name="农行", account="6228480012345678901", on=APPROVED
+        actor=county,
+        servicemember=soldier,
+        recipient=father,
+        bank_name="农行",
+        account="6228480012345678901",
+        on=APPROVED,
     )
     batch = benefits.generate_batch(actor=county, county_code="371402000000", as_of=on).batch
     benefits.review_batch(actor=county, batch=batch)
@@ -159,7 +190,11 @@ def test_a_corrected_enlistment_date_recounts_the_periods_not_yet_paid_and_tells
     designate_and_pay(persona, soldier, father, D(2026, 9, 15))  # the first period is paid
     service = ServiceRecord.objects.get(person=soldier)
     event = correct(
-        actor=persona("xinhu_head"), fact="enlistment", obj=service, values={"enlisted_on": D(2026, 10, 1)}, reason="入伍日期有误"
+        actor=persona("xinhu_head"),
+        fact="enlistment",
+        obj=service,
+        values={"enlisted_on": D(2026, 10, 1)},
+        reason="入伍日期有误",
     )
     periods = AllowancePeriod.objects.filter(person=soldier).order_by("sequence")
     assert [(p.sequence, p.starts_on) for p in periods] == [
@@ -172,7 +207,9 @@ def test_a_corrected_enlistment_date_recounts_the_periods_not_yet_paid_and_tells
     assert (county_task.escalated_to, county_task.cause) == (Escalation.COUNTY, event)
     event.refresh_from_db()
     assert event.payload["paid_items"] == ["优待金第1期（2026-09-01起）已发放"]
-    assert Identity.objects.get(person=soldier, kind=IdentityKind.ACTIVE_SERVICEMEMBER).since == D(2026, 10, 1)
+    assert Identity.objects.get(person=soldier, kind=IdentityKind.ACTIVE_SERVICEMEMBER).since == D(
+        2026, 10, 1
+    )
     assert Identity.objects.get(person=father, kind=IdentityKind.MILITARY_FAMILY).since == D(2026, 10, 1)
     # The tasks of the enlistment are carried over, due from the corrected date, not doubled.
     gift = Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK)
@@ -185,7 +222,11 @@ def test_a_corrected_enlistment_date_recounts_the_periods_not_yet_paid_and_tells
 
 def award(soldier, persona, level="third_class"):
     return veterans.record_award(
-        actor=persona("xinhu_head"), person=soldier, level=level, awarded_on=D(2027, 5, 1), received_on=D(2027, 5, 10)
+        actor=persona("xinhu_head"),
+        person=soldier,
+        level=level,
+        awarded_on=D(2027, 5, 1),
+        received_on=D(2027, 5, 10),
     )
 
 
@@ -210,7 +251,12 @@ def test_a_corrected_award_level_is_entitled_again_and_its_notice_task_carried_o
         actor=persona("xinhu_clerk"),
         fact="award",
         obj=item,
-        values={"level": "second_class", "awarded_on": D(2027, 5, 1), "notice_number": "", "received_on": D(2027, 5, 12)},
+        values={
+            "level": "second_class",
+            "awarded_on": D(2027, 5, 1),
+            "notice_number": "",
+            "received_on": D(2027, 5, 12),
+        },
         reason="等级录错",
     )
     bonus = BonusEntitlement.objects.get()
@@ -231,7 +277,9 @@ def test_a_withdrawn_award_whose_bonus_was_paid_keeps_the_payment_and_opens_a_ta
     withdraw(actor=persona("xinhu_clerk"), fact="award", obj=item, reason="奖励已被撤销")
     bonus.refresh_from_db()
     assert (bonus.status, bonus.amount, bonus.award) == (BonusStatus.PAID, Decimal("2000"), None)
-    assert Task.objects.filter(kind=TaskKind.PAID_ITEM_CORRECTED, person=soldier, escalated_to=Escalation.COUNTY).exists()
+    assert Task.objects.filter(
+        kind=TaskKind.PAID_ITEM_CORRECTED, person=soldier, escalated_to=Escalation.COUNTY
+    ).exists()
 
 
 # --- 退出现役 / 牺牲病故 / 身份变化 --------------------------------------------------------------------
@@ -278,7 +326,11 @@ def test_a_death_corrected_to_another_subtype_changes_what_the_family_is(family,
     veterans.record_death(actor=None, person=soldier, on=D(2027, 5, 1), subtype="died_of_illness")
     death = DomainEvent.objects.get(kind=EventKind.DIED_IN_SERVICE)
     correct(
-        actor=persona("xinhu_clerk"), fact="death", obj=death, values={"on": D(2027, 5, 1), "subtype": "martyr"}, reason="已批准为烈士"
+        actor=persona("xinhu_clerk"),
+        fact="death",
+        obj=death,
+        values={"on": D(2027, 5, 1), "subtype": "martyr"},
+        reason="已批准为烈士",
     )
     bereaved = Identity.objects.get(person=father, kind=IdentityKind.BEREAVED_FAMILY)
     assert bereaved.subtype == "martyr"
@@ -306,8 +358,20 @@ def test_a_withdrawn_check_in_reopens_its_task_and_a_corrected_one_keeps_it_clos
     checkin = veterans.record_checkin(actor=None, person=soldier, on=D(2028, 9, 10), documents=["file"])
     clerk = persona("xinhu_clerk")
     with pytest.raises(ValidationError, match="逾期原因"):
-        correct(actor=clerk, fact="checkin", obj=checkin, values={"checked_in_on": D(2028, 11, 1), "documents": ["file"], "late_reason": ""}, reason="x")
-    correct(actor=clerk, fact="checkin", obj=checkin, values={"checked_in_on": D(2028, 9, 12), "documents": ["file"], "late_reason": ""}, reason="日期录错")
+        correct(
+            actor=clerk,
+            fact="checkin",
+            obj=checkin,
+            values={"checked_in_on": D(2028, 11, 1), "documents": ["file"], "late_reason": ""},
+            reason="x",
+        )
+    correct(
+        actor=clerk,
+        fact="checkin",
+        obj=checkin,
+        values={"checked_in_on": D(2028, 9, 12), "documents": ["file"], "late_reason": ""},
+        reason="日期录错",
+    )
     task = Task.objects.get(person=soldier, kind=TaskKind.DISCHARGE_CHECKIN)
     assert task.status == TaskStatus.DONE
     withdraw(actor=clerk, fact="checkin", obj=checkin, reason="报到的是另一人")
@@ -325,7 +389,13 @@ def test_a_card_step_is_withdrawn_by_the_office_whose_step_it_was(family, person
     veterans.record_discharge(actor=None, person=soldier, on=D(2026, 9, 1), settlement_type="self_employed")
     veterans.save_profile(actor=None, person=soldier, on=D(2026, 10, 1), category="discharged_soldier")
     clerk, county = persona("xinhu_clerk"), persona("decheng")
-    card = veterans.apply_card(actor=clerk, person=soldier, on=D(2026, 10, 1), photo_content=photo_bytes((704, 880), "PNG"), photo_name="p.png")
+    card = veterans.apply_card(
+        actor=clerk,
+        person=soldier,
+        on=D(2026, 10, 1),
+        photo_content=photo_bytes((704, 880), "PNG"),
+        photo_name="p.png",
+    )
     with pytest.raises(ValidationError, match="没有可撤销"):
         withdraw(actor=clerk, fact="card_step", obj=card, reason="x")
     veterans.move_card(actor=clerk, card=card, to=CardStatus.COUNTY_REVIEW, on=D(2026, 10, 1))
@@ -344,8 +414,16 @@ def test_a_gift_pack_delivery_date_is_corrected(family, persona):
     approve(soldier)
     task = Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK)
     items = ["plaque", "service_guide", "policy_handbook"]
-    delivery = record_gift_pack(actor=None, task=task, delivered_on=D(2026, 9, 5), received_by="商建国", items=items, signed=True)
-    correct(actor=persona("xinhu_head"), fact="gift_pack", obj=delivery, values={"delivered_on": D(2026, 9, 3), "received_by": "商建国"}, reason="送达日期录错")
+    delivery = record_gift_pack(
+        actor=None, task=task, delivered_on=D(2026, 9, 5), received_by="商建国", items=items, signed=True
+    )
+    correct(
+        actor=persona("xinhu_head"),
+        fact="gift_pack",
+        obj=delivery,
+        values={"delivered_on": D(2026, 9, 3), "received_by": "商建国"},
+        reason="送达日期录错",
+    )
     delivery.refresh_from_db()
     assert delivery.delivered_on == D(2026, 9, 3)
     assert in_force(EventKind.GIFT_PACK_DELIVERED, f"gift_pack:{delivery.pk}").occurred_on == D(2026, 9, 3)

@@ -148,7 +148,10 @@ def restore_stopped_allowance(event: DomainEvent) -> None:
     original = original_of(event)
     if original is not None:
         services.restore_periods(
-            actor=event.actor, person=original.person, stopped_by=original, reason=event.payload.get("reason", "")
+            actor=event.actor,
+            person=original.person,
+            stopped_by=original,
+            reason=event.payload.get("reason", ""),
         )
 
 

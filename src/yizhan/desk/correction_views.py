@@ -17,6 +17,19 @@ from yizhan.core.scoping import get_in_scope
 from yizhan.desk.corrections import FACTS, correct, may_correct, withdraw
 
 ACTIONS = {"correct": "更正", "withdraw": "撤销"}
+# The id each fact kind's route takes (correction_urls), named for what it is.
+PARAMETERS = {
+    "stage": "stage_result_pk",
+    "registration": "registration_pk",
+    "enlistment": "service_record_pk",
+    "award": "award_pk",
+    "discharge": "event_pk",
+    "death": "event_pk",
+    "status_change": "event_pk",
+    "gift_pack": "gift_pack_pk",
+    "checkin": "checkin_pk",
+    "card_step": "card_id",
+}
 
 
 def _form(fact: str, obj, action: str, data=None) -> forms.Form:
@@ -40,10 +53,11 @@ def _back(request: HttpRequest, person_id: int) -> str:
 
 
 @login_required
-def correction(request: HttpRequest, fact: str, pk: int, action: str) -> HttpResponse:
-    spec = FACTS.get(fact)
-    if spec is None or action not in ACTIONS:
+def correction(request: HttpRequest, *, fact: str, action: str, **ids: int) -> HttpResponse:
+    spec = FACTS[fact]
+    if action not in ACTIONS:
         raise Http404
+    pk = ids[PARAMETERS[fact]]
     label = f"{spec.model._meta.app_label}.{spec.model.__name__}"
     obj = get_in_scope(visible(request.user, label).filter(spec.filter), pk=pk)
     if not may_correct(request.user, fact, obj):
@@ -56,7 +70,9 @@ def correction(request: HttpRequest, fact: str, pk: int, action: str) -> HttpRes
         values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         try:
             if action == "correct":
-                correct(actor=request.user, fact=fact, obj=obj, values=values, reason=form.cleaned_data["reason"])
+                correct(
+                    actor=request.user, fact=fact, obj=obj, values=values, reason=form.cleaned_data["reason"]
+                )
             else:
                 withdraw(actor=request.user, fact=fact, obj=obj, reason=form.cleaned_data["reason"])
         except ValidationError as exc:

@@ -27,9 +27,22 @@ from django.utils import timezone
 from yizhan.accounts.roles import ARMED, VETERANS, Role
 from yizhan.audit.services import record
 from yizhan.care.models import GiftPackDelivery
-from yizhan.conscription.models import Candidate, CandidateStatus, Conclusion, Registration, Stage, StageResult
+from yizhan.conscription.models import (
+    Candidate,
+    CandidateStatus,
+    Conclusion,
+    Registration,
+    Stage,
+    StageResult,
+)
 from yizhan.conscription.workflow import ORDER, PUBLIC_NOTICE_DAYS
-from yizhan.core.dates import FactDateField, PlanningDateField, check_date, check_enlistment_age, planning_limit
+from yizhan.core.dates import (
+    FactDateField,
+    PlanningDateField,
+    check_date,
+    check_enlistment_age,
+    planning_limit,
+)
 from yizhan.core.scopes import covers
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.lifecycle.services import emit
@@ -107,6 +120,7 @@ def _itself(event: DomainEvent) -> DomainEvent:
 
 # --- 环节结果 (a candidate's stage result) ----------------------------------------------------
 
+
 def _stage_event(result: StageResult) -> DomainEvent | None:
     if result.stage == Stage.RETURNED:
         return in_force(EventKind.RECRUIT_RETURNED, f"candidate:{result.candidate_id}")
@@ -124,7 +138,9 @@ def _neighbours(result: StageResult) -> tuple[StageResult | None, StageResult | 
 def _stage_fields(result: StageResult) -> dict[str, forms.Field]:
     fields = {"on": FactDateField(label="日期")}
     if not result.passed:
-        fields["reason"] = forms.CharField(label="未通过原因" if result.stage != Stage.RETURNED else "退兵原因", max_length=200)
+        fields["reason"] = forms.CharField(
+            label="未通过原因" if result.stage != Stage.RETURNED else "退兵原因", max_length=200
+        )
     return fields
 
 
@@ -134,16 +150,32 @@ def _change_stage(*, obj: StageResult, values: Values, original: DomainEvent | N
     check_date(on, field="on", born=candidate.person.birth_date)
     before, after = _neighbours(obj)
     if before is not None and on < before.on:
-        raise ValidationError({"on": f"日期不能早于上一环节“{before.get_stage_display()}”（{_day(before.on)}）。"})
+        raise ValidationError(
+            {"on": f"日期不能早于上一环节“{before.get_stage_display()}”（{_day(before.on)}）。"}
+        )
     if after is not None and on > after.on:
-        raise ValidationError({"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{_day(after.on)}）。"})
+        raise ValidationError(
+            {"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{_day(after.on)}）。"}
+        )
     if obj.stage == Stage.NOTICE:
         approval = candidate.results.filter(stage=Stage.APPROVAL).first()
         if approval is not None and (approval.on - on).days < PUBLIC_NOTICE_DAYS:
-            raise ValidationError({"on": f"已批准入伍：公示须在批准入伍（{_day(approval.on)}）前不少于 {PUBLIC_NOTICE_DAYS} 天。"})
+            raise ValidationError(
+                {
+                    "on": f"已批准入伍：公示须在批准入伍（{_day(approval.on)}）前不少于 {PUBLIC_NOTICE_DAYS} 天。"
+                }
+            )
         candidate.notice_starts_on = on
-    if obj.stage == Stage.APPROVAL and candidate.notice_starts_on and (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS:
-        raise ValidationError({"on": f"公示（{_day(candidate.notice_starts_on)}起）不少于 {PUBLIC_NOTICE_DAYS} 天后才能批准入伍。"})
+    if (
+        obj.stage == Stage.APPROVAL
+        and candidate.notice_starts_on
+        and (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS
+    ):
+        raise ValidationError(
+            {
+                "on": f"公示（{_day(candidate.notice_starts_on)}起）不少于 {PUBLIC_NOTICE_DAYS} 天后才能批准入伍。"
+            }
+        )
     if obj.stage == Stage.APPLICATION:
         candidate.applied_on = on
     obj.on = on
@@ -162,7 +194,7 @@ def _refuse_stage_withdrawal(result: StageResult) -> str | None:
     last = max(result.candidate.results.all(), key=lambda r: ORDER.index(Stage(r.stage)))
     if last.pk != result.pk:
         return f"只能撤销最后一个环节（“{last.get_stage_display()}”）；请从最后一个环节起逐个撤销。"
-    if result.stage == Stage.APPLICATION:
+    if result.stage == Stage.APPLICATION or result.candidate.results.count() == 1:
         return "应征报名不能撤销；如不再应征，请记为未通过并写明原因。"
     if result.stage == Stage.APPROVAL:
         return "已批准入伍：如需退回，请办理退兵；批准入伍日期有误请更正“入伍”。"
@@ -200,9 +232,13 @@ def _change_registration(*, obj: Registration, values: Values, original: DomainE
         raise ValidationError({"reason": "结论为免服或不得服兵役时，须填写原因。"})
     first_application = obj.person.candidacies.order_by("applied_on").first()
     if first_application is not None and on > first_application.applied_on:
-        raise ValidationError({"registered_on": f"登记日期不能晚于应征报名日期（{_day(first_application.applied_on)}）。"})
+        raise ValidationError(
+            {"registered_on": f"登记日期不能晚于应征报名日期（{_day(first_application.applied_on)}）。"}
+        )
     if conclusion != Conclusion.LIABLE and obj.person.candidacies.exists():
-        raise ValidationError({"conclusion": "此人已应征报名：结论改为免服或不得服前，请先将应征记为未通过。"})
+        raise ValidationError(
+            {"conclusion": "此人已应征报名：结论改为免服或不得服前，请先将应征记为未通过。"}
+        )
     obj.registered_on, obj.year, obj.conclusion, obj.reason = on, on.year, conclusion, reason
     obj.wants_to_enlist = obj.wants_to_enlist and conclusion == Conclusion.LIABLE
     obj.save(update_fields=["registered_on", "year", "conclusion", "reason", "wants_to_enlist"])
@@ -248,7 +284,11 @@ def _change_award(*, obj: Award, values: Values, original: DomainEvent | None, *
     check_date(values["received_on"], field="received_on", born=obj.person.birth_date)
     if values["received_on"] < values["awarded_on"]:
         raise ValidationError({"received_on": "收到通知日期不能早于授予日期。"})
-    obj.level, obj.awarded_on, obj.notice_number = values["level"], values["awarded_on"], values["notice_number"].strip()
+    obj.level, obj.awarded_on, obj.notice_number = (
+        values["level"],
+        values["awarded_on"],
+        values["notice_number"].strip(),
+    )
     obj.save(update_fields=["level", "awarded_on", "notice_number"])
     if original is None:
         return None
@@ -321,7 +361,10 @@ def _change_death(*, obj: DomainEvent, values: Values, **_) -> Again:
     return obj.kind, values["on"], {**obj.payload, "subtype": values["subtype"]}
 
 
-SERVICE_TYPE_AFTER = {StatusChange.PROMOTED_OFFICER: ServiceType.OFFICER, StatusChange.NCO_CONVERSION: ServiceType.NCO}
+SERVICE_TYPE_AFTER = {
+    StatusChange.PROMOTED_OFFICER: ServiceType.OFFICER,
+    StatusChange.NCO_CONVERSION: ServiceType.NCO,
+}
 
 
 def _change_status(*, obj: DomainEvent, values: Values, **_) -> Again:
@@ -352,7 +395,10 @@ def _checkin_fields(checkin: Checkin) -> dict[str, forms.Field]:
     return {
         "checked_in_on": FactDateField(label="报到日期"),
         "documents": forms.MultipleChoiceField(
-            label="已收材料", choices=CheckinDocument.choices, widget=forms.CheckboxSelectMultiple, required=False
+            label="已收材料",
+            choices=CheckinDocument.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
         ),
         "late_reason": forms.CharField(label="逾期原因", max_length=200, required=False),
     }
@@ -365,7 +411,11 @@ def _change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
         raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{_day(discharged)}）。"})
     if (on - discharged).days > CHECKIN_DAYS and not values["late_reason"].strip():
         raise ValidationError({"late_reason": f"退役后 {CHECKIN_DAYS} 天内未报到，请填写逾期原因。"})
-    obj.checked_in_on, obj.documents, obj.late_reason = on, list(values["documents"]), values["late_reason"].strip()
+    obj.checked_in_on, obj.documents, obj.late_reason = (
+        on,
+        list(values["documents"]),
+        values["late_reason"].strip(),
+    )
     obj.save(update_fields=["checked_in_on", "documents", "late_reason"])
     return None
 
@@ -407,7 +457,9 @@ def _change_gift_pack(*, obj: GiftPackDelivery, values: Values, original: Domain
     on = values["delivered_on"]
     check_date(on, field="delivered_on", born=obj.person.birth_date)
     if obj.task and obj.task.cause_id and on < obj.task.cause.occurred_on:
-        raise ValidationError({"delivered_on": f"送达日期不能早于批准入伍日期（{_day(obj.task.cause.occurred_on)}）。"})
+        raise ValidationError(
+            {"delivered_on": f"送达日期不能早于批准入伍日期（{_day(obj.task.cause.occurred_on)}）。"}
+        )
     obj.delivered_on, obj.received_by = on, values["received_by"].strip()
     obj.save(update_fields=["delivered_on", "received_by"])
     if original is None:
@@ -545,7 +597,11 @@ FACTS: dict[str, Fact] = {
         person=lambda c: c.person,
         event_of=lambda c: None,
         fields=_checkin_fields,
-        values=lambda c: {"checked_in_on": c.checked_in_on, "documents": list(c.documents), "late_reason": c.late_reason},
+        values=lambda c: {
+            "checked_in_on": c.checked_in_on,
+            "documents": list(c.documents),
+            "late_reason": c.late_reason,
+        },
         change=_change_checkin,
         refuse_withdrawal=lambda c: None,
         withdraw=_withdraw_checkin,
@@ -588,7 +644,12 @@ def may_correct(user, fact: str, obj) -> bool:
             continue
         if county_step and post.role == Role.COUNTY_OFFICER:
             return True
-        if not county_step and post.role in {Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}:
+        if not county_step and post.role in {
+            Role.COUNTY_OFFICER,
+            Role.STATION_HEAD,
+            Role.STATION_DEPUTY,
+            Role.STATION_CLERK,
+        }:
             return True
     return False
 
@@ -630,9 +691,18 @@ def shown(fields: dict[str, forms.Field], values: Values) -> dict[str, str]:
     return out
 
 
+def _summary(payload: dict) -> str:
+    """One line for the audit trail: 应征环节结果 日期 2026年8月30日 → 2026年5月20日."""
+    before = "，".join(f"{k} {v}" for k, v in payload["before"].items())
+    after = "，".join(f"{k} {v}" for k, v in payload.get("after", {}).items())
+    return f"{payload['label']} {before}" + (f" → {after}" if after else "")
+
+
 def _key(fact: str, obj) -> str:
     count = DomainEvent.objects.filter(
-        kind__in=[EventKind.FACT_CORRECTED, EventKind.FACT_WITHDRAWN], payload__fact=fact, payload__object=obj.pk
+        kind__in=[EventKind.FACT_CORRECTED, EventKind.FACT_WITHDRAWN],
+        payload__fact=fact,
+        payload__object=obj.pk,
     ).count()
     return f"correction:{fact}:{obj.pk}:{count + 1}"
 
@@ -677,10 +747,26 @@ def correct(*, actor, fact: str, obj, values: Values, reason: str) -> DomainEven
     }
     if again is not None and original is not None:
         kind, on, again_payload = again
-        payload["reapply"] = {"kind": kind, "key": _next_key(original), "occurred_on": on.isoformat(), "payload": again_payload}
-    _audit(actor, f"correction.{fact}", person, {k: payload[k] for k in ("label", "before", "after")}, reason)
+        payload["reapply"] = {
+            "kind": kind,
+            "key": _next_key(original),
+            "occurred_on": on.isoformat(),
+            "payload": again_payload,
+        }
+    _audit(
+        actor,
+        f"correction.{fact}",
+        person,
+        {"summary": _summary(payload), **{k: payload[k] for k in ("label", "before", "after")}},
+        reason,
+    )
     event, _ = emit(
-        kind=EventKind.FACT_CORRECTED, key=_key(fact, obj), person=person, occurred_on=timezone.localdate(), actor=actor, payload=payload
+        kind=EventKind.FACT_CORRECTED,
+        key=_key(fact, obj),
+        person=person,
+        occurred_on=timezone.localdate(),
+        actor=actor,
+        payload=payload,
     )
     return event
 
@@ -708,9 +794,20 @@ def withdraw(*, actor, fact: str, obj, reason: str) -> DomainEvent:
         "reason": reason,
         "before": shown(fields, spec.values(obj)) if fields else {"记录": str(obj)},
     }
-    _audit(actor, f"withdrawal.{fact}", person, {k: payload[k] for k in ("label", "before")}, reason)
+    _audit(
+        actor,
+        f"withdrawal.{fact}",
+        person,
+        {"summary": _summary(payload), **{k: payload[k] for k in ("label", "before")}},
+        reason,
+    )
     event, _ = emit(
-        kind=EventKind.FACT_WITHDRAWN, key=_key(fact, obj), person=person, occurred_on=timezone.localdate(), actor=actor, payload=payload
+        kind=EventKind.FACT_WITHDRAWN,
+        key=_key(fact, obj),
+        person=person,
+        occurred_on=timezone.localdate(),
+        actor=actor,
+        payload=payload,
     )
     spec.withdraw(actor=actor, obj=obj, reason=reason)
     return event
@@ -737,12 +834,24 @@ def fact_of_event(event: DomainEvent) -> tuple[str, Any] | None:
         EventKind.REGISTRATION_RECORDED: ("registration", Registration.objects.filter(pk=number)),
         EventKind.AWARD_RECORDED: ("award", Award.objects.filter(pk=number)),
         EventKind.GIFT_PACK_DELIVERED: ("gift_pack", GiftPackDelivery.objects.filter(pk=number)),
-        EventKind.ENLISTMENT_APPROVED: ("enlistment", ServiceRecord.objects.filter(opened_by=f"event:{event.pk}")),
-        EventKind.CANDIDATE_FAILED: ("stage", StageResult.objects.filter(candidate_id=number, passed=False).exclude(stage=Stage.RETURNED)),
-        EventKind.RECRUIT_RETURNED: ("stage", StageResult.objects.filter(candidate_id=number, stage=Stage.RETURNED)),
+        EventKind.ENLISTMENT_APPROVED: (
+            "enlistment",
+            ServiceRecord.objects.filter(opened_by=f"event:{event.pk}"),
+        ),
+        EventKind.CANDIDATE_FAILED: (
+            "stage",
+            StageResult.objects.filter(candidate_id=number, passed=False).exclude(stage=Stage.RETURNED),
+        ),
+        EventKind.RECRUIT_RETURNED: (
+            "stage",
+            StageResult.objects.filter(candidate_id=number, stage=Stage.RETURNED),
+        ),
     }.get(event.kind)
     if found is not None:
         row = found[1].first()
         return (found[0], row) if row is not None else None
-    fact = next((name for name, spec in FACTS.items() if spec.model is DomainEvent and event.kind in spec.events), None)
+    fact = next(
+        (name for name, spec in FACTS.items() if spec.model is DomainEvent and event.kind in spec.events),
+        None,
+    )
     return (fact, event) if fact else None

@@ -14,9 +14,8 @@ from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
 from yizhan.people.models import Identity, IdentityKind, Person, Relation, RelationKind
-from yizhan.worklist.models import OPEN_STATUSES, Task
+from yizhan.worklist.models import OPEN_STATUSES, Escalation, Task, TaskDepartment, TaskKind
 from yizhan.worklist.services import cancel as cancel_task
-from yizhan.worklist.models import Escalation, TaskDepartment, TaskKind
 from yizhan.worklist.services import carry_forward, ensure_task, retarget
 
 Effect = Callable[[DomainEvent], None]
@@ -328,7 +327,9 @@ def reopen_service_record(event: DomainEvent) -> None:
     if original is None:
         return
     for item in original.person.service_records.filter(closed_by=f"event:{original.pk}"):
-        people_services.reopen_service_record(actor=event.actor, service_record=item, source=f"event:{event.pk}")
+        people_services.reopen_service_record(
+            actor=event.actor, service_record=item, source=f"event:{event.pk}"
+        )
 
 
 def reapply_corrected_fact(event: DomainEvent) -> None:
@@ -357,7 +358,11 @@ def cancel_work_left_behind(event: DomainEvent) -> None:
         return
     verb = EventKind(event.kind).label
     for open_task in Task.objects.filter(cause=original, status__in=OPEN_STATUSES):
-        cancel_task(actor=event.actor, task=open_task, reason=f"{original.get_kind_display()}已{verb}：{event.payload.get('reason', '')}")
+        cancel_task(
+            actor=event.actor,
+            task=open_task,
+            reason=f"{original.get_kind_display()}已{verb}：{event.payload.get('reason', '')}",
+        )
 
 
 def paid_items_touched(event: DomainEvent, items: list[str]) -> None:

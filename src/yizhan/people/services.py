@@ -486,16 +486,31 @@ def reopen_service_record(*, actor, service_record: ServiceRecord, source: str) 
 
 
 @transaction.atomic
-def change_service_record(*, actor, service_record: ServiceRecord, reason: str = "", **fields) -> ServiceRecord:
+def change_service_record(
+    *, actor, service_record: ServiceRecord, reason: str = "", **fields
+) -> ServiceRecord:
     """A correction of the record itself: the enlistment date, or the type a status change set."""
     if fields.get("enlisted_on"):
-        check_date(fields["enlisted_on"], field="enlisted_on", latest=planning_limit(), born=service_record.person.birth_date)
-        check_enlistment_age(born=service_record.person.birth_date, enlisted_on=fields["enlisted_on"], field="enlisted_on")
+        check_date(
+            fields["enlisted_on"],
+            field="enlisted_on",
+            latest=planning_limit(),
+            born=service_record.person.birth_date,
+        )
+        check_enlistment_age(
+            born=service_record.person.birth_date, enlisted_on=fields["enlisted_on"], field="enlisted_on"
+        )
     for name, value in fields.items():
         setattr(service_record, name, value)
     service_record.full_clean()
     service_record.save(update_fields=list(fields))
-    _audit(actor, "person.service.change", service_record.person, {k: _display(k, v) for k, v in fields.items()}, reason=reason)
+    _audit(
+        actor,
+        "person.service.change",
+        service_record.person,
+        {k: _display(k, v) for k, v in fields.items()},
+        reason=reason,
+    )
     return service_record
 
 

@@ -149,10 +149,20 @@ def restore_periods(*, actor, person: Person, stopped_by, reason: str) -> list[A
     stop, re-applied, cancels those it still reaches)."""
     periods = list(AllowancePeriod.objects.select_for_update().filter(stopped_by=stopped_by))
     for period in periods:
-        period.status, period.stopped_on, period.stop_reason, period.stopped_by = PeriodStatus.SCHEDULED, None, "", None
+        period.status, period.stopped_on, period.stop_reason, period.stopped_by = (
+            PeriodStatus.SCHEDULED,
+            None,
+            "",
+            None,
+        )
         period.save(update_fields=["status", "stopped_on", "stop_reason", "stopped_by"])
     if periods:
-        audit_person(actor, "benefits.allowance.restore", person, {"periods": [p.sequence for p in periods], "reason": reason})
+        audit_person(
+            actor,
+            "benefits.allowance.restore",
+            person,
+            {"periods": [p.sequence for p in periods], "reason": reason},
+        )
     return periods
 
 

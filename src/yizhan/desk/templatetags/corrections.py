@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 from yizhan.desk.corrections import FACTS, correctable, fact_of_event, superseded
 from yizhan.lifecycle.models import DomainEvent, EventKind
@@ -21,11 +22,9 @@ def fact_actions(context, fact: str, obj, back: str = "") -> dict:
     spec = FACTS[fact]
     return {
         "show": True,
-        "fact": fact,
-        "pk": obj.pk,
         "label": spec.label,
-        "can_correct": spec.change is not None,
-        "can_withdraw": spec.withdraw is not None,
+        "correct_url": reverse(f"corrections:{fact}", args=[obj.pk, "correct"]) if spec.change else "",
+        "withdraw_url": reverse(f"corrections:{fact}", args=[obj.pk, "withdraw"]) if spec.withdraw else "",
         # Back to this page — unless it answers a POST (a form shown again), where `back` says.
         "next": back or (request.get_full_path() if request.method == "GET" else ""),
     }

@@ -23,6 +23,10 @@ ACTIONS = {
     "person.merge": "合并重复记录",
     "person.merged_into": "被合并到其他记录",
     "person.service.close": "服役记录结束",
+    "person.service.reopen": "恢复服役记录（退役记录更正或撤销）",
+    "person.service.change": "更正服役记录",
+    "person.identity.revoke": "撤回身份（记录更正或撤销）",
+    "person.identity.reopen": "恢复身份（记录更正或撤销）",
     "veteran.checkin": "退役报到",
     "veteran.profile.create": "建档立卡",
     "veteran.profile.update": "更新建档立卡",
@@ -50,6 +54,8 @@ def action_label(action: str) -> str:
     if action.startswith("event."):
         kind = action.removeprefix("event.")
         return "业务事件：" + (EventKind(kind).label if kind in EventKind.values else kind)
+    if action.startswith(("correction.", "withdrawal.")):  # desk/corrections.py: one per fact kind
+        return "更正记录" if action.startswith("correction.") else "撤销记录"
     return ACTIONS.get(action, action)
 
 
