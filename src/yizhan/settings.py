@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yizhan.core.context_processors.shell",
+                "yizhan.desk.context_processors.shell",
             ],
             # 更正 / 撤销 beside every recorded fact, on the pages of whichever app shows it.
             "builtins": ["yizhan.desk.templatetags.corrections"],

@@ -17,7 +17,7 @@ from yizhan.conscription import services as conscription
 from yizhan.conscription.models import CandidateStatus, Registration, Stage
 from yizhan.desk.corrections import CORRECTED_ELSEWHERE, FACTS, correct, in_force, withdraw
 from yizhan.lifecycle.models import DomainEvent, EventKind
-from yizhan.lifecycle.rules import RULES
+from yizhan.desk.rules import RULES
 from yizhan.people.models import Award, Identity, IdentityKind, ServiceRecord
 from yizhan.veterans import services as veterans
 from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus

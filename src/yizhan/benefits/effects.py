@@ -140,7 +140,7 @@ def gift_pack_plaque_hung(event: DomainEvent) -> None:
     )
 
 
-# --- corrections and withdrawals (rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
+# --- corrections and withdrawals (desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
 
 
 def restore_stopped_allowance(event: DomainEvent) -> None:

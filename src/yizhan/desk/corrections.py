@@ -4,7 +4,7 @@ FACTS is the one table of what each kind of fact allows: the fields a correction
 event of the rules table the fact set off, how its row changes, and whether (and when) it may be
 withdrawn. `correct` and `withdraw` are the one service path: they check the reason and the
 permission, change the row, audit once, and emit the correction as an event of its own
-(rules.py FACT_CORRECTED / FACT_WITHDRAWN), whose rules reverse what the first version caused
+(desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN), whose rules reverse what the first version caused
 through its links and — for a correction — record the fact again under a new key.
 
 It lives in desk/ because a correction reaches across conscription, veterans, care, benefits.

@@ -296,7 +296,7 @@ def cancel_open_tasks(*kinds: str) -> Effect:
     return apply
 
 
-# --- corrections and withdrawals (rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
+# --- corrections and withdrawals (desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
 # A correction's event names the event of the fact as first recorded ("original") and, for a
 # correction, the fact to record again ("reapply"): what the original caused is reversed
 # through its links (identities' source and ended_by, the service record's closed_by, tasks'
