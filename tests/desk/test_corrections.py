@@ -16,8 +16,8 @@ from yizhan.benefits.models import AllowancePeriod, BonusEntitlement, BonusStatu
 from yizhan.conscription import services as conscription
 from yizhan.conscription.models import CandidateStatus, Registration, Stage
 from yizhan.desk.corrections import CORRECTED_ELSEWHERE, FACTS, correct, in_force, withdraw
-from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.desk.rules import RULES
+from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people.models import Award, Identity, IdentityKind, ServiceRecord
 from yizhan.veterans import services as veterans
 from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus
