@@ -66,8 +66,7 @@ NOT_A_WRITE = {
     "withdraw_bonus": "a correction's rule effect, counted with correct/withdraw",
     "is_paid": "a read", "retarget": "a corrected fact's rule effect (its tasks carried over)",
     "reopen": "a withdrawn check-in's write, counted with withdraw",
-    "in_force": "a read", "superseded": "a read", "may_correct": "a check", "correctable": "a check",
-    "shown": "formatting", "fact_of_event": "a read", "card_step_office": "a read",
+    "may_correct": "a check", "correctable": "a check", "shown": "formatting", "fact_of_event": "a read",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",

@@ -15,7 +15,8 @@ from yizhan.benefits import services as benefits
 from yizhan.benefits.models import AllowancePeriod, BonusEntitlement, BonusStatus, PeriodStatus
 from yizhan.conscription import services as conscription
 from yizhan.conscription.models import CandidateStatus, Registration, Stage
-from yizhan.desk.corrections import CORRECTED_ELSEWHERE, FACTS, correct, in_force, withdraw
+from yizhan.desk.correction_facts import in_force
+from yizhan.desk.corrections import CORRECTED_ELSEWHERE, FACTS, correct, withdraw
 from yizhan.desk.rules import RULES
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people.models import Award, Identity, IdentityKind, ServiceRecord

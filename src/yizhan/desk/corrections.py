@@ -13,7 +13,6 @@ It lives in desk/ because a correction reaches across conscription, veterans, ca
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,42 +27,63 @@ from yizhan.accounts.roles import ARMED, VETERANS, Role
 from yizhan.audit.services import record
 from yizhan.care.models import GiftPackDelivery
 from yizhan.conscription.models import (
-    Candidate,
-    CandidateStatus,
-    Conclusion,
     Registration,
     Stage,
     StageResult,
 )
-from yizhan.conscription.workflow import ORDER, PUBLIC_NOTICE_DAYS
 from yizhan.core.dates import (
     FactDateField,
     PlanningDateField,
-    check_date,
-    check_enlistment_age,
-    planning_limit,
 )
 from yizhan.core.scopes import covers
+from yizhan.desk.correction_facts import (
+    Again,
+    Values,
+    award_fields,
+    award_values,
+    card_step_office,
+    change_award,
+    change_checkin,
+    change_death,
+    change_discharge,
+    change_enlistment,
+    change_gift_pack,
+    change_registration,
+    change_stage,
+    change_status,
+    checkin_fields,
+    chinese_day,
+    enlistment_event,
+    event_values,
+    in_force,
+    itself,
+    next_key,
+    refuse_after_checkin,
+    refuse_award_withdrawal,
+    refuse_card_withdrawal,
+    refuse_registration_withdrawal,
+    refuse_stage_withdrawal,
+    registration_fields,
+    stage_event,
+    stage_fields,
+    superseded,
+    withdraw_award,
+    withdraw_card_step,
+    withdraw_checkin,
+    withdraw_registration,
+    withdraw_stage,
+    withdraw_status,
+)
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import (
     Award,
-    AwardLevel,
     BereavedSubtype,
     Person,
     ServiceRecord,
-    ServiceType,
     SettlementType,
 )
-from yizhan.veterans.models import CardStatus, Checkin, CheckinDocument, PreferentialCard
-from yizhan.veterans.services import CARD_FLOW, CHECKIN_DAYS
-from yizhan.worklist.models import Task, TaskKind, TaskStatus
-from yizhan.worklist.services import reopen as reopen_task
-
-Values = dict[str, Any]
-# What a correction records again: (event kind, occurred_on, payload) — None when the fact set
-# off no event (a plain stage, a check-in): the correction is then an event of its own only.
-Again = tuple[str, datetime.date, dict] | None
+from yizhan.veterans.models import Checkin, PreferentialCard
 
 
 @dataclass(frozen=True)
@@ -82,391 +102,6 @@ class Fact:
     filter: Q = field(default_factory=Q)  # which rows of the model are this fact
 
 
-# --- the fact's event in force ---------------------------------------------------------------
-
-
-def in_force(kind: str, key: str) -> DomainEvent | None:
-    """The latest version of a fact's event: the first one's key, or a correction's `key:cN`."""
-    base = _base_key(key)
-    return (
-        DomainEvent.objects.filter(kind=kind)
-        .filter(Q(key=base) | Q(key__startswith=f"{base}:c"))
-        .order_by("-pk")
-        .first()
-    )
-
-
-def superseded(event: DomainEvent) -> bool:
-    """Corrected (a newer version exists) or withdrawn."""
-    return DomainEvent.objects.filter(
-        kind__in=[EventKind.FACT_CORRECTED, EventKind.FACT_WITHDRAWN], payload__original=event.pk
-    ).exists()
-
-
-def _base_key(key: str) -> str:
-    return re.sub(r":c\d+$", "", key)
-
-
-def _next_key(event: DomainEvent) -> str:
-    base = _base_key(event.key)
-    count = DomainEvent.objects.filter(kind=event.kind, key__startswith=f"{base}:c").count()
-    return f"{base}:c{count + 1}"
-
-
-def _itself(event: DomainEvent) -> DomainEvent:
-    """Facts that are their event (a discharge, a death, a status change)."""
-    return event
-
-
-# --- 环节结果 (a candidate's stage result) ----------------------------------------------------
-
-
-def _stage_event(result: StageResult) -> DomainEvent | None:
-    if result.stage == Stage.RETURNED:
-        return in_force(EventKind.RECRUIT_RETURNED, f"candidate:{result.candidate_id}")
-    if not result.passed:
-        return in_force(EventKind.CANDIDATE_FAILED, f"candidate:{result.candidate_id}")
-    return None  # 批准入伍 counts from the intake's date, not from the day it was recorded
-
-
-def _neighbours(result: StageResult) -> tuple[StageResult | None, StageResult | None]:
-    results = sorted(result.candidate.results.all(), key=lambda r: ORDER.index(Stage(r.stage)))
-    at = [r.pk for r in results].index(result.pk)
-    return (results[at - 1] if at else None), (results[at + 1] if at + 1 < len(results) else None)
-
-
-def _stage_fields(result: StageResult) -> dict[str, forms.Field]:
-    fields = {"on": FactDateField(label="日期")}
-    if not result.passed:
-        fields["reason"] = forms.CharField(
-            label="未通过原因" if result.stage != Stage.RETURNED else "退兵原因", max_length=200
-        )
-    return fields
-
-
-def _change_stage(*, obj: StageResult, values: Values, original: DomainEvent | None, **_) -> Again:
-    on = values["on"]
-    candidate = Candidate.objects.select_for_update().select_related("person").get(pk=obj.candidate_id)
-    check_date(on, field="on", born=candidate.person.birth_date)
-    before, after = _neighbours(obj)
-    if before is not None and on < before.on:
-        raise ValidationError(
-            {"on": f"日期不能早于上一环节“{before.get_stage_display()}”（{_day(before.on)}）。"}
-        )
-    if after is not None and on > after.on:
-        raise ValidationError(
-            {"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{_day(after.on)}）。"}
-        )
-    if obj.stage == Stage.NOTICE:
-        approval = candidate.results.filter(stage=Stage.APPROVAL).first()
-        if approval is not None and (approval.on - on).days < PUBLIC_NOTICE_DAYS:
-            raise ValidationError(
-                {
-                    "on": f"已批准入伍：公示须在批准入伍（{_day(approval.on)}）前不少于 {PUBLIC_NOTICE_DAYS} 天。"
-                }
-            )
-        candidate.notice_starts_on = on
-    if (
-        obj.stage == Stage.APPROVAL
-        and candidate.notice_starts_on
-        and (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS
-    ):
-        raise ValidationError(
-            {
-                "on": f"公示（{_day(candidate.notice_starts_on)}起）不少于 {PUBLIC_NOTICE_DAYS} 天后才能批准入伍。"
-            }
-        )
-    if obj.stage == Stage.APPLICATION:
-        candidate.applied_on = on
-    obj.on = on
-    if "reason" in values:
-        obj.reason = values["reason"].strip()
-        if candidate.status in {CandidateStatus.FAILED, CandidateStatus.RETURNED}:
-            candidate.failure_reason = obj.reason
-    obj.save(update_fields=["on", "reason"])
-    candidate.save(update_fields=["notice_starts_on", "applied_on", "failure_reason"])
-    if original is None:
-        return None
-    return original.kind, on, {**original.payload, "reason": obj.reason}
-
-
-def _refuse_stage_withdrawal(result: StageResult) -> str | None:
-    last = max(result.candidate.results.all(), key=lambda r: ORDER.index(Stage(r.stage)))
-    if last.pk != result.pk:
-        return f"只能撤销最后一个环节（“{last.get_stage_display()}”）；请从最后一个环节起逐个撤销。"
-    if result.stage == Stage.APPLICATION or result.candidate.results.count() == 1:
-        return "应征报名不能撤销；如不再应征，请记为未通过并写明原因。"
-    if result.stage == Stage.APPROVAL:
-        return "已批准入伍：如需退回，请办理退兵；批准入伍日期有误请更正“入伍”。"
-    return None
-
-
-def _withdraw_stage(*, obj: StageResult, **_) -> None:
-    candidate = Candidate.objects.select_for_update().get(pk=obj.candidate_id)
-    obj.delete()
-    previous = max(candidate.results.all(), key=lambda r: ORDER.index(Stage(r.stage)))
-    candidate.stage = previous.stage
-    enlisted = previous.stage in {Stage.APPROVAL, Stage.HANDOVER}
-    candidate.status = CandidateStatus.ENLISTED if enlisted else CandidateStatus.ACTIVE
-    candidate.failed_stage = candidate.failure_reason = ""
-    if obj.stage == Stage.NOTICE:
-        candidate.notice_starts_on = None
-    candidate.save(update_fields=["stage", "status", "failed_stage", "failure_reason", "notice_starts_on"])
-
-
-# --- 兵役登记 -----------------------------------------------------------------------------------
-
-
-def _registration_fields(registration: Registration) -> dict[str, forms.Field]:
-    return {
-        "registered_on": FactDateField(label="登记日期"),
-        "conclusion": forms.ChoiceField(label="初步结论", choices=Conclusion.choices),
-        "reason": forms.CharField(label="免服/不得服原因", max_length=200, required=False),
-    }
-
-
-def _change_registration(*, obj: Registration, values: Values, original: DomainEvent | None, **_) -> Again:
-    on, conclusion, reason = values["registered_on"], values["conclusion"], values["reason"].strip()
-    check_date(on, field="registered_on", born=obj.person.birth_date)
-    if conclusion != Conclusion.LIABLE and not reason:
-        raise ValidationError({"reason": "结论为免服或不得服兵役时，须填写原因。"})
-    first_application = obj.person.candidacies.order_by("applied_on").first()
-    if first_application is not None and on > first_application.applied_on:
-        raise ValidationError(
-            {"registered_on": f"登记日期不能晚于应征报名日期（{_day(first_application.applied_on)}）。"}
-        )
-    if conclusion != Conclusion.LIABLE and obj.person.candidacies.exists():
-        raise ValidationError(
-            {"conclusion": "此人已应征报名：结论改为免服或不得服前，请先将应征记为未通过。"}
-        )
-    obj.registered_on, obj.year, obj.conclusion, obj.reason = on, on.year, conclusion, reason
-    obj.wants_to_enlist = obj.wants_to_enlist and conclusion == Conclusion.LIABLE
-    obj.save(update_fields=["registered_on", "year", "conclusion", "reason", "wants_to_enlist"])
-    if original is None:
-        return None
-    return original.kind, on, {**original.payload, "wants_to_enlist": obj.wants_to_enlist}
-
-
-def _refuse_registration_withdrawal(registration: Registration) -> str | None:
-    if registration.person.candidacies.exists():
-        return "此人已应征报名，兵役登记不能撤销。"
-    return None
-
-
-def _withdraw_registration(*, obj: Registration, **_) -> None:
-    obj.delete()  # its yearly 核验 go with it
-
-
-# --- 立功受奖 -----------------------------------------------------------------------------------
-
-
-def _award_fields(award: Award) -> dict[str, forms.Field]:
-    return {
-        "level": forms.ChoiceField(label="奖励等级", choices=AwardLevel.choices),
-        "awarded_on": FactDateField(label="授予日期"),
-        "notice_number": forms.CharField(label="通知文号", max_length=100, required=False),
-        "received_on": FactDateField(label="收到通知日期"),
-    }
-
-
-def _award_values(award: Award) -> Values:
-    event = in_force(EventKind.AWARD_RECORDED, f"award:{award.pk}")
-    return {
-        "level": award.level,
-        "awarded_on": award.awarded_on,
-        "notice_number": award.notice_number,
-        "received_on": event.occurred_on if event else award.awarded_on,
-    }
-
-
-def _change_award(*, obj: Award, values: Values, original: DomainEvent | None, **_) -> Again:
-    check_date(values["awarded_on"], field="awarded_on", born=obj.person.birth_date)
-    check_date(values["received_on"], field="received_on", born=obj.person.birth_date)
-    if values["received_on"] < values["awarded_on"]:
-        raise ValidationError({"received_on": "收到通知日期不能早于授予日期。"})
-    obj.level, obj.awarded_on, obj.notice_number = (
-        values["level"],
-        values["awarded_on"],
-        values["notice_number"].strip(),
-    )
-    obj.save(update_fields=["level", "awarded_on", "notice_number"])
-    if original is None:
-        return None
-    return original.kind, values["received_on"], {**original.payload, "level": obj.level}
-
-
-def _refuse_award_withdrawal(award: Award) -> str | None:
-    if hasattr(award, "merit_notice"):
-        return "喜报已送达家属，立功受奖不能撤销；如奖励被撤销，请报区县处理。"
-    return None
-
-
-def _withdraw_award(*, obj: Award, **_) -> None:
-    obj.delete()  # its unpaid bonus went with the reversal; a paid one was released from it
-
-
-# --- 入伍 (the enlistment date on the service record) ----------------------------------------
-
-
-def _enlistment_event(service: ServiceRecord) -> DomainEvent | None:
-    match = re.fullmatch(r"event:(\d+)", service.opened_by)
-    return DomainEvent.objects.filter(pk=match[1]).first() if match else None
-
-
-def _change_enlistment(*, obj: ServiceRecord, values: Values, original: DomainEvent | None, **_) -> Again:
-    on = values["enlisted_on"]
-    check_date(on, field="enlisted_on", latest=planning_limit(), born=obj.person.birth_date)
-    check_enlistment_age(born=obj.person.birth_date, enlisted_on=on, field="enlisted_on")
-    if obj.discharged_on and on > obj.discharged_on:
-        raise ValidationError({"enlisted_on": "入伍日期不能晚于退役日期。"})
-    obj.enlisted_on = on
-    obj.save(update_fields=["enlisted_on"])
-    return (original.kind, on, dict(original.payload)) if original else None
-
-
-# --- 退出现役 / 服役期间牺牲病故 / 身份变化 (facts that are their event) ----------------------------
-
-
-def _service_of(event: DomainEvent) -> ServiceRecord:
-    pk = int(event.key.split(":")[1])
-    return ServiceRecord.objects.select_related("person").get(pk=pk)
-
-
-def _check_event_date(event: DomainEvent, on: datetime.date, *, field: str) -> ServiceRecord:
-    service = _service_of(event)
-    check_date(on, field=field, born=event.person.birth_date)
-    if on < service.enlisted_on:
-        raise ValidationError({field: f"日期不能早于入伍日期（{_day(service.enlisted_on)}）。"})
-    return service
-
-
-def _change_discharge(*, obj: DomainEvent, values: Values, **_) -> Again:
-    _check_event_date(obj, values["on"], field="on")
-    payload = {
-        **obj.payload,
-        "settlement_type": values["settlement_type"],
-        "discharge_certificate_no": values["discharge_certificate_no"].strip(),
-    }
-    return obj.kind, values["on"], payload
-
-
-def _refuse_after_checkin(event: DomainEvent) -> str | None:
-    if hasattr(_service_of(event), "checkin"):
-        return "已办理退役报到：请先撤销报到。"
-    return None
-
-
-def _change_death(*, obj: DomainEvent, values: Values, **_) -> Again:
-    _check_event_date(obj, values["on"], field="on")
-    return obj.kind, values["on"], {**obj.payload, "subtype": values["subtype"]}
-
-
-SERVICE_TYPE_AFTER = {
-    StatusChange.PROMOTED_OFFICER: ServiceType.OFFICER,
-    StatusChange.NCO_CONVERSION: ServiceType.NCO,
-}
-
-
-def _change_status(*, obj: DomainEvent, values: Values, **_) -> Again:
-    service = _check_event_date(obj, values["on"], field="on")
-    before = obj.payload.get("service_type_before", ServiceType.CONSCRIPT)
-    service.service_type = SERVICE_TYPE_AFTER.get(values["change"], before)
-    service.save(update_fields=["service_type"])
-    return obj.kind, values["on"], {**obj.payload, "change": values["change"]}
-
-
-def _withdraw_status(*, obj: DomainEvent, **_) -> None:
-    service = _service_of(obj)
-    service.service_type = obj.payload.get("service_type_before", ServiceType.CONSCRIPT)
-    service.save(update_fields=["service_type"])
-
-
-def _event_values(*names: str) -> Callable[[DomainEvent], Values]:
-    def values(event: DomainEvent) -> Values:
-        return {"on": event.occurred_on, **{name: event.payload.get(name, "") for name in names}}
-
-    return values
-
-
-# --- 退役报到 -----------------------------------------------------------------------------------
-
-
-def _checkin_fields(checkin: Checkin) -> dict[str, forms.Field]:
-    return {
-        "checked_in_on": FactDateField(label="报到日期"),
-        "documents": forms.MultipleChoiceField(
-            label="已收材料",
-            choices=CheckinDocument.choices,
-            widget=forms.CheckboxSelectMultiple,
-            required=False,
-        ),
-        "late_reason": forms.CharField(label="逾期原因", max_length=200, required=False),
-    }
-
-
-def _change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
-    on, discharged = values["checked_in_on"], obj.service_record.discharged_on
-    check_date(on, field="checked_in_on", born=obj.person.birth_date)
-    if on < discharged:
-        raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{_day(discharged)}）。"})
-    if (on - discharged).days > CHECKIN_DAYS and not values["late_reason"].strip():
-        raise ValidationError({"late_reason": f"退役后 {CHECKIN_DAYS} 天内未报到，请填写逾期原因。"})
-    obj.checked_in_on, obj.documents, obj.late_reason = (
-        on,
-        list(values["documents"]),
-        values["late_reason"].strip(),
-    )
-    obj.save(update_fields=["checked_in_on", "documents", "late_reason"])
-    return None
-
-
-def _withdraw_checkin(*, obj: Checkin, actor, reason: str, **_) -> None:
-    person = obj.person
-    obj.delete()
-    # The 报到 task its record closed is to be done again.
-    for task in Task.objects.filter(person=person, kind=TaskKind.DISCHARGE_CHECKIN, status=TaskStatus.DONE):
-        reopen_task(actor=actor, task=task, reason=f"报到已撤销：{reason}")
-
-
-# --- 优待证 (its last step) -----------------------------------------------------------------------
-
-
-def _refuse_card_withdrawal(card: PreferentialCard) -> str | None:
-    if not card.previous_status:
-        return "优待证已在受理状态，没有可撤销的步骤。"
-    return None
-
-
-def _withdraw_card_step(*, obj: PreferentialCard, **_) -> None:
-    obj.status, obj.previous_status = obj.previous_status, ""
-    obj.issued_on, obj.receipt_signed_by = None, ""
-    if obj.status != CardStatus.RETURNED:
-        obj.return_reason = ""
-    obj.save(update_fields=["status", "previous_status", "issued_on", "receipt_signed_by", "return_reason"])
-
-
-def card_step_office(card: PreferentialCard) -> str:
-    """Whose step the card's last move was: "station" or "county" (CARD_FLOW)."""
-    return CARD_FLOW.get(card.previous_status, {}).get(card.status, "station")
-
-
-# --- 入伍礼包送达 -------------------------------------------------------------------------------
-
-
-def _change_gift_pack(*, obj: GiftPackDelivery, values: Values, original: DomainEvent | None, **_) -> Again:
-    on = values["delivered_on"]
-    check_date(on, field="delivered_on", born=obj.person.birth_date)
-    if obj.task and obj.task.cause_id and on < obj.task.cause.occurred_on:
-        raise ValidationError(
-            {"delivered_on": f"送达日期不能早于批准入伍日期（{_day(obj.task.cause.occurred_on)}）。"}
-        )
-    obj.delivered_on, obj.received_by = on, values["received_by"].strip()
-    obj.save(update_fields=["delivered_on", "received_by"])
-    if original is None:
-        return None
-    return original.kind, on, {**original.payload, "received_by": obj.received_by}
-
-
 # --- the table ----------------------------------------------------------------------------------
 
 FACTS: dict[str, Fact] = {
@@ -476,12 +111,12 @@ FACTS: dict[str, Fact] = {
         departments=ARMED,
         events=(EventKind.CANDIDATE_FAILED, EventKind.RECRUIT_RETURNED),
         person=lambda r: r.candidate.person,
-        event_of=_stage_event,
-        fields=_stage_fields,
+        event_of=stage_event,
+        fields=stage_fields,
         values=lambda r: {"on": r.on, **({} if r.passed else {"reason": r.reason})},
-        change=_change_stage,
-        refuse_withdrawal=_refuse_stage_withdrawal,
-        withdraw=_withdraw_stage,
+        change=change_stage,
+        refuse_withdrawal=refuse_stage_withdrawal,
+        withdraw=withdraw_stage,
     ),
     "registration": Fact(
         label="兵役登记",
@@ -490,11 +125,11 @@ FACTS: dict[str, Fact] = {
         events=(EventKind.REGISTRATION_RECORDED,),
         person=lambda r: r.person,
         event_of=lambda r: in_force(EventKind.REGISTRATION_RECORDED, f"registration:{r.pk}"),
-        fields=_registration_fields,
+        fields=registration_fields,
         values=lambda r: {"registered_on": r.registered_on, "conclusion": r.conclusion, "reason": r.reason},
-        change=_change_registration,
-        refuse_withdrawal=_refuse_registration_withdrawal,
-        withdraw=_withdraw_registration,
+        change=change_registration,
+        refuse_withdrawal=refuse_registration_withdrawal,
+        withdraw=withdraw_registration,
     ),
     "enlistment": Fact(
         label="入伍",
@@ -502,10 +137,10 @@ FACTS: dict[str, Fact] = {
         departments=ARMED,
         events=(EventKind.ENLISTMENT_APPROVED,),
         person=lambda s: s.person,
-        event_of=_enlistment_event,
+        event_of=enlistment_event,
         fields=lambda s: {"enlisted_on": PlanningDateField(label="入伍日期")},
         values=lambda s: {"enlisted_on": s.enlisted_on},
-        change=_change_enlistment,
+        change=change_enlistment,
         filter=~Q(opened_by=""),
         # Withdrawing an enlistment is 退兵, with its own reason and rules.
     ),
@@ -516,11 +151,11 @@ FACTS: dict[str, Fact] = {
         events=(EventKind.AWARD_RECORDED,),
         person=lambda a: a.person,
         event_of=lambda a: in_force(EventKind.AWARD_RECORDED, f"award:{a.pk}"),
-        fields=_award_fields,
-        values=_award_values,
-        change=_change_award,
-        refuse_withdrawal=_refuse_award_withdrawal,
-        withdraw=_withdraw_award,
+        fields=award_fields,
+        values=award_values,
+        change=change_award,
+        refuse_withdrawal=refuse_award_withdrawal,
+        withdraw=withdraw_award,
     ),
     "discharge": Fact(
         label="退出现役",
@@ -528,15 +163,15 @@ FACTS: dict[str, Fact] = {
         departments=VETERANS,
         events=(EventKind.DISCHARGED,),
         person=lambda e: e.person,
-        event_of=_itself,
+        event_of=itself,
         fields=lambda e: {
             "on": FactDateField(label="退役日期"),
             "settlement_type": forms.ChoiceField(label="安置方式", choices=SettlementType.choices),
             "discharge_certificate_no": forms.CharField(label="退役证号", max_length=50, required=False),
         },
-        values=_event_values("settlement_type", "discharge_certificate_no"),
-        change=_change_discharge,
-        refuse_withdrawal=_refuse_after_checkin,
+        values=event_values("settlement_type", "discharge_certificate_no"),
+        change=change_discharge,
+        refuse_withdrawal=refuse_after_checkin,
         withdraw=lambda **_: None,  # the reversal reopened the record: nothing is left
         filter=Q(kind=EventKind.DISCHARGED),
     ),
@@ -546,13 +181,13 @@ FACTS: dict[str, Fact] = {
         departments=VETERANS,
         events=(EventKind.DIED_IN_SERVICE,),
         person=lambda e: e.person,
-        event_of=_itself,
+        event_of=itself,
         fields=lambda e: {
             "on": FactDateField(label="日期"),
             "subtype": forms.ChoiceField(label="类别", choices=BereavedSubtype.choices),
         },
-        values=_event_values("subtype"),
-        change=_change_death,
+        values=event_values("subtype"),
+        change=change_death,
         refuse_withdrawal=lambda e: None,
         withdraw=lambda **_: None,
         filter=Q(kind=EventKind.DIED_IN_SERVICE),
@@ -563,15 +198,15 @@ FACTS: dict[str, Fact] = {
         departments=VETERANS,
         events=(EventKind.STATUS_CHANGED,),
         person=lambda e: e.person,
-        event_of=_itself,
+        event_of=itself,
         fields=lambda e: {
             "on": FactDateField(label="日期"),
             "change": forms.ChoiceField(label="变化", choices=StatusChange.choices),
         },
-        values=_event_values("change"),
-        change=_change_status,
+        values=event_values("change"),
+        change=change_status,
         refuse_withdrawal=lambda e: None,
-        withdraw=_withdraw_status,
+        withdraw=withdraw_status,
         filter=Q(kind=EventKind.STATUS_CHANGED),
     ),
     "gift_pack": Fact(
@@ -586,7 +221,7 @@ FACTS: dict[str, Fact] = {
             "received_by": forms.CharField(label="签收家属", max_length=50),
         },
         values=lambda d: {"delivered_on": d.delivered_on, "received_by": d.received_by},
-        change=_change_gift_pack,
+        change=change_gift_pack,
         # The plaque in the pack hangs on the household's door: taking it down is not a correction.
     ),
     "checkin": Fact(
@@ -596,15 +231,15 @@ FACTS: dict[str, Fact] = {
         events=(),
         person=lambda c: c.person,
         event_of=lambda c: None,
-        fields=_checkin_fields,
+        fields=checkin_fields,
         values=lambda c: {
             "checked_in_on": c.checked_in_on,
             "documents": list(c.documents),
             "late_reason": c.late_reason,
         },
-        change=_change_checkin,
+        change=change_checkin,
         refuse_withdrawal=lambda c: None,
-        withdraw=_withdraw_checkin,
+        withdraw=withdraw_checkin,
     ),
     "card_step": Fact(
         label="优待证办理步骤",
@@ -614,8 +249,8 @@ FACTS: dict[str, Fact] = {
         person=lambda c: c.person,
         event_of=lambda c: None,
         # A step has no fields of its own to correct: the step is withdrawn and done again.
-        refuse_withdrawal=_refuse_card_withdrawal,
-        withdraw=_withdraw_card_step,
+        refuse_withdrawal=refuse_card_withdrawal,
+        withdraw=withdraw_card_step,
     ),
 }
 
@@ -671,10 +306,6 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def shown(fields: dict[str, forms.Field], values: Values) -> dict[str, str]:
     """The values as the timeline shows them: labels, dates in Chinese."""
     out = {}
@@ -682,7 +313,7 @@ def shown(fields: dict[str, forms.Field], values: Values) -> dict[str, str]:
         value = values.get(name, "")
         choices = dict(getattr(form_field, "choices", []) or [])
         if isinstance(value, datetime.date):
-            value = _day(value)
+            value = chinese_day(value)
         elif isinstance(value, list):
             value = "、".join(str(choices.get(v, v)) for v in value) or "（无）"
         else:
@@ -707,16 +338,28 @@ def _key(fact: str, obj) -> str:
     return f"correction:{fact}:{obj.pk}:{count + 1}"
 
 
-def _audit(actor, action: str, person: Person, changes: dict, reason: str) -> None:
+def _record(*, actor, kind: str, obj, person: Person, payload: dict) -> DomainEvent:
+    """Audits the correction once (with its reason) and emits it as an event of its own."""
+    action = "correction" if kind == EventKind.FACT_CORRECTED else "withdrawal"
+    shown_values = {k: payload[k] for k in ("label", "before", "after") if k in payload}
     record(
         actor=actor,
-        action=action,
+        action=f"{action}.{payload['fact']}",
         object_type="person",
         object_id=person.pk,
         region_code=person.region_id,
-        changes=changes,
-        reason=reason,
+        changes={"summary": _summary(payload), **shown_values},
+        reason=payload["reason"],
     )
+    event, _ = emit(
+        kind=kind,
+        key=_key(payload["fact"], obj),
+        person=person,
+        occurred_on=timezone.localdate(),
+        actor=actor,
+        payload=payload,
+    )
+    return event
 
 
 @transaction.atomic
@@ -749,26 +392,11 @@ def correct(*, actor, fact: str, obj, values: Values, reason: str) -> DomainEven
         kind, on, again_payload = again
         payload["reapply"] = {
             "kind": kind,
-            "key": _next_key(original),
+            "key": next_key(original),
             "occurred_on": on.isoformat(),
             "payload": again_payload,
         }
-    _audit(
-        actor,
-        f"correction.{fact}",
-        person,
-        {"summary": _summary(payload), **{k: payload[k] for k in ("label", "before", "after")}},
-        reason,
-    )
-    event, _ = emit(
-        kind=EventKind.FACT_CORRECTED,
-        key=_key(fact, obj),
-        person=person,
-        occurred_on=timezone.localdate(),
-        actor=actor,
-        payload=payload,
-    )
-    return event
+    return _record(actor=actor, kind=EventKind.FACT_CORRECTED, obj=obj, person=person, payload=payload)
 
 
 @transaction.atomic
@@ -794,21 +422,7 @@ def withdraw(*, actor, fact: str, obj, reason: str) -> DomainEvent:
         "reason": reason,
         "before": shown(fields, spec.values(obj)) if fields else {"记录": str(obj)},
     }
-    _audit(
-        actor,
-        f"withdrawal.{fact}",
-        person,
-        {"summary": _summary(payload), **{k: payload[k] for k in ("label", "before")}},
-        reason,
-    )
-    event, _ = emit(
-        kind=EventKind.FACT_WITHDRAWN,
-        key=_key(fact, obj),
-        person=person,
-        occurred_on=timezone.localdate(),
-        actor=actor,
-        payload=payload,
-    )
+    event = _record(actor=actor, kind=EventKind.FACT_WITHDRAWN, obj=obj, person=person, payload=payload)
     spec.withdraw(actor=actor, obj=obj, reason=reason)
     return event
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from yizhan.desk.corrections import FACTS, correctable, fact_of_event, superseded
+from yizhan.desk.correction_facts import superseded
+from yizhan.desk.corrections import FACTS, correctable, fact_of_event
 from yizhan.lifecycle.models import DomainEvent, EventKind
 
 register = template.Library()
