@@ -50,6 +50,12 @@ PARAMETERS = {
     "plaque_pk": "benefits.HonorPlaque",
     "run_pk": "ledgers.ImportRun",
     "export_run_pk": "ledgers.ExportRun",
+    "stage_result_pk": "conscription.StageResult",
+    "registration_pk": "conscription.Registration",
+    "service_record_pk": "people.ServiceRecord",
+    "award_pk": "people.Award",
+    "event_pk": "lifecycle.DomainEvent",
+    "checkin_pk": "veterans.Checkin",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -57,6 +63,7 @@ LITERALS = {
     "tab": [key for key, _ in TABS],
     "slug": list(LEDGERS),
     "key": [key for key, *_ in AREAS],
+    "action": ["correct", "withdraw"],
 }
 
 # Form fields that name an object: what they name. A SCOPES label, a user, or a region level

@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yizhan.desk.context_processors.shell",
             ],
+            # 更正 / 撤销 beside every recorded fact, on the pages of whichever app shows it.
+            "builtins": ["yizhan.desk.templatetags.corrections"],
         },
     }
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("ledgers/", include("yizhan.ledgers.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),
+    path("corrections/", include("yizhan.desk.correction_urls")),
     path("api/", api.urls),
     path("", include("yizhan.desk.urls")),
 ]

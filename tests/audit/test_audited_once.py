@@ -36,6 +36,7 @@ COVERED = {
     "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back", "end_post",
     "set_calendar_day", "remove_calendar_day", "export_must_register",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
+    "correct", "withdraw",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -56,12 +57,23 @@ NOT_A_WRITE = {
     "needs_home_service": "a computation",
     "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
     "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
+    "revoke_identity": "a correction's rule effect, counted with correct/withdraw",
+    "reopen_identity": "a correction's rule effect, counted with correct/withdraw",
+    "reopen_service_record": "a correction's rule effect, counted with correct/withdraw",
+    "change_service_record": "a corrected enlistment's rule effect, counted with correct",
+    "restore_periods": "a correction's rule effect, counted with correct/withdraw",
+    "withdraw_unpaid_periods": "a correction's rule effect, counted with correct",
+    "withdraw_bonus": "a correction's rule effect, counted with correct/withdraw",
+    "is_paid": "a read", "retarget": "a corrected fact's rule effect (its tasks carried over)",
+    "reopen": "a withdrawn check-in's write, counted with withdraw",
+    "may_correct": "a check", "correctable": "a check", "shown": "formatting", "fact_of_event": "a read",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
     "yizhan.conscription.exports",
     "yizhan.benefits.services._base", "yizhan.benefits.services.allowance", "yizhan.benefits.services.honors",
     "yizhan.care.services", "yizhan.worklist.services", "yizhan.lifecycle.services",
+    "yizhan.desk.corrections",
 ]  # fmt: skip
 
 
@@ -545,4 +557,29 @@ def test_the_calendars_writes_are_audited_once_each(persona, steps):
         {"calendar.remove": 1},
         lambda: lifecycle.remove_calendar_day(actor=admin, day=D(2027, 10, 8)),
     )
+    steps.check()
+
+
+def test_a_correction_and_a_withdrawal_are_audited_once_with_what_they_reverse(persona, steps, make_person):
+    from yizhan.desk.corrections import correct, withdraw
+    from yizhan.lifecycle.services import emit
+    from yizhan.veterans import services as veterans
+
+    head = persona("xinhu_head")
+    soldier = make_person(name="商春旺", born=D(2005, 3, 1))
+    emit(kind="enlistment_approved", key="candidate:1", person=soldier, occurred_on=D(2024, 9, 1))
+    award = veterans.record_award(actor=head, person=soldier, level="third_class", awarded_on=D(2025, 5, 1))
+    steps.run(
+        "correct award",
+        {"correction.award": 1, "event.fact_corrected": 1, "event.award_recorded": 1,
+         "benefits.bonus.withdraw": 1, "benefits.bonus.entitle": 1, "task.retarget": 1},
+        lambda: correct(actor=head, fact="award", obj=award, reason="等级录错", values={
+            "level": "second_class", "awarded_on": D(2025, 5, 1), "notice_number": "", "received_on": D(2025, 5, 3),
+        }),
+    )  # fmt: skip
+    steps.run(
+        "withdraw award",
+        {"withdrawal.award": 1, "event.fact_withdrawn": 1, "benefits.bonus.withdraw": 1, "task.cancel": 1},
+        lambda: withdraw(actor=head, fact="award", obj=award, reason="发错了人"),
+    )  # fmt: skip
     steps.check()

@@ -42,6 +42,8 @@ def load() -> None:
 
 def action_label(action: str) -> str:
     # An unnamed action shows as it is: the page crawl (tests/e2e/test_chinese.py) then names it.
+    if action.startswith(("correction.", "withdrawal.")):  # desk/corrections.py: one per fact kind
+        return "更正记录" if action.startswith("correction.") else "撤销记录"
     return ACTIONS.get(action, action)
 
 

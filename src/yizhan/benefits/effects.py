@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from yizhan.benefits import selectors, services
+from yizhan.benefits.models import AllowancePeriod, PeriodStatus
+from yizhan.lifecycle.effects import original_of, paid_items_touched
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.people.models import Award, Education, Identity, IdentityKind
 
@@ -56,7 +58,14 @@ def stop_allowance(event: DomainEvent) -> None:
         on=event.occurred_on,
         reason=reason,
         annul=event.kind == EventKind.RECRUIT_RETURNED,
+        cause=event,
     )
+    if event.payload.get("replaces"):
+        # A corrected stop dated earlier reaches periods already paid: the county settles them.
+        paid = AllowancePeriod.objects.filter(
+            person=event.person, status=PeriodStatus.SCHEDULED, starts_on__gt=event.occurred_on
+        )
+        paid_items_touched(event, [f"优待金{p.label}已发放" for p in paid if services.is_paid(p)])
 
 
 def bonus_entitlement(event: DomainEvent) -> None:
@@ -129,3 +138,45 @@ def gift_pack_plaque_hung(event: DomainEvent) -> None:
         received_by=event.payload.get("received_by", ""),
         signed=bool(event.payload.get("signed")),
     )
+
+
+# --- corrections and withdrawals (desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
+
+
+def restore_stopped_allowance(event: DomainEvent) -> None:
+    """The periods the original stopped are due again; a corrected stop re-applied stops anew."""
+    original = original_of(event)
+    if original is not None:
+        services.restore_periods(
+            actor=event.actor,
+            person=original.person,
+            stopped_by=original,
+            reason=event.payload.get("reason", ""),
+        )
+
+
+def recount_unpaid_allowance(event: DomainEvent) -> None:
+    """The periods the original scheduled and not yet paid go (a corrected enlistment schedules
+    them again from its date); paid ones stay, and the county gets a task for them."""
+    original = original_of(event)
+    if original is None:
+        return
+    paid = services.withdraw_unpaid_periods(
+        actor=event.actor, person=original.person, cause=original, reason=event.payload.get("reason", "")
+    )
+    paid_items_touched(event, [f"优待金{p.label}已发放" for p in paid])
+
+
+def withdraw_unpaid_bonus(event: DomainEvent) -> None:
+    """The bonus of a corrected or withdrawn award goes while unpaid; a paid one is the county's."""
+    original = original_of(event)
+    if original is None:
+        return
+    paid = services.withdraw_bonus(
+        actor=event.actor,
+        event=original,
+        reason=event.payload.get("reason", ""),
+        release_award=event.kind == EventKind.FACT_WITHDRAWN,
+    )
+    if paid is not None:
+        paid_items_touched(event, [f"{paid.get_level_display()}奖励金{paid.amount}元已发放"])

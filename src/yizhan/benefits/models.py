@@ -89,6 +89,10 @@ class AllowancePeriod(models.Model):
     cause = models.ForeignKey(
         "lifecycle.DomainEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The event that stopped it: a corrected or withdrawn stop restores the period.
+    stopped_by = models.ForeignKey(
+        "lifecycle.DomainEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "优待金期次"

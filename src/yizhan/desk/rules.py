@@ -12,8 +12,11 @@ from yizhan.benefits.effects import (
     gift_pack_plaque_hung,
     plaque_due,
     plaque_no_longer_due,
+    recount_unpaid_allowance,
+    restore_stopped_allowance,
     schedule_allowance_periods,
     stop_allowance,
+    withdraw_unpaid_bonus,
 )
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
@@ -22,6 +25,7 @@ from yizhan.lifecycle.effects import (
     HOUSEHOLD,
     before_holiday,
     cancel_open_tasks,
+    cancel_work_left_behind,
     children_come_of_age,
     close_service_record,
     days,
@@ -29,6 +33,9 @@ from yizhan.lifecycle.effects import (
     identity,
     military_family_follows_the_family,
     open_service_record,
+    reapply_corrected_fact,
+    reopen_service_record,
+    reverse_identities,
     task,
     working_days,
 )
@@ -116,6 +123,27 @@ RULES = {
         military_family_follows_the_family,
     ],
 }
+
+# A fact corrected or withdrawn (desk/corrections.py, one table of what each fact kind allows):
+# what its first version caused is reversed through its links, then — for a correction — the
+# fact is applied again under a new key; its tasks are carried over, work it no longer calls
+# for is cancelled. Paid money stays paid: the county gets a task.
+REVERSE_THE_ORIGINAL = [
+    reverse_identities,  # granted ones taken back, ended ones open again
+    reopen_service_record,  # closed by a discharge, death or 退兵
+    restore_stopped_allowance,
+    recount_unpaid_allowance,  # scheduled and unpaid: counted again from a corrected date
+    withdraw_unpaid_bonus,
+]
+RULES[EventKind.FACT_CORRECTED] = [
+    *REVERSE_THE_ORIGINAL,
+    reapply_corrected_fact,
+    cancel_work_left_behind,
+]
+RULES[EventKind.FACT_WITHDRAWN] = [
+    *REVERSE_THE_ORIGINAL,
+    cancel_work_left_behind,  # e.g. a withdrawn award's open 喜报 task
+]
 
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [

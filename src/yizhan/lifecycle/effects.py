@@ -10,13 +10,13 @@ from django.db.models import Exists, OuterRef
 
 from yizhan.accounts.models import User
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
-from yizhan.lifecycle.models import DomainEvent
+from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people import selectors as people_selectors
 from yizhan.people import services as people_services
 from yizhan.people.models import Identity, IdentityKind, Person, Relation, RelationKind
-from yizhan.worklist.models import OPEN_STATUSES, Task
+from yizhan.worklist.models import OPEN_STATUSES, Escalation, Task, TaskDepartment, TaskKind
 from yizhan.worklist.services import cancel as cancel_task
-from yizhan.worklist.services import carry_forward, ensure_task
+from yizhan.worklist.services import carry_forward, ensure_task, retarget
 
 Effect = Callable[[DomainEvent], None]
 DueRule = Callable[[DomainEvent], datetime.date]
@@ -198,8 +198,14 @@ def task(
         if once == "ever":
             kept = _task_for_good(rule or f"{event.kind}:{kind}", person)
             if kept is not None:
+                if kept.cause_id and kept.cause_id == event.payload.get("replaces"):
+                    retarget(task=kept, cause=event, period=kept.period, due_on=due(event))
                 carry_forward(task=kept, due_on=due(event), cause=event, household=household)
                 return
+        carried = _task_of_replaced(event, rule or f"{event.kind}:{kind}")
+        if carried is not None:
+            retarget(task=carried, cause=event, period=event.key, due_on=due(event))
+            return
         ensure_task(
             kind=kind,
             rule=rule or f"{event.kind}:{kind}",
@@ -213,6 +219,15 @@ def task(
 
     apply.__name__ = f"task_{kind}"
     return apply
+
+
+def _task_of_replaced(event: DomainEvent, rule: str) -> Task | None:
+    """A fact re-applied after a correction keeps the task its first version made (open: due
+    from the corrected date; done: done), rather than a second one."""
+    replaced = event.payload.get("replaces")
+    if not replaced:
+        return None
+    return Task.objects.filter(cause_id=replaced, rule=rule).first()
 
 
 def _task_for_good(rule: str, person: Person) -> Task | None:
@@ -231,7 +246,13 @@ def _task_for_good(rule: str, person: Person) -> Task | None:
 
 def open_service_record(event: DomainEvent) -> None:
     """Enlistment opens the service record (conscript unless the event says otherwise)."""
-    if event.person.service_records.filter(enlisted_on=event.occurred_on).exists():
+    existing = event.person.service_records.filter(enlisted_on=event.occurred_on).first()
+    if existing is not None:
+        if event.payload.get("replaces") and existing.opened_by == f"event:{event.payload['replaces']}":
+            # A corrected enlistment date was written on the record; it now stems from this event.
+            people_services.change_service_record(
+                actor=event.actor, service_record=existing, opened_by=f"event:{event.pk}"
+            )
         return
     people_services.add_service_record(
         actor=event.actor,
@@ -239,6 +260,7 @@ def open_service_record(event: DomainEvent) -> None:
         enlisted_on=event.occurred_on,
         service_type=event.payload.get("service_type", "conscript"),
         branch=event.payload.get("branch", ""),
+        opened_by=f"event:{event.pk}",
     )
 
 
@@ -258,6 +280,7 @@ def close_service_record(event: DomainEvent) -> None:
             actor=event.actor,
             service_record=open_record,
             on=max(event.occurred_on, open_record.enlisted_on),
+            closed_by=f"event:{event.pk}",
             **settled,
         )
 
@@ -271,3 +294,93 @@ def cancel_open_tasks(*kinds: str) -> Effect:
 
     apply.__name__ = "cancel_open_tasks_" + "_".join(kinds)
     return apply
+
+
+# --- corrections and withdrawals (desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
+# A correction's event names the event of the fact as first recorded ("original") and, for a
+# correction, the fact to record again ("reapply"): what the original caused is reversed
+# through its links (identities' source and ended_by, the service record's closed_by, tasks'
+# cause, the allowance's cause and stopped_by, the bonus's event), then the fact is applied again
+# under a new key. Paid money is never touched: paid_items_touched opens a task for the county.
+
+
+def original_of(event: DomainEvent) -> DomainEvent | None:
+    original = event.payload.get("original")
+    return DomainEvent.objects.filter(pk=original).first() if original else None
+
+
+def reverse_identities(event: DomainEvent) -> None:
+    """Identities the original granted are taken back; those it ended are open again."""
+    original = original_of(event)
+    if original is None:
+        return
+    source, reason = f"event:{original.pk}", f"event:{event.pk}"
+    for item in Identity.objects.filter(source=source).select_related("person"):
+        people_services.revoke_identity(actor=event.actor, identity=item, source=reason)
+    for item in Identity.objects.filter(ended_by=source).select_related("person"):
+        people_services.reopen_identity(actor=event.actor, identity=item, source=reason)
+
+
+def reopen_service_record(event: DomainEvent) -> None:
+    """A service record the original closed (discharge, death, 退兵) is open again."""
+    original = original_of(event)
+    if original is None:
+        return
+    for item in original.person.service_records.filter(closed_by=f"event:{original.pk}"):
+        people_services.reopen_service_record(
+            actor=event.actor, service_record=item, source=f"event:{event.pk}"
+        )
+
+
+def reapply_corrected_fact(event: DomainEvent) -> None:
+    """The corrected fact is recorded again under a new key, and its rules run from the start;
+    its first version's tasks are carried over (task above), not created twice."""
+    from yizhan.lifecycle.services import emit  # emit applies this table: a deferred import
+
+    again = event.payload.get("reapply")
+    if not again:
+        return
+    emit(
+        kind=again["kind"],
+        key=again["key"],
+        person=event.person,
+        occurred_on=datetime.date.fromisoformat(again["occurred_on"]),
+        actor=event.actor,
+        payload={**again.get("payload", {}), "replaces": event.payload.get("original")},
+    )
+
+
+def cancel_work_left_behind(event: DomainEvent) -> None:
+    """Open tasks still caused by the original — the withdrawn fact's, or those the corrected
+    fact no longer calls for — are cancelled with the reason."""
+    original = original_of(event)
+    if original is None:
+        return
+    verb = EventKind(event.kind).label
+    for open_task in Task.objects.filter(cause=original, status__in=OPEN_STATUSES):
+        cancel_task(
+            actor=event.actor,
+            task=open_task,
+            reason=f"{original.get_kind_display()}已{verb}：{event.payload.get('reason', '')}",
+        )
+
+
+def paid_items_touched(event: DomainEvent, items: list[str]) -> None:
+    """Money already paid is never changed here: the county gets a task naming each paid item
+    the correction touches, to recover or pay the difference by hand."""
+    if not items:
+        return
+    # Named on the correction itself, so the timeline and the task's cause show them.
+    event.payload["paid_items"] = [*event.payload.get("paid_items", []), *items]
+    event.save(update_fields=["payload"])
+    ensure_task(
+        kind=TaskKind.PAID_ITEM_CORRECTED,
+        rule="correction:paid_item",
+        department=TaskDepartment.VETERANS,
+        due_on=event.occurred_on + datetime.timedelta(days=30),
+        region_code=event.person.region_id,
+        person=event.person,
+        period=f"event:{event.pk}",
+        cause=event,
+        escalated_to=Escalation.COUNTY,
+    )

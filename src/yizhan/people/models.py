@@ -232,6 +232,8 @@ class Identity(models.Model):
     source = models.CharField(
         "来源", max_length=100, help_text="设置此身份的事件，如 manual、enlistment_approved#12"
     )
+    # The event that ended it ("event:12"): a corrected or withdrawn fact reopens what it ended.
+    ended_by = models.CharField("终止来源", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "身份"
@@ -292,6 +294,9 @@ class ServiceRecord(models.Model):
     branch = models.CharField("军兵种", max_length=20, choices=Branch.choices, blank=True)
     settlement_type = models.CharField("安置方式", max_length=20, choices=SettlementType.choices, blank=True)
     discharge_certificate_no = models.CharField("退役证号", max_length=50, blank=True)
+    # The events that opened and closed it ("event:12"), so a correction finds what to reverse.
+    opened_by = models.CharField("入伍来源", max_length=100, blank=True)
+    closed_by = models.CharField("退役来源", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "服役记录"

@@ -418,15 +418,33 @@ def grant_identity(
 @transaction.atomic
 def end_identity(*, actor, identity: Identity, until: datetime.date, source: str) -> Identity:
     check_date(until, field="until", latest=planning_limit(), born=identity.person.birth_date)
-    identity.until = until
+    identity.until, identity.ended_by = until, source
     identity.full_clean(exclude=["person", "through"])
-    identity.save(update_fields=["until"])
+    identity.save(update_fields=["until", "ended_by"])
     audit_person(
         actor,
         "person.identity.end",
         identity.person,
         {"identity": str(identity), "until": until.isoformat(), "source": source},
     )
+    return identity
+
+
+@transaction.atomic
+def revoke_identity(*, actor, identity: Identity, source: str) -> None:
+    """A corrected or withdrawn fact takes back the identity it granted: as if never held (the
+    audit trail and the correction's event keep that it was)."""
+    person, label = identity.person, str(identity)
+    identity.delete()
+    _audit(actor, "person.identity.revoke", person, {"identity": label, "source": source})
+
+
+@transaction.atomic
+def reopen_identity(*, actor, identity: Identity, source: str) -> Identity:
+    """A corrected or withdrawn fact reopens the identity it ended."""
+    identity.until, identity.ended_by = None, ""
+    identity.save(update_fields=["until", "ended_by"])
+    _audit(actor, "person.identity.reopen", identity.person, {"identity": str(identity), "source": source})
     return identity
 
 
@@ -462,6 +480,49 @@ def close_service_record(
         "person.service.close",
         service_record.person,
         {"discharged_on": on.isoformat(), **{k: _display(k, v) for k, v in fields.items()}},
+    )
+    return service_record
+
+
+# What a discharge wrote on the record, undone when the discharge is corrected or withdrawn.
+CLOSING_FIELDS = ("discharged_on", "settlement_type", "discharge_certificate_no", "closed_by")
+
+
+@transaction.atomic
+def reopen_service_record(*, actor, service_record: ServiceRecord, source: str) -> ServiceRecord:
+    """A corrected or withdrawn discharge (or death, or 退兵) opens the record again."""
+    service_record.discharged_on = None
+    service_record.settlement_type = service_record.discharge_certificate_no = service_record.closed_by = ""
+    service_record.save(update_fields=list(CLOSING_FIELDS))
+    _audit(actor, "person.service.reopen", service_record.person, {"source": source})
+    return service_record
+
+
+@transaction.atomic
+def change_service_record(
+    *, actor, service_record: ServiceRecord, reason: str = "", **fields
+) -> ServiceRecord:
+    """A correction of the record itself: the enlistment date, or the type a status change set."""
+    if fields.get("enlisted_on"):
+        check_date(
+            fields["enlisted_on"],
+            field="enlisted_on",
+            latest=planning_limit(),
+            born=service_record.person.birth_date,
+        )
+        check_enlistment_age(
+            born=service_record.person.birth_date, enlisted_on=fields["enlisted_on"], field="enlisted_on"
+        )
+    for name, value in fields.items():
+        setattr(service_record, name, value)
+    service_record.full_clean()
+    service_record.save(update_fields=list(fields))
+    _audit(
+        actor,
+        "person.service.change",
+        service_record.person,
+        {k: _display(k, v) for k, v in fields.items()},
+        reason=reason,
     )
     return service_record
 

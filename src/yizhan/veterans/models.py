@@ -186,6 +186,8 @@ class PreferentialCard(models.Model):
     snapshot = models.JSONField("申请信息", default=dict)
     accepted_on = models.DateField("受理日期")
     return_reason = models.CharField("退回原因", max_length=200, blank=True)
+    # The status before the last step, so that step can be withdrawn (撤销上一步).
+    previous_status = models.CharField("上一状态", max_length=20, choices=CardStatus.choices, blank=True)
     issued_on = models.DateField("发放日期", null=True, blank=True)
     receipt_signed_by = models.CharField("签收人", max_length=50, blank=True)
     accepted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

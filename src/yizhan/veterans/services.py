@@ -106,6 +106,7 @@ def record_status_change(*, actor, person: Person, on: datetime.date, change: st
     service = _open_service(person)
     if on < service.enlisted_on:
         raise ValidationError({"on": "日期不能早于入伍日期。"})
+    type_before = service.service_type
     service.service_type = {
         StatusChange.PROMOTED_OFFICER: ServiceType.OFFICER,
         StatusChange.NCO_CONVERSION: ServiceType.NCO,
@@ -123,7 +124,8 @@ def record_status_change(*, actor, person: Person, on: datetime.date, change: st
         person=person,
         occurred_on=on,
         actor=actor,
-        payload={"change": change},
+        # The type before, so a withdrawn status change gives it back (desk/corrections.py).
+        payload={"change": change, "service_type_before": type_before},
     )
 
 
@@ -481,7 +483,7 @@ def move_card(
         check_name(signed_by, field="signed_by", label="签收人")
         card.issued_on, card.receipt_signed_by = on, signed_by.strip()
     card.return_reason = reason.strip() if to == CardStatus.RETURNED else ""
-    card.status = to
+    card.status, card.previous_status = to, card.status
     card.save()
     audit_person(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
     return card

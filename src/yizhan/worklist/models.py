@@ -45,6 +45,7 @@ class TaskKind(models.TextChoices):
     PROFILE_RECORD = "profile_record", "建档立卡"
     CONDOLENCE_VISIT = "condolence_visit", "慰问遗属"
     COMPENSATION = "compensation", "抚恤办理"
+    PAID_ITEM_CORRECTED = "paid_item_corrected", "更正涉及已发放款项（区县核处）"
     OTHER = "other", "其他"
 
 

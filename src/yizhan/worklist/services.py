@@ -38,6 +38,7 @@ def ensure_task(
     household=None,
     period: str = "",
     cause=None,
+    escalated_to: str = "",
 ) -> tuple[Task, bool]:
     """The task for (rule, subject, period), created once: a replay or a second tick finds the
     existing row (the database's unique constraint is the final word under races)."""
@@ -48,6 +49,7 @@ def ensure_task(
     task = Task(
         kind=kind, rule=rule, department=department, due_on=due_on, region_code=region_code,
         person=person, household=household, subject_key=subject_key, period=period, cause=cause,
+        escalated_to=escalated_to,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -74,6 +76,32 @@ def carry_forward(*, task: Task, due_on: datetime.date, cause=None, household=No
     if changes:
         task.save()
         _audit(None, "task.carry_forward", task, changes)
+    return task
+
+
+@transaction.atomic
+def retarget(*, task: Task, cause, period: str, due_on: datetime.date) -> Task:
+    """A corrected fact carries its tasks along: the same task, now caused by the corrected event
+    and due from its date; one already done stays done."""
+    changes = {"cause": cause.pk}
+    task.cause, task.period = cause, period
+    if task.status in OPEN_STATUSES and task.due_on != due_on:
+        task.due_on, task.overdue_since = due_on, None
+        changes["due_on"] = due_on.isoformat()
+    task.save(update_fields=["cause", "period", "due_on", "overdue_since"])
+    _audit(None, "task.retarget", task, changes)
+    return task
+
+
+@transaction.atomic
+def reopen(*, actor: User | None, task: Task, reason: str) -> Task:
+    """The record that closed the task was withdrawn: the work is to be done again."""
+    if task.status in OPEN_STATUSES:
+        return task
+    task.status, task.completed_at, task.completed_by = TaskStatus.OPEN, None, None
+    task.outcome = ""
+    task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    _audit(actor, "task.reopen", task, {"reason": reason})
     return task
 
 

@@ -103,7 +103,7 @@ def schedule_periods(
 
 @transaction.atomic
 def stop_periods(
-    *, actor, person: Person, on: datetime.date, reason: str, annul: bool = False
+    *, actor, person: Person, on: datetime.date, reason: str, annul: bool = False, cause=None
 ) -> list[AllowancePeriod]:
     """Cancels the periods starting after `on` (a started period counts whole), or every unpaid
     one when the enlistment is annulled (退兵). A period taken into an unpaid batch leaves it; a
@@ -122,7 +122,8 @@ def stop_periods(
         period.status = PeriodStatus.CANCELLED
         period.stopped_on = on
         period.stop_reason = reason
-        period.save(update_fields=["status", "stopped_on", "stop_reason"])
+        period.stopped_by = cause
+        period.save(update_fields=["status", "stopped_on", "stop_reason", "stopped_by"])
         stopped.append(period)
     if stopped or already_paid:
         audit_person(
@@ -137,6 +138,51 @@ def stop_periods(
             },
         )
     return stopped
+
+
+def is_paid(period: AllowancePeriod) -> bool:
+    return period.payments.filter(batch__status=BatchStatus.PAID).exists()
+
+
+@transaction.atomic
+def restore_periods(*, actor, person: Person, stopped_by, reason: str) -> list[AllowancePeriod]:
+    """The stop was corrected or withdrawn: the periods it cancelled are due again (the corrected
+    stop, re-applied, cancels those it still reaches)."""
+    periods = list(AllowancePeriod.objects.select_for_update().filter(stopped_by=stopped_by))
+    for period in periods:
+        period.status, period.stopped_on, period.stop_reason, period.stopped_by = (
+            PeriodStatus.SCHEDULED,
+            None,
+            "",
+            None,
+        )
+        period.save(update_fields=["status", "stopped_on", "stop_reason", "stopped_by"])
+    if periods:
+        audit_person(
+            actor,
+            "benefits.allowance.restore",
+            person,
+            {"periods": [p.sequence for p in periods], "reason": reason},
+        )
+    return periods
+
+
+@transaction.atomic
+def withdraw_unpaid_periods(*, actor, person: Person, cause, reason: str) -> list[AllowancePeriod]:
+    """The enlistment that scheduled the periods was corrected: those not yet paid go (with their
+    place in an unpaid batch), to be counted again from the corrected date. Returns the periods
+    already paid, which stay exactly as they are."""
+    paid, withdrawn = [], []
+    for period in AllowancePeriod.objects.select_for_update().filter(cause=cause).order_by("sequence"):
+        if is_paid(period):
+            paid.append(period)
+            continue
+        period.payments.all().delete()
+        withdrawn.append(period.sequence)
+        period.delete()
+    if withdrawn:
+        audit_person(actor, "benefits.allowance.withdraw", person, {"periods": withdrawn, "reason": reason})
+    return paid
 
 
 # --- 义务兵家庭优待金: recipient ------------------------------------------------------------

@@ -114,6 +114,25 @@ def entitle_bonus(
 
 
 @transaction.atomic
+def withdraw_bonus(*, actor, event, reason: str, release_award: bool) -> BonusEntitlement | None:
+    """The award the bonus came from was corrected or withdrawn: a bonus not yet paid goes (a
+    corrected award is entitled again). A paid one stays as paid and is returned, for the county's
+    task; a withdrawn award is released from it (the payment keeps its event)."""
+    bonus = BonusEntitlement.objects.select_for_update().filter(event=event).first()
+    if bonus is None:
+        return None
+    if bonus.status == BonusStatus.PAID:
+        if release_award and bonus.award_id:
+            bonus.award = None
+            bonus.save(update_fields=["award"])
+        return bonus
+    person, level = bonus.person, bonus.get_level_display()
+    bonus.delete()
+    audit_person(actor, "benefits.bonus.withdraw", person, {"level": level, "reason": reason})
+    return None
+
+
+@transaction.atomic
 def pay_bonus(
     *, actor, entitlement: BonusEntitlement, paid_on: datetime.date, reference: str
 ) -> BonusEntitlement:
