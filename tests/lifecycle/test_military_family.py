@@ -48,7 +48,7 @@ def test_removing_the_relation_revokes_the_military_family_status_it_gave(soldie
         actor=None, person=soldier, relative=wife, kind=RelationKind.SPOUSE, on=datetime.date(2026, 5, 1)
     )
     lifecycle_services.remove_relation(
-        actor=None, relation=relation_between(soldier, wife), on=datetime.date(2026, 8, 1)
+        actor=None, relation=relation_between(soldier, wife), reason="已离婚", on=datetime.date(2026, 8, 1)
     )
     assert military_family(wife, datetime.date(2026, 8, 1)) is None
     assert Identity.objects.get(person=wife).until == datetime.date(2026, 8, 1)
@@ -76,7 +76,7 @@ def test_the_family_tab_records_and_removes_a_spouse_through_the_rules(soldier, 
     assert wife.identities.get(until__isnull=True).kind == IdentityKind.MILITARY_FAMILY
     page = client.get(f"/people/{soldier.pk}/").content.decode()
     assert 'data-testid="relation-remove"' in page
-    client.post(f"/people/{soldier.pk}/relations/remove/", {"relative": wife.pk})
+    client.post(f"/people/{soldier.pk}/relations/remove/", {"relative": wife.pk, "reason": "录入错误"})
     assert relation_between(soldier, wife) is None
     assert not wife.identities.filter(until__isnull=True).exists()
 
@@ -84,7 +84,7 @@ def test_the_family_tab_records_and_removes_a_spouse_through_the_rules(soldier, 
 def test_removing_a_relation_that_does_not_exist_is_refused_in_chinese(soldier, make_person, login_as):
     stranger = make_person(name="赵某", born=datetime.date(1990, 1, 1))
     response = login_as("xinhu_clerk").post(
-        f"/people/{soldier.pk}/relations/remove/", {"relative": stranger.pk}, follow=True
+        f"/people/{soldier.pk}/relations/remove/", {"relative": stranger.pk, "reason": "录入错误"}, follow=True
     )
     assert "两人之间没有亲属关系记录" in response.content.decode()
 

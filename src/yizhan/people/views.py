@@ -27,6 +27,7 @@ from yizhan.people.forms import (
     IdentityForm,
     MergeForm,
     PersonForm,
+    RelationCorrectForm,
     RelationForm,
     RelationRemoveForm,
     RevealForm,
@@ -63,7 +64,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         village = ""
     if query:
         page = None
-        people = selectors.search_people(user=request.user, query=query, limit=50)
+        people = selectors.search_people(
+            user=request.user, query=query, limit=50, identity=identity, region_code=village
+        )
     else:
         listing = selectors.list_people(user=request.user, identity=identity, region_code=village)
         page = Paginator(selectors.with_current_identities(listing), 50).get_page(request.GET.get("page"))
@@ -141,6 +144,9 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
             else []
         )
         context["relation_form"] = RelationForm()
+        context["correct_form"] = RelationCorrectForm()
+        if person.household_id:
+            context["household_label"] = selectors.household_label(person.household, visible=visible)[0]
     elif tab == "service":
         context["service_records"] = list(person.service_records.all())
         context["awards"] = list(person.awards.all())
@@ -273,12 +279,35 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     def act(person, data):
         relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
-        relation = selectors.relation_between(person, relative)
-        if relation is None:
-            raise ValidationError("两人之间没有亲属关系记录。")
-        lifecycle_services.remove_relation(actor=request.user, relation=relation)
+        lifecycle_services.remove_relation(
+            actor=request.user, relation=_relation(person, relative), reason=data["reason"]
+        )
 
     return _post_action(request, pk, RelationRemoveForm, act, "family")
+
+
+@login_required
+@require_POST
+def relation_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
+        # Through the lifecycle: a corrected kind re-computes 军属 (rules.py).
+        lifecycle_services.correct_relation(
+            actor=request.user,
+            relation=_relation(person, relative),
+            kind=data["kind"],
+            seen_from=person,
+            reason=data["reason"],
+        )
+
+    return _post_action(request, pk, RelationCorrectForm, act, "family")
+
+
+def _relation(person: Person, relative: Person):
+    relation = selectors.relation_between(person, relative)
+    if relation is None:
+        raise ValidationError("两人之间没有亲属关系记录。")
+    return relation
 
 
 @login_required
@@ -360,8 +389,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MERGE_PEOPLE)
     keep = selectors.get_person(user=request.user, pk=pk)
-    if request.method == "POST" and "q" in request.POST:  # the search box, not the merge itself
-        return redirect(search_query(request)[1])
+    # The duplicate comes from the person picker (GET ?duplicate=), then the confirmation (POST).
     duplicate_pk = request.POST.get("duplicate") or request.GET.get("duplicate")
     duplicate = (
         get_in_scope(selectors.people_visible_to(request.user), pk=duplicate_pk)
@@ -377,15 +405,6 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已将记录 #{duplicate.pk} 合并到本记录。")
+            messages.success(request, f"已将 {duplicate.name} 的重复记录合并到本记录。")
             return redirect("people:detail", pk=keep.pk)
-    query, clean_address = search_query(request)
-    if clean_address:
-        return redirect(clean_address)
-    candidates = selectors.search_people(user=request.user, query=query or keep.name, limit=20)
-    candidates = [c for c in candidates if c.pk != keep.pk]
-    return render(
-        request,
-        "people/merge.html",
-        {"keep": keep, "duplicate": duplicate, "form": form, "candidates": candidates},
-    )
+    return render(request, "people/merge.html", {"keep": keep, "duplicate": duplicate, "form": form})
