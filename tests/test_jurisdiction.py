@@ -35,6 +35,7 @@ from yizhan.people.views import TABS
 # A new name or section makes the walk fail until it is mapped here.
 PARAMETERS = {
     "person_id": "people.Person",
+    "household": "people.Household",
     "document_pk": "people.Document",
     "campaign_id": "conscription.Campaign",
     "candidate_id": "conscription.Candidate",
@@ -65,6 +66,8 @@ LITERALS = {
 ID_FIELDS = {
     "relative": "people.Person",
     "duplicate": "people.Person",
+    "member": "people.Person",
+    "head": "people.Person",
     "recipient": "people.Person",
     "tasks": "worklist.Task",
     "candidates": "conscription.Candidate",
