@@ -140,3 +140,11 @@ def test_another_townships_clerk_does_not_find_the_household(family, login_as):
     household, _, _ = family
     response = login_as("huaqiao_clerk").get(reverse("people:household", args=[household.pk]))
     assert response.status_code == 404
+
+
+def test_the_household_page_does_not_name_a_member_of_another_township(family, make_person, login_as):
+    household, _, _ = family
+    away = make_person(name="钱外乡", village="320583400001")
+    services.set_household(actor=None, person=away, household=household, head=False)
+    page = login_as("xinhu_clerk").get(reverse("people:household", args=[household.pk])).content.decode()
+    assert "钱外乡" not in page
