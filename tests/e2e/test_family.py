@@ -20,7 +20,9 @@ def test_a_relation_added_through_the_picker_and_removed_moves_the_military_fami
     page, sign_in, live_server
 ):
     soldier = register("商春旺", "371402001001", 11)
-    emit(kind="enlistment_approved", key="candidate:e2e", person=soldier, occurred_on=datetime.date(2020, 9, 1))
+    emit(
+        kind="enlistment_approved", key="candidate:e2e", person=soldier, occurred_on=datetime.date(2020, 9, 1)
+    )
     wife = create_person(
         actor=None, name="李芳", sex=Sex.FEMALE, birth_date=datetime.date(2001, 6, 1),
         region=Region.objects.get(code="371402001001"),

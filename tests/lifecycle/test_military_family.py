@@ -85,7 +85,9 @@ def test_the_family_tab_records_and_removes_a_spouse_through_the_rules(soldier, 
 def test_removing_a_relation_that_does_not_exist_is_refused_in_chinese(soldier, make_person, login_as):
     stranger = make_person(name="赵某", born=datetime.date(1990, 1, 1))
     response = login_as("xinhu_clerk").post(
-        f"/people/{soldier.pk}/relations/remove/", {"relative": stranger.pk, "reason": "录入错误"}, follow=True
+        f"/people/{soldier.pk}/relations/remove/",
+        {"relative": stranger.pk, "reason": "录入错误"},
+        follow=True,
     )
     assert "两人之间没有亲属关系记录" in response.content.decode()
 
@@ -192,7 +194,9 @@ def test_an_edit_that_leaves_the_family_facts_alone_records_no_event(adult_son):
     assert not adult_son.events.filter(kind=EventKind.FAMILY_FACTS_CHANGED).exists()
 
 
-def test_a_brother_corrected_to_father_becomes_military_family_and_both_timelines_say_why(soldier, make_person):
+def test_a_brother_corrected_to_father_becomes_military_family_and_both_timelines_say_why(
+    soldier, make_person
+):
     father = make_person(name="商建国", born=datetime.date(1975, 1, 1))
     lifecycle_services.record_relation(actor=None, person=soldier, relative=father, kind=RelationKind.SIBLING)
     assert not father.identities.exists()
@@ -205,7 +209,8 @@ def test_a_brother_corrected_to_father_becomes_military_family_and_both_timeline
     assert (held.through, held.since) == (soldier, corrected_on)
     trails = AuditEvent.objects.filter(action="person.relation.correct")
     assert {(e.object_id, e.reason) for e in trails} == {
-        (str(soldier.pk), "录入时选错关系"), (str(father.pk), "录入时选错关系")
+        (str(soldier.pk), "录入时选错关系"),
+        (str(father.pk), "录入时选错关系"),
     }
     assert trails.get(object_id=str(soldier.pk)).changes["kind"] == ["兄弟姐妹", "父母"]
     assert trails.get(object_id=str(father.pk)).changes["kind"] == ["兄弟姐妹", "子女"]
@@ -223,7 +228,9 @@ def test_a_wife_corrected_to_sister_stops_being_military_family(soldier, make_pe
     assert military_family(sister, datetime.date(2026, 2, 1)) is None
 
 
-def test_a_correction_seen_from_the_relatives_side_is_stored_the_right_way_round(soldier, make_person, login_as):
+def test_a_correction_seen_from_the_relatives_side_is_stored_the_right_way_round(
+    soldier, make_person, login_as
+):
     mother = make_person(name="王秀英", born=datetime.date(1976, 1, 1), sex="F")
     lifecycle_services.record_relation(actor=None, person=soldier, relative=mother, kind=RelationKind.SIBLING)
     # On the mother's page the soldier shows as her sibling; the clerk corrects him to her child.
@@ -234,7 +241,9 @@ def test_a_correction_seen_from_the_relatives_side_is_stored_the_right_way_round
     assert mother.identities.get(until__isnull=True).kind == IdentityKind.MILITARY_FAMILY
 
 
-def test_a_correction_to_the_same_kind_or_without_a_reason_is_refused_in_chinese(soldier, make_person, login_as):
+def test_a_correction_to_the_same_kind_or_without_a_reason_is_refused_in_chinese(
+    soldier, make_person, login_as
+):
     wife = make_person(name="李芳", born=datetime.date(2001, 6, 1), sex="F")
     lifecycle_services.record_relation(actor=None, person=soldier, relative=wife, kind=RelationKind.SPOUSE)
     client = login_as("xinhu_clerk")

@@ -46,7 +46,9 @@ def test_a_person_already_in_a_household_is_not_given_a_second_one(family, login
 def test_the_household_is_renamed_and_its_address_set_and_the_page_shows_both(family, login_as):
     household, _, _ = family
     client = login_as("xinhu_clerk")
-    client.post(reverse("people:household_edit", args=[household.pk]), {"name": "商家大院", "address": "湖滨路8号"})
+    client.post(
+        reverse("people:household_edit", args=[household.pk]), {"name": "商家大院", "address": "湖滨路8号"}
+    )
     page = client.get(reverse("people:household", args=[household.pk])).content.decode()
     assert "商家大院" in page and "湖滨路8号" in page
     event = AuditEvent.objects.get(action="household.update")
@@ -81,7 +83,9 @@ def test_a_person_picked_into_the_household_leaves_the_one_he_was_in(family, mak
     client.post(reverse("people:household_add", args=[household.pk]), {"member": wife.pk})
     assert fresh(wife).household == household and not fresh(wife).is_household_head
     assert not her_parents.members.exists()
-    summary = AuditEvent.objects.filter(action="person.household", object_id=str(wife.pk)).order_by("id").last()
+    summary = (
+        AuditEvent.objects.filter(action="person.household", object_id=str(wife.pk)).order_by("id").last()
+    )
     assert summary.changes["summary"] == f"迁入{household}"  # the plain label: no member named
 
 
@@ -114,8 +118,8 @@ def test_a_foreign_household_and_a_foreign_person_answer_not_found(family, make_
     assert moved.status_code == 404 and fresh(foreign).household == theirs
 
 
-def test_moving_between_households_leaves_military_family_as_the_relations_make_it(family, make_person):
-    household, father, son = family
+def test_moving_between_households_leaves_military_family_as_the_relations_make_it(family):
+    _, father, son = family
     emit(kind="enlistment_approved", key="candidate:1", person=son, occurred_on=datetime.date(2025, 9, 1))
     lifecycle_services.record_relation(actor=None, person=son, relative=father, kind=RelationKind.PARENT)
     held = Identity.objects.filter(person=father, kind=IdentityKind.MILITARY_FAMILY, until__isnull=True)
@@ -126,7 +130,9 @@ def test_moving_between_households_leaves_military_family_as_the_relations_make_
     assert held.count() == 1  # the father of a serving son stays 军属 wherever he lives
 
 
-def test_the_family_tab_links_the_household_and_offers_a_new_one_when_there_is_none(family, make_person, login_as):
+def test_the_family_tab_links_the_household_and_offers_a_new_one_when_there_is_none(
+    family, make_person, login_as
+):
     household, father, _ = family
     alone = make_person(name="孤某")
     client = login_as("xinhu_clerk")

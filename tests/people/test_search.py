@@ -70,7 +70,10 @@ def test_the_identity_and_village_filters_narrow_a_query(make_person, persona):
     assert len(search_people(user=clerk, query="scw")) == 3
     assert search_people(user=clerk, query="scw", identity="active_servicemember") == [soldier]
     assert len(search_people(user=clerk, query="scw", region_code="371402001001")) == 2
-    assert search_people(user=clerk, query="scw", region_code="371402001002", identity="active_servicemember") == []
+    assert (
+        search_people(user=clerk, query="scw", region_code="371402001002", identity="active_servicemember")
+        == []
+    )
 
 
 def test_the_search_results_page_shows_identity_badges_and_keeps_the_filters(make_person, login_as):

@@ -217,4 +217,6 @@ def get_household(*, user, pk: int) -> Household:
 def household_members(household: Household, *, user) -> list[Person]:
     """The members the user may see, the head first, with their badges."""
     members = people_visible_to(user, scope_filters_only=True).filter(household=household)
-    return list(with_current_identities(members.select_related("region")).order_by("-is_household_head", "name", "pk"))
+    return list(
+        with_current_identities(members.select_related("region")).order_by("-is_household_head", "name", "pk")
+    )

@@ -358,7 +358,9 @@ def set_household(
     elif left is not None and left.pk == household.pk:
         changes["summary"] = "设为户主" if person.is_household_head else "不再为户主"
     else:
-        changes["summary"] = f"迁入{_household_title(household)}" + ("（户主）" if person.is_household_head else "")
+        changes["summary"] = f"迁入{_household_title(household)}" + (
+            "（户主）" if person.is_household_head else ""
+        )
     if source:
         changes["source"] = source
     _audit(actor, "person.household", person, changes)
@@ -470,7 +472,12 @@ def delete_relation(*, actor: User | None, relation: Relation, reason: str) -> N
         actor,
         "person.relation.delete",
         person,
-        {"relative": relative.pk, "name": relative.name, "kind": label, "summary": f"{relative.name}（{label}）"},
+        {
+            "relative": relative.pk,
+            "name": relative.name,
+            "kind": label,
+            "summary": f"{relative.name}（{label}）",
+        },
         reason=reason,
     )
     _audit(

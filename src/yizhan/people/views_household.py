@@ -62,7 +62,9 @@ def _member(request: HttpRequest, household: Household, pk: int):
 @require_POST
 def household_edit(request: HttpRequest, household: int) -> HttpResponse:
     def act(found, data):
-        services.update_household(actor=request.user, household=found, name=data["name"], address=data["address"])
+        services.update_household(
+            actor=request.user, household=found, name=data["name"], address=data["address"]
+        )
 
     return _household_action(request, household, HouseholdForm, act)
 
@@ -71,7 +73,9 @@ def household_edit(request: HttpRequest, household: int) -> HttpResponse:
 @require_POST
 def household_head(request: HttpRequest, household: int) -> HttpResponse:
     def act(found, data):
-        services.set_household_head(actor=request.user, household=found, head=_member(request, found, data["head"]))
+        services.set_household_head(
+            actor=request.user, household=found, head=_member(request, found, data["head"])
+        )
 
     return _household_action(request, household, HouseholdHeadForm, act)
 

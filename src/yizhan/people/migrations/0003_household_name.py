@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_search_indexes'),
+        ("people", "0002_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='household',
-            name='name',
-            field=models.CharField(blank=True, max_length=50, verbose_name='户名'),
+            model_name="household",
+            name="name",
+            field=models.CharField(blank=True, max_length=50, verbose_name="户名"),
         ),
     ]
