@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from yizhan.accounts.roles import Perm, require
 from yizhan.care.selectors import records_of_person as care_records_of
 from yizhan.core import filetypes
-from yizhan.core.forms import add_errors
+from yizhan.core.forms import add_errors, submit_small_form
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
 from yizhan.core.search import search_query
@@ -242,22 +242,7 @@ def _post_action(request: HttpRequest, pk: int, form_class, action, tab: str) ->
     come back to the tab with a message."""
     require(request.user, Perm.EDIT_PEOPLE)
     person = selectors.get_person(user=request.user, pk=pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            action(person, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已保存。")
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
-                for f, e in form.errors.items()
-            ),
-        )
+    submit_small_form(request, form_class(request.POST, request.FILES), lambda data: action(person, data))
     return redirect(f"{reverse('people:detail', args=[person.pk])}?tab={tab}")
 
 

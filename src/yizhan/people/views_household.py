@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm, require
+from yizhan.core.forms import submit_small_form
 from yizhan.core.scoping import get_in_scope
 from yizhan.people import selectors, services
 from yizhan.people.forms import HouseholdForm, HouseholdHeadForm, HouseholdMemberForm
@@ -40,16 +41,7 @@ def _household_action(request: HttpRequest, household: int, form_class, action) 
     """The household page's small forms: validate, call the service, back to the page."""
     require(request.user, Perm.EDIT_PEOPLE)
     found = selectors.get_household(user=request.user, pk=household)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(found, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已保存。")
-    else:
-        messages.error(request, "；".join(" ".join(errors) for errors in form.errors.values()))
+    submit_small_form(request, form_class(request.POST), lambda data: action(found, data))
     return redirect("people:household", household=found.pk)
 
 
