@@ -59,3 +59,20 @@ def test_a_relation_added_through_the_picker_and_removed_moves_the_military_fami
     expect(page.get_by_test_id("family")).to_contain_text("暂无亲属关系记录")
     page.goto(f"{live_server.url}/people/{wife.pk}/")
     expect(badges(page)).to_have_count(0)
+
+
+def test_the_merge_page_offers_same_name_records_through_the_picker_and_a_click_opens_the_check(
+    page, sign_in, live_server
+):
+    keep = register("商春旺", "371402001001", 12)
+    twin = create_person(
+        actor=None, name="商春旺", sex=Sex.MALE, region=Region.objects.get(code="371402001002")
+    )
+    sign_in(page, "xinhu_head")
+    page.goto(f"{live_server.url}/people/{keep.pk}/merge/")
+    option = page.get_by_test_id("picker-option")
+    expect(option).to_have_count(1)  # searched by his name at once; himself left out
+    expect(option).to_contain_text("湖滨社区")
+    option.click()
+    expect(page).to_have_url(f"{live_server.url}/people/{keep.pk}/merge/?duplicate={twin.pk}")
+    expect(page.get_by_text("并入后停用")).to_be_visible()
