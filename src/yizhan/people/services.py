@@ -454,7 +454,8 @@ def correct_relation(
                 "relative": other.pk,
                 "name": other.name,
                 "kind": [_kind_label(old), _kind_label(new)],
-                "summary": f"{other.name}：{_kind_label(old)} → {_kind_label(new)}",
+                # No name: the other side's timeline may be read by a station that does not see him.
+                "summary": f"{_kind_label(old)} → {_kind_label(new)}",
             },
             reason=reason,
         )
@@ -476,7 +477,7 @@ def delete_relation(*, actor: User | None, relation: Relation, reason: str) -> N
             "relative": relative.pk,
             "name": relative.name,
             "kind": label,
-            "summary": f"{relative.name}（{label}）",
+            "summary": f"对方为本人的{label}",  # no name: see correct_relation
         },
         reason=reason,
     )
@@ -484,7 +485,7 @@ def delete_relation(*, actor: User | None, relation: Relation, reason: str) -> N
         actor,
         "person.relation.delete",
         relative,
-        {"relative": person.pk, "name": person.name, "of": label, "summary": f"{person.name}"},
+        {"relative": person.pk, "name": person.name, "of": label, "summary": f"本人为对方的{label}"},
         reason=reason,
     )
 
