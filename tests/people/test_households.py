@@ -51,6 +51,7 @@ def test_the_household_is_renamed_and_its_address_set_and_the_page_shows_both(fa
     )
     page = client.get(reverse("people:household", args=[household.pk])).content.decode()
     assert "商家大院" in page and "湖滨路8号" in page
+    assert "修改户名或住址：户名 空 → 商家大院" in page  # the household's own record
     event = AuditEvent.objects.get(action="household.update")
     assert event.changes["fields"] == {"name": ["", "商家大院"], "address": ["", "湖滨路8号"]}
 

@@ -214,6 +214,12 @@ def get_household(*, user, pk: int) -> Household:
     return get_in_scope(visible(user, "people.Household").select_related("region"), pk=pk)
 
 
+def household_timeline(household: Household) -> QuerySet[AuditEvent]:
+    """What was done to the household itself (created, renamed, address), newest first; who
+    moved in or out is on each person's own timeline."""
+    return AuditEvent.objects.filter(object_type="household", object_id=str(household.pk)).order_by("-id")
+
+
 def household_members(household: Household, *, user) -> list[Person]:
     """The members the user may see, the head first, with their badges."""
     members = people_visible_to(user, scope_filters_only=True).filter(household=household)

@@ -31,6 +31,7 @@ def household_detail(request: HttpRequest, household: int) -> HttpResponse:
             "household": found,
             "label": selectors.household_label(found, visible=visible)[0],
             "members": selectors.household_members(found, user=request.user),
+            "timeline": list(selectors.household_timeline(found)[:50]),
             "form": HouseholdForm(initial={"name": found.name, "address": found.address}),
             "can_edit": request.user.can(Perm.EDIT_PEOPLE),
         },

@@ -2,7 +2,7 @@ from django import template
 
 from yizhan.benefits.services import ACTION_LABELS as BENEFIT_ACTIONS
 from yizhan.lifecycle.models import EventKind
-from yizhan.people.forms import PersonForm
+from yizhan.people.forms import HouseholdForm, PersonForm
 from yizhan.people.models import RelationKind
 
 register = template.Library()
@@ -42,6 +42,7 @@ ACTIONS = {
     **BENEFIT_ACTIONS,
 }
 FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
+HOUSEHOLD_FIELD_LABELS = {name: str(field.label) for name, field in HouseholdForm.base_fields.items()}
 
 
 @register.filter
@@ -60,3 +61,8 @@ def action_label(action: str) -> str:
 @register.filter
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def household_field_label(field: str) -> str:
+    return HOUSEHOLD_FIELD_LABELS.get(field, field)
