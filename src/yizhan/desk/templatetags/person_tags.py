@@ -1,9 +1,10 @@
+"""The timeline's action labels: the person page lists what every app recorded about him."""
+
 from django import template
 
 from yizhan.benefits.services import ACTION_LABELS as BENEFIT_ACTIONS
 from yizhan.lifecycle.models import EventKind
-from yizhan.people.forms import HouseholdForm, PersonForm
-from yizhan.people.models import RelationKind
+from yizhan.people.templatetags.people_labels import HOUSEHOLD_ACTIONS
 
 register = template.Library()
 
@@ -16,8 +17,6 @@ ACTIONS = {
     "person.relation.add": "添加亲属关系",
     "person.relation.correct": "更正亲属关系",
     "person.relation.delete": "删除亲属关系",
-    "household.create": "建户",
-    "household.update": "修改户名或住址",
     "person.identity.grant": "增加身份",
     "person.identity.end": "终止身份",
     "person.service.add": "添加服役记录",
@@ -40,14 +39,8 @@ ACTIONS = {
     "card.returned": "优待证退回",
     "print": "打印",
     **BENEFIT_ACTIONS,
+    **HOUSEHOLD_ACTIONS,
 }
-FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
-HOUSEHOLD_FIELD_LABELS = {name: str(field.label) for name, field in HouseholdForm.base_fields.items()}
-
-
-@register.filter
-def relation_label(kind: str) -> str:
-    return RelationKind(kind).label
 
 
 @register.filter
@@ -56,13 +49,3 @@ def action_label(action: str) -> str:
         kind = action.removeprefix("event.")
         return "业务事件：" + (EventKind(kind).label if kind in EventKind.values else kind)
     return ACTIONS.get(action, action)
-
-
-@register.filter
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field)
-
-
-@register.filter
-def household_field_label(field: str) -> str:
-    return HOUSEHOLD_FIELD_LABELS.get(field, field)

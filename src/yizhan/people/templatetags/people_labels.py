@@ -1,0 +1,31 @@
+from django import template
+
+from yizhan.people.forms import HouseholdForm, PersonForm
+from yizhan.people.models import RelationKind
+
+register = template.Library()
+
+FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
+HOUSEHOLD_FIELD_LABELS = {name: str(field.label) for name, field in HouseholdForm.base_fields.items()}
+# The household's own audit actions (its page shows them; the person page's registry includes them).
+HOUSEHOLD_ACTIONS = {"household.create": "建户", "household.update": "修改户名或住址"}
+
+
+@register.filter
+def relation_label(kind: str) -> str:
+    return RelationKind(kind).label
+
+
+@register.filter
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def household_field_label(field: str) -> str:
+    return HOUSEHOLD_FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def household_action_label(action: str) -> str:
+    return HOUSEHOLD_ACTIONS.get(action, action)
