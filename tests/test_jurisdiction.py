@@ -35,6 +35,7 @@ from yizhan.ledgers.exports.registry import LEDGERS
 # A new name or section makes the walk fail until it is mapped here.
 PARAMETERS = {
     "person_id": "people.Person",
+    "household": "people.Household",
     "document_pk": "people.Document",
     "campaign_id": "conscription.Campaign",
     "candidate_id": "conscription.Candidate",
@@ -72,6 +73,8 @@ LITERALS = {
 ID_FIELDS = {
     "relative": "people.Person",
     "duplicate": "people.Person",
+    "member": "people.Person",
+    "head": "people.Person",
     "recipient": "people.Person",
     "tasks": "worklist.Task",
     "candidates": "conscription.Candidate",

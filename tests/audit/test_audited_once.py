@@ -37,6 +37,7 @@ COVERED = {
     "set_calendar_day", "remove_calendar_day", "export_must_register",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
     "correct", "withdraw",
+    "update_household", "set_household_head", "correct_relation",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -174,6 +175,18 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         "set_household", {"person.household": 1},
         lambda: people.set_household(actor=head, person=brother, household=household, head=False),
     )  # fmt: skip
+    steps.run(
+        "update_household", {"household.update": 1},
+        lambda: people.update_household(actor=head, household=household, name="商家", address="新湖2号"),
+    )  # fmt: skip
+    steps.run(
+        "update_household unchanged", {},
+        lambda: people.update_household(actor=head, household=household, name="商家", address="新湖2号"),
+    )  # fmt: skip
+    steps.run(  # one row on each person concerned: the old head and the new
+        "set_household_head", {"person.household": 2},
+        lambda: people.set_household_head(actor=head, household=household, head=brother),
+    )  # fmt: skip
     two = [
         people.prepare_person(
             actor=head, name=name, region=village,
@@ -188,7 +201,7 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
     )  # fmt: skip
     steps.run(
         "delete_relation", {"person.relation.delete": 2},
-        lambda: people.delete_relation(actor=head, relation=man.relations.get()),
+        lambda: people.delete_relation(actor=head, relation=man.relations.get(), reason="录入错误"),
     )  # fmt: skip
     people.add_relation(actor=head, person=man, relative=father, kind="parent")
     identity = steps.run(
@@ -267,8 +280,12 @@ def test_the_family_facts_are_audited_once_each(soldier, persona, steps, make_pe
         lambda: lifecycle.record_relation(actor=head, person=soldier, relative=wife, kind="spouse", on=D(2025, 5, 1)),
     )  # fmt: skip
     steps.run(
-        "remove_relation", {"person.relation.delete": 2, "event.relation_removed": 1, "person.identity.end": 1},
-        lambda: lifecycle.remove_relation(actor=head, relation=relation, on=D(2025, 6, 1)),
+        "correct_relation", {"person.relation.correct": 2, "event.relation_corrected": 1, "person.identity.end": 1},
+        lambda: lifecycle.correct_relation(actor=head, relation=relation, kind="sibling", seen_from=soldier, reason="录错关系", on=D(2025, 5, 20)),
+    )  # fmt: skip
+    steps.run(
+        "remove_relation", {"person.relation.delete": 2, "event.relation_removed": 1},
+        lambda: lifecycle.remove_relation(actor=head, relation=relation, reason="录入错误", on=D(2025, 6, 1)),
     )  # fmt: skip
     father = soldier.relations.get().relative
     steps.run(

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from yizhan.audit.models import AuditEvent
 from yizhan.lifecycle import services as lifecycle_services
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
@@ -48,7 +49,7 @@ def test_removing_the_relation_revokes_the_military_family_status_it_gave(soldie
         actor=None, person=soldier, relative=wife, kind=RelationKind.SPOUSE, on=datetime.date(2026, 5, 1)
     )
     lifecycle_services.remove_relation(
-        actor=None, relation=relation_between(soldier, wife), on=datetime.date(2026, 8, 1)
+        actor=None, relation=relation_between(soldier, wife), reason="已离婚", on=datetime.date(2026, 8, 1)
     )
     assert military_family(wife, datetime.date(2026, 8, 1)) is None
     assert Identity.objects.get(person=wife).until == datetime.date(2026, 8, 1)
@@ -76,7 +77,7 @@ def test_the_family_tab_records_and_removes_a_spouse_through_the_rules(soldier, 
     assert wife.identities.get(until__isnull=True).kind == IdentityKind.MILITARY_FAMILY
     page = client.get(f"/people/{soldier.pk}/").content.decode()
     assert 'data-testid="relation-remove"' in page
-    client.post(f"/people/{soldier.pk}/relations/remove/", {"relative": wife.pk})
+    client.post(f"/people/{soldier.pk}/relations/remove/", {"relative": wife.pk, "reason": "录入错误"})
     assert relation_between(soldier, wife) is None
     assert not wife.identities.filter(until__isnull=True).exists()
 
@@ -84,7 +85,9 @@ def test_the_family_tab_records_and_removes_a_spouse_through_the_rules(soldier, 
 def test_removing_a_relation_that_does_not_exist_is_refused_in_chinese(soldier, make_person, login_as):
     stranger = make_person(name="赵某", born=datetime.date(1990, 1, 1))
     response = login_as("xinhu_clerk").post(
-        f"/people/{soldier.pk}/relations/remove/", {"relative": stranger.pk}, follow=True
+        f"/people/{soldier.pk}/relations/remove/",
+        {"relative": stranger.pk, "reason": "录入错误"},
+        follow=True,
     )
     assert "两人之间没有亲属关系记录" in response.content.decode()
 
@@ -189,3 +192,67 @@ def test_ticking_unable_to_live_independently_on_the_person_form_grants_military
 def test_an_edit_that_leaves_the_family_facts_alone_records_no_event(adult_son):
     lifecycle_services.update_person(actor=None, person=adult_son, expected_version=1, address="新湖社区5号")
     assert not adult_son.events.filter(kind=EventKind.FAMILY_FACTS_CHANGED).exists()
+
+
+def test_a_brother_corrected_to_father_becomes_military_family_and_both_timelines_say_why(
+    soldier, make_person
+):
+    father = make_person(name="商建国", born=datetime.date(1975, 1, 1))
+    lifecycle_services.record_relation(actor=None, person=soldier, relative=father, kind=RelationKind.SIBLING)
+    assert not father.identities.exists()
+    corrected_on = datetime.date(2026, 3, 1)
+    lifecycle_services.correct_relation(
+        actor=None, relation=relation_between(soldier, father), kind=RelationKind.PARENT,
+        seen_from=soldier, reason="录入时选错关系", on=corrected_on,
+    )  # fmt: skip
+    held = military_family(father, corrected_on)
+    assert (held.through, held.since) == (soldier, corrected_on)
+    trails = AuditEvent.objects.filter(action="person.relation.correct")
+    assert {(e.object_id, e.reason) for e in trails} == {
+        (str(soldier.pk), "录入时选错关系"),
+        (str(father.pk), "录入时选错关系"),
+    }
+    assert trails.get(object_id=str(soldier.pk)).changes["kind"] == ["兄弟姐妹", "父母"]
+    assert trails.get(object_id=str(father.pk)).changes["kind"] == ["兄弟姐妹", "子女"]
+
+
+def test_a_wife_corrected_to_sister_stops_being_military_family(soldier, make_person):
+    sister = make_person(name="商春花", born=datetime.date(2003, 1, 1), sex="F")
+    lifecycle_services.record_relation(
+        actor=None, person=soldier, relative=sister, kind=RelationKind.SPOUSE, on=datetime.date(2026, 1, 1)
+    )
+    lifecycle_services.correct_relation(
+        actor=None, relation=relation_between(soldier, sister), kind=RelationKind.SIBLING,
+        seen_from=soldier, reason="录错", on=datetime.date(2026, 2, 1),
+    )  # fmt: skip
+    assert military_family(sister, datetime.date(2026, 2, 1)) is None
+
+
+def test_a_correction_seen_from_the_relatives_side_is_stored_the_right_way_round(
+    soldier, make_person, login_as
+):
+    mother = make_person(name="王秀英", born=datetime.date(1976, 1, 1), sex="F")
+    lifecycle_services.record_relation(actor=None, person=soldier, relative=mother, kind=RelationKind.SIBLING)
+    # On the mother's page the soldier shows as her sibling; the clerk corrects him to her child.
+    login_as("xinhu_clerk").post(
+        f"/people/{mother.pk}/relations/correct/", {"relative": soldier.pk, "kind": "child", "reason": "录错"}
+    )
+    assert relation_between(soldier, mother).kind == RelationKind.PARENT
+    assert mother.identities.get(until__isnull=True).kind == IdentityKind.MILITARY_FAMILY
+
+
+def test_a_correction_to_the_same_kind_or_without_a_reason_is_refused_in_chinese(
+    soldier, make_person, login_as
+):
+    wife = make_person(name="李芳", born=datetime.date(2001, 6, 1), sex="F")
+    lifecycle_services.record_relation(actor=None, person=soldier, relative=wife, kind=RelationKind.SPOUSE)
+    client = login_as("xinhu_clerk")
+    same = client.post(
+        f"/people/{soldier.pk}/relations/correct/", {"relative": wife.pk, "kind": "spouse", "reason": "核对"},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "关系与原记录相同" in same
+    bare = client.post(
+        f"/people/{soldier.pk}/relations/remove/", {"relative": wife.pk, "reason": ""}, follow=True
+    ).content.decode()
+    assert "删除原因" in bare and relation_between(soldier, wife) is not None

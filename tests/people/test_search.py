@@ -57,3 +57,33 @@ def test_the_county_officer_finds_across_his_townships_and_the_administrator_fin
     make_person(name="商春旺")
     assert len(search_people(user=persona("decheng"), query="scw")) == 1
     assert search_people(user=persona("admin"), query="scw") == []
+
+
+def test_the_identity_and_village_filters_narrow_a_query(make_person, persona):
+    from yizhan.lifecycle.services import emit
+
+    soldier = make_person(name="商春旺", born=datetime.date(2004, 3, 1))
+    make_person(name="商春旺", born=datetime.date(2004, 3, 1))  # same name, no identity
+    make_person(name="商春旺", village="371402001002")  # same name, another village
+    emit(kind="enlistment_approved", key="candidate:1", person=soldier, occurred_on=datetime.date(2024, 9, 1))
+    clerk = persona("xinhu_clerk")
+    assert len(search_people(user=clerk, query="scw")) == 3
+    assert search_people(user=clerk, query="scw", identity="active_servicemember") == [soldier]
+    assert len(search_people(user=clerk, query="scw", region_code="371402001001")) == 2
+    assert (
+        search_people(user=clerk, query="scw", region_code="371402001002", identity="active_servicemember")
+        == []
+    )
+
+
+def test_the_search_results_page_shows_identity_badges_and_keeps_the_filters(make_person, login_as):
+    from yizhan.lifecycle.services import emit
+
+    soldier = make_person(name="商春旺", born=datetime.date(2004, 3, 1))
+    make_person(name="商春旺")
+    emit(kind="enlistment_approved", key="candidate:1", person=soldier, occurred_on=datetime.date(2024, 9, 1))
+    client = login_as("xinhu_clerk")
+    response = client.get("/people/", {"q": "scw", "identity": "active_servicemember"})
+    assert response.context["people"] == [soldier]
+    page = response.content.decode()
+    assert "现役军人</span>" in page and 'value="active_servicemember" selected' in page

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 
@@ -35,3 +38,25 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit_small_form(request, form: forms.Form, act: Callable[[dict], None]) -> bool:
+    """The shape of a page's small POST forms (the person page's, the household page's): validate,
+    call the service with the cleaned data, say how it went in a message (in Chinese, the field
+    named). The caller redirects back to its page either way. True when it was saved."""
+    if not form.is_valid():
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[f].label if f in form.fields and form.fields[f].label else ''}{' '.join(e)}"
+                for f, e in form.errors.items()
+            ),
+        )
+        return False
+    try:
+        act(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return False
+    messages.success(request, "已保存。")
+    return True

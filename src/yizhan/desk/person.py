@@ -22,6 +22,7 @@ from yizhan.people.forms import (
     DocumentForm,
     IdentityForm,
     PersonForm,
+    RelationCorrectForm,
     RelationForm,
     RelationRemoveForm,
     ServiceRecordForm,
@@ -71,6 +72,9 @@ def _detail_context(request: HttpRequest, person: Person, tab: str) -> dict:
             else []
         )
         context["relation_form"] = RelationForm()
+        context["correct_form"] = RelationCorrectForm()
+        if person.household_id:
+            context["household_label"] = selectors.household_label(person.household, visible=visible)[0]
     elif tab == "service":
         context["service_records"] = list(person.service_records.all())
         context["awards"] = list(person.awards.all())
@@ -154,9 +158,32 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     def act(person, data):
         relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
-        relation = selectors.relation_between(person, relative)
-        if relation is None:
-            raise ValidationError("两人之间没有亲属关系记录。")
-        lifecycle_services.remove_relation(actor=request.user, relation=relation)
+        lifecycle_services.remove_relation(
+            actor=request.user, relation=_relation(person, relative), reason=data["reason"]
+        )
 
     return post_action(request, pk, RelationRemoveForm, act, "family")
+
+
+@login_required
+@require_POST
+def relation_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(person, data):
+        relative = get_in_scope(selectors.people_visible_to(request.user), pk=data["relative"])
+        # Through the lifecycle: a corrected kind re-computes 军属 (rules.py).
+        lifecycle_services.correct_relation(
+            actor=request.user,
+            relation=_relation(person, relative),
+            kind=data["kind"],
+            seen_from=person,
+            reason=data["reason"],
+        )
+
+    return post_action(request, pk, RelationCorrectForm, act, "family")
+
+
+def _relation(person: Person, relative: Person):
+    relation = selectors.relation_between(person, relative)
+    if relation is None:
+        raise ValidationError("两人之间没有亲属关系记录。")
+    return relation

@@ -119,6 +119,9 @@ RULES = {
     EventKind.RELATION_REMOVED: [
         military_family_follows_the_family,
     ],
+    EventKind.RELATION_CORRECTED: [  # e.g. a "brother" who is in fact his father
+        military_family_follows_the_family,
+    ],
     EventKind.FAMILY_FACTS_CHANGED: [  # birth date, or recorded as unable to live independently
         military_family_follows_the_family,
     ],

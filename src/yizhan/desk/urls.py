@@ -18,4 +18,5 @@ person_patterns = [
     path("<int:pk>/edit/", person.person_edit, name="edit"),
     path("<int:pk>/relations/", person.relation_add, name="relation_add"),
     path("<int:pk>/relations/remove/", person.relation_remove, name="relation_remove"),
+    path("<int:pk>/relations/correct/", person.relation_correct, name="relation_correct"),
 ]

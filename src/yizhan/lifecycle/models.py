@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     GIFT_PACK_DELIVERED = "gift_pack_delivered", "入伍礼包送达"
     RELATION_RECORDED = "relation_recorded", "登记亲属关系"
     RELATION_REMOVED = "relation_removed", "删除亲属关系"
+    RELATION_CORRECTED = "relation_corrected", "更正亲属关系"
     FAMILY_FACTS_CHANGED = "family_facts_changed", "出生日期或能否独立生活变更"
     FACT_CORRECTED = "fact_corrected", "更正"
     FACT_WITHDRAWN = "fact_withdrawn", "撤销"

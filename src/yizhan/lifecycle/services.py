@@ -107,10 +107,12 @@ def record_relation(
 
 
 @transaction.atomic
-def remove_relation(*, actor: User | None, relation: Relation, on: datetime.date | None = None) -> None:
+def remove_relation(
+    *, actor: User | None, relation: Relation, reason: str, on: datetime.date | None = None
+) -> None:
     """Removing a relation revokes the 军属 it gave (RELATION_REMOVED)."""
     key, person, relative, kind = f"relation:{relation.pk}", relation.person, relation.relative, relation.kind
-    people_services.delete_relation(actor=actor, relation=relation)
+    people_services.delete_relation(actor=actor, relation=relation, reason=reason)
     emit(
         kind=EventKind.RELATION_REMOVED,
         key=key,
@@ -119,6 +121,38 @@ def remove_relation(*, actor: User | None, relation: Relation, on: datetime.date
         actor=actor,
         payload={"relative": relative.pk, "kind": kind},
     )
+
+
+@transaction.atomic
+def correct_relation(
+    *,
+    actor: User | None,
+    relation: Relation,
+    kind: str,
+    seen_from: Person,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Relation:
+    """A relation recorded with the wrong kind, corrected: 军属 is re-computed from the corrected
+    family (RELATION_CORRECTED) — a "brother" who is in fact his father becomes 军属, a "wife"
+    who is in fact his sister stops being one."""
+    before = relation.kind
+    relation = people_services.correct_relation(
+        actor=actor, relation=relation, kind=kind, seen_from=seen_from, reason=reason
+    )
+    # The relation row is locked by the correction, so the count is this correction's number.
+    done = DomainEvent.objects.filter(
+        kind=EventKind.RELATION_CORRECTED, key__startswith=f"relation:{relation.pk}:"
+    ).count()
+    emit(
+        kind=EventKind.RELATION_CORRECTED,
+        key=f"relation:{relation.pk}:correction:{done + 1}",
+        person=relation.person,
+        occurred_on=on or timezone.localdate(),
+        actor=actor,
+        payload={"relative": relation.relative_id, "from": before, "to": relation.kind},
+    )
+    return relation
 
 
 # What decides whether a relative is 军人家属 besides the relation (people.selectors).

@@ -5,8 +5,9 @@ ACTIONS = {
     "person.update": "修改信息",
     "person.handover": "移交",
     "person.reveal": "查看完整信息",
-    "person.household": "设置户",
+    "person.household": "户变动",
     "person.relation.add": "添加亲属关系",
+    "person.relation.correct": "更正亲属关系",
     "person.relation.delete": "删除亲属关系",
     "person.identity.grant": "增加身份",
     "person.identity.end": "终止身份",
@@ -23,6 +24,7 @@ ACTIONS = {
     "person.merge": "合并重复记录",
     "person.merged_into": "被合并到其他记录",
     "household.create": "建立户",
+    "household.update": "修改户名或住址",
     "keys.rotate": "轮换加密密钥",
     "demo.seed_people": "载入演示人员",
 }

@@ -66,14 +66,42 @@ class RevealForm(StyledForm):
     reason = forms.CharField(label="查看事由", max_length=200)
 
 
+def picked(label: str) -> forms.IntegerField:
+    """A person chosen with the person picker (people/_person_picker.html): his id in a hidden
+    field, looked up in the user's jurisdiction by the view."""
+    return forms.IntegerField(
+        label=label, widget=forms.HiddenInput, error_messages={"required": "请先检索并选择人员。"}
+    )
+
+
 class RelationForm(StyledForm):
-    relative = forms.IntegerField(label="亲属（人员编号）", widget=forms.HiddenInput)
+    relative = picked("亲属")
     kind = forms.ChoiceField(label="该亲属是本人的", choices=RelationKind.choices)
     note = forms.CharField(label="说明", max_length=100, required=False)
 
 
 class RelationRemoveForm(StyledForm):
     relative = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="删除原因", max_length=200)
+
+
+class RelationCorrectForm(StyledForm):
+    relative = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="该亲属是本人的", choices=RelationKind.choices)
+    reason = forms.CharField(label="更正原因", max_length=200)
+
+
+class HouseholdForm(StyledForm):
+    name = forms.CharField(label="户名", max_length=50, required=False, help_text="不填则以户主姓名称呼")
+    address = forms.CharField(label="住址", max_length=200, required=False)
+
+
+class HouseholdMemberForm(StyledForm):
+    member = picked("成员")
+
+
+class HouseholdHeadForm(StyledForm):
+    head = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class IdentityForm(StyledForm):
@@ -115,6 +143,6 @@ class DocumentForm(StyledForm):
 
 
 class MergeForm(StyledForm):
-    duplicate = forms.IntegerField(widget=forms.HiddenInput)
+    duplicate = picked("重复记录")
     reason = forms.CharField(label="合并原因", max_length=200)
     confirm = forms.BooleanField(label="我已核对，两条记录是同一人", required=True)

@@ -51,6 +51,8 @@ class Household(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="households", verbose_name="户籍地"
     )
+    # The name the station knows the household by (e.g. "商建国户"); blank: named after its head.
+    name = models.CharField("户名", max_length=50, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

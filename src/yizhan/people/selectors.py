@@ -11,11 +11,12 @@ from django.utils import timezone
 from yizhan.audit.models import AuditEvent
 from yizhan.core import crypto, idnumber
 from yizhan.core.pinyin import name_keys, query_kind
-from yizhan.core.scopes import reach, scoped
+from yizhan.core.scopes import reach, scoped, visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import (
     ID_CONTEXT,
     INVERSE_RELATION,
+    Household,
     Identity,
     Person,
     Relation,
@@ -57,22 +58,25 @@ def starts_with(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
-def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
+def search_people(
+    *, user, query: str, limit: int = 20, identity: str = "", region_code: str = ""
+) -> list[Person]:
     """One box: an ID number (exact, by blind index), pinyin (initials or full), or a name.
-    Best matches first: exact before prefix, shorter names before longer."""
+    Best matches first: exact before prefix, shorter names before longer. The list's filters
+    (a current identity, a village) narrow the matches too. Each person comes with his current
+    identities (`current_identities`), for the badges."""
     query = query.strip()
     if not query:
         return []
     # No select_related, and the scope kept out of the index choice: otherwise SQLite's planner
     # may walk every person in the township instead of the few whose name matches
     # (docs/benchmarks.md). Regions are fetched afterwards for the page of results.
-    visible = people_visible_to(user, scope_filters_only=True)
+    visible = _filtered(people_visible_to(user, scope_filters_only=True), identity, region_code)
     kind = query_kind(query)
     if kind == "id_number":
         number = idnumber.normalize(query)
         found = list(visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))[:limit])
-        prefetch_related_objects(found, "region")
-        return found
+        return _with_region_and_badges(found)
     if kind == "pinyin":
         key = query.lower()
         tiers = [
@@ -94,13 +98,16 @@ def search_people(*, user, query: str, limit: int = 20) -> list[Person]:
         for person in batch:
             seen.add(person.pk)
             found.append(person)
-    prefetch_related_objects(found, "region")
+    return _with_region_and_badges(found)
+
+
+def _with_region_and_badges(found: list[Person]) -> list[Person]:
+    prefetch_related_objects(found, "region", _current_identities())
     return found
 
 
-def list_people(*, user, identity: str = "", region_code: str = "") -> QuerySet[Person]:
-    """The filtered list: e.g. all current 军属 of one village."""
-    people = people_visible_to(user).select_related("region")
+def _filtered(people: QuerySet[Person], identity: str, region_code: str) -> QuerySet[Person]:
+    """People holding `identity` today, under the region `region_code` (each optional)."""
     if identity:
         people = people.filter(
             pk__in=Identity.objects.filter(Identity.current_q(), kind=identity).values("person_id")
@@ -109,8 +116,14 @@ def list_people(*, user, identity: str = "", region_code: str = "") -> QuerySet[
         try:
             lo, hi = scope_bounds(region_code)
         except ValueError:
-            return Person.objects.none()
+            return people.none()
         people = people.filter(region_id__gte=lo, region_id__lt=hi)
+    return people
+
+
+def list_people(*, user, identity: str = "", region_code: str = "") -> QuerySet[Person]:
+    """The filtered list: e.g. all current 军属 of one village."""
+    people = _filtered(people_visible_to(user).select_related("region"), identity, region_code)
     return people.order_by("region_id", "name", "pk")
 
 
@@ -175,18 +188,41 @@ def timeline_of(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="person", object_id=str(person.pk)).order_by("-id")
 
 
+def _current_identities() -> Prefetch:
+    return Prefetch(
+        "identities", queryset=Identity.objects.filter(Identity.current_q()), to_attr="current_identities"
+    )
+
+
 def with_current_identities(people: QuerySet[Person]) -> QuerySet[Person]:
     """Prefetch the badges of a page of people in one query."""
-    return people.prefetch_related(
-        Prefetch(
-            "identities", queryset=Identity.objects.filter(Identity.current_q()), to_attr="current_identities"
-        )
-    )
+    return people.prefetch_related(_current_identities())
 
 
 def household_label(household, *, visible: QuerySet[Person]) -> tuple[str, list[str]]:
     """("商建国户", [member names]) naming only the members the user may see (visible =
-    people_visible_to(user)); a household whose head lives elsewhere gets its plain label."""
+    people_visible_to(user)); the household's own name (户名) when the station gave it one; a
+    household whose head lives elsewhere gets its plain label."""
     members = list(visible.filter(household=household).order_by("-is_household_head", "pk"))
     head = next((m for m in members if m.is_household_head), None)
-    return (f"{head.name}户" if head else str(household)), [m.name for m in members]
+    label = household.name or (f"{head.name}户" if head else str(household))
+    return label, [m.name for m in members]
+
+
+def get_household(*, user, pk: int) -> Household:
+    """One household in the user's jurisdiction (its region), or 404 as if missing."""
+    return get_in_scope(visible(user, "people.Household").select_related("region"), pk=pk)
+
+
+def household_timeline(household: Household) -> QuerySet[AuditEvent]:
+    """What was done to the household itself (created, renamed, address), newest first; who
+    moved in or out is on each person's own timeline."""
+    return AuditEvent.objects.filter(object_type="household", object_id=str(household.pk)).order_by("-id")
+
+
+def household_members(household: Household, *, user) -> list[Person]:
+    """The members the user may see, the head first, with their badges."""
+    members = people_visible_to(user, scope_filters_only=True).filter(household=household)
+    return list(
+        with_current_identities(members.select_related("region")).order_by("-is_household_head", "name", "pk")
+    )

@@ -23,6 +23,7 @@ from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.pinyin import name_keys
 from yizhan.people.models import (
     ID_CONTEXT,
+    INVERSE_RELATION,
     PHONE_CONTEXT,
     Award,
     Document,
@@ -31,6 +32,7 @@ from yizhan.people.models import (
     IdentityKind,
     Person,
     Relation,
+    RelationKind,
     ServiceRecord,
 )
 from yizhan.regions.models import Level, Region
@@ -279,20 +281,54 @@ def reveal(*, actor, person: Person, field: str, reason: str) -> str:
     return getattr(person, field)
 
 
-@transaction.atomic
-def create_household(
-    *, actor, region: Region, address: str = "", members: Sequence[Person] = (), head: Person | None = None
-) -> Household:
-    """A new 户, with its members if given (a ledger import creates it first and fills it as its
-    rows come)."""
-    household = Household.objects.create(region=region, address=address)
-    record(
+def _require_reason(reason: str, *, what: str) -> str:
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": f"请填写{what}原因。"})
+    return reason
+
+
+def _household_name(name: str) -> str:
+    name = " ".join(name.split())
+    if len(name) > 50:
+        raise ValidationError({"name": "户名不超过 50 个字。"})
+    return name
+
+
+def _household_title(household: Household) -> str:
+    # Its own name, or the plain label: never a member's name the reader may not see.
+    return household.name or str(household)
+
+
+def _audit_household(actor, action: str, household: Household, changes: dict) -> AuditEvent:
+    return record(
         actor=actor,
-        action="household.create",
+        action=action,
         object_type="household",
         object_id=household.pk,
-        region_code=region.code,
-        changes={"address": address, "members": len(members)},
+        region_code=household.region_id,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def create_household(
+    *,
+    actor,
+    region: Region,
+    name: str = "",
+    address: str = "",
+    members: Sequence[Person] = (),
+    head: Person | None = None,
+) -> Household:
+    """A new 户, with its members if given (a ledger import creates it first and fills it as its
+    rows come; the person page creates one around its person, who becomes the head)."""
+    household = Household.objects.create(region=region, name=_household_name(name), address=address.strip())
+    _audit_household(
+        actor,
+        "household.create",
+        household,
+        {"name": household.name, "address": household.address, "members": len(members)},
     )
     for member in members:
         set_household(
@@ -302,20 +338,56 @@ def create_household(
 
 
 @transaction.atomic
+def update_household(*, actor, household: Household, name: str, address: str) -> Household:
+    """Renames the household or changes its address; an unchanged form writes nothing."""
+    changes: dict[str, list[str]] = {}
+    for field, value in (("name", _household_name(name)), ("address", address.strip())):
+        if getattr(household, field) != value:
+            changes[field] = [getattr(household, field), value]
+            setattr(household, field, value)
+    if changes:
+        household.save(update_fields=list(changes))
+        _audit_household(actor, "household.update", household, {"fields": changes})
+    return household
+
+
+@transaction.atomic
 def set_household(
     *, actor, person: Person, household: Household | None, head: bool, source: str = ""
 ) -> Person:
-    """Puts the person into a household (or, with None, out of his). Not a field of the person
-    form, so the edit version stays (as for every household write)."""
+    """Puts the person into a household (or, with None, out of his): moving him in takes him out
+    of the one he was in. Not a field of the person form, so the edit version stays (as for every
+    household write). One audit row on the person, saying where he went."""
+    left = person.household
     Person.objects.filter(pk=person.pk).update(
         household=household, is_household_head=head and household is not None
     )
     person.refresh_from_db()
     changes: dict = {"household": household.pk if household else None, "head": person.is_household_head}
+    if household is None:
+        changes["summary"] = f"迁出{_household_title(left)}" if left else "不属任何户"
+    elif left is not None and left.pk == household.pk:
+        changes["summary"] = "设为户主" if person.is_household_head else "不再为户主"
+    else:
+        changes["summary"] = f"迁入{_household_title(household)}" + (
+            "（户主）" if person.is_household_head else ""
+        )
     if source:
         changes["source"] = source
     audit_person(actor, "person.household", person, changes)
     return person
+
+
+@transaction.atomic
+def set_household_head(*, actor, household: Household, head: Person) -> Person:
+    """Makes a member the head; the previous head stays a member."""
+    if head.household_id != household.pk:
+        raise ValidationError({"head": "户主须为本户成员。"})
+    for previous in Person.objects.filter(household=household, is_household_head=True).exclude(pk=head.pk):
+        set_household(actor=actor, person=previous, household=household, head=False)
+    if head.is_household_head:
+        return head
+    return set_household(actor=actor, person=head, household=household, head=True)
 
 
 @transaction.atomic
@@ -362,19 +434,72 @@ def add_relation(*, actor, person: Person, relative: Person, kind: str, note: st
     return relation
 
 
+def _kind_label(kind: str) -> str:
+    return RelationKind(kind).label
+
+
 @transaction.atomic
-def delete_relation(*, actor: User | None, relation: Relation) -> None:
-    """Removes a relation recorded in error (or a marriage ended), on both people's timelines."""
+def correct_relation(
+    *, actor: User | None, relation: Relation, kind: str, seen_from: Person, reason: str
+) -> Relation:
+    """Corrects a relation recorded with the wrong kind. `kind` is what the relative is to
+    `seen_from` (either side of the pair: the family tab shows it from the page's person), stored
+    from the side the row was recorded from. On both people's timelines, with the reason."""
+    reason = _require_reason(reason, what="更正")
+    relation = Relation.objects.select_for_update().get(pk=relation.pk)
+    if seen_from.pk not in (relation.person_id, relation.relative_id):
+        raise ValueError("seen_from is not one of the pair")
+    stored = kind if seen_from.pk == relation.person_id else INVERSE_RELATION[RelationKind(kind)]
+    if stored == relation.kind:
+        raise ValidationError({"kind": "关系与原记录相同，无需更正。"})
+    before, relation.kind = relation.kind, stored
+    relation.save(update_fields=["kind"])
+    person, relative = relation.person, relation.relative
+    for subject, other, old, new in (
+        (person, relative, before, stored),
+        (relative, person, INVERSE_RELATION[RelationKind(before)], INVERSE_RELATION[RelationKind(stored)]),
+    ):
+        audit_person(
+            actor,
+            "person.relation.correct",
+            subject,
+            {
+                "relative": other.pk,
+                "name": other.name,
+                "kind": [_kind_label(old), _kind_label(new)],
+                # No name: the other side's timeline may be read by a station that does not see him.
+                "summary": f"{_kind_label(old)} → {_kind_label(new)}",
+            },
+            reason=reason,
+        )
+    return relation
+
+
+@transaction.atomic
+def delete_relation(*, actor: User | None, relation: Relation, reason: str) -> None:
+    """Removes a relation recorded in error (or a marriage ended), on both people's timelines,
+    with the reason."""
+    reason = _require_reason(reason, what="删除")
     person, relative, label = relation.person, relation.relative, relation.get_kind_display()
     relation.delete()
     audit_person(
         actor,
         "person.relation.delete",
         person,
-        {"relative": relative.pk, "name": relative.name, "kind": label},
+        {
+            "relative": relative.pk,
+            "name": relative.name,
+            "kind": label,
+            "summary": f"对方为本人的{label}",  # no name: see correct_relation
+        },
+        reason=reason,
     )
     audit_person(
-        actor, "person.relation.delete", relative, {"relative": person.pk, "name": person.name, "of": label}
+        actor,
+        "person.relation.delete",
+        relative,
+        {"relative": person.pk, "name": person.name, "of": label, "summary": f"本人为对方的{label}"},
+        reason=reason,
     )
 
 
@@ -436,7 +561,7 @@ def revoke_identity(*, actor, identity: Identity, source: str) -> None:
     audit trail and the correction's event keep that it was)."""
     person, label = identity.person, str(identity)
     identity.delete()
-    _audit(actor, "person.identity.revoke", person, {"identity": label, "source": source})
+    audit_person(actor, "person.identity.revoke", person, {"identity": label, "source": source})
 
 
 @transaction.atomic
@@ -444,7 +569,7 @@ def reopen_identity(*, actor, identity: Identity, source: str) -> Identity:
     """A corrected or withdrawn fact reopens the identity it ended."""
     identity.until, identity.ended_by = None, ""
     identity.save(update_fields=["until", "ended_by"])
-    _audit(actor, "person.identity.reopen", identity.person, {"identity": str(identity), "source": source})
+    audit_person(actor, "person.identity.reopen", identity.person, {"identity": str(identity), "source": source})
     return identity
 
 
@@ -494,7 +619,7 @@ def reopen_service_record(*, actor, service_record: ServiceRecord, source: str) 
     service_record.discharged_on = None
     service_record.settlement_type = service_record.discharge_certificate_no = service_record.closed_by = ""
     service_record.save(update_fields=list(CLOSING_FIELDS))
-    _audit(actor, "person.service.reopen", service_record.person, {"source": source})
+    audit_person(actor, "person.service.reopen", service_record.person, {"source": source})
     return service_record
 
 
@@ -517,7 +642,7 @@ def change_service_record(
         setattr(service_record, name, value)
     service_record.full_clean()
     service_record.save(update_fields=list(fields))
-    _audit(
+    audit_person(
         actor,
         "person.service.change",
         service_record.person,

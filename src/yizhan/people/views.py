@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.core import filetypes
-from yizhan.core.forms import add_errors
+from yizhan.core.forms import add_errors, submit_small_form
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
 from yizhan.core.search import search_query
@@ -47,7 +47,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         village = ""
     if query:
         page = None
-        people = selectors.search_people(user=request.user, query=query, limit=50)
+        people = selectors.search_people(
+            user=request.user, query=query, limit=50, identity=identity, region_code=village
+        )
     else:
         listing = selectors.list_people(user=request.user, identity=identity, region_code=village)
         page = Paginator(selectors.with_current_identities(listing), 50).get_page(request.GET.get("page"))
@@ -125,22 +127,7 @@ def post_action(request: HttpRequest, pk: int, form_class, action, tab: str) -> 
     come back to the tab with a message."""
     require(request.user, Perm.EDIT_PEOPLE)
     person = selectors.get_person(user=request.user, pk=pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            action(person, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已保存。")
-    else:
-        messages.error(
-            request,
-            "；".join(
-                f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
-                for f, e in form.errors.items()
-            ),
-        )
+    submit_small_form(request, form_class(request.POST, request.FILES), lambda data: action(person, data))
     return redirect(f"{reverse('people:detail', args=[person.pk])}?tab={tab}")
 
 
@@ -223,8 +210,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.MERGE_PEOPLE)
     keep = selectors.get_person(user=request.user, pk=pk)
-    if request.method == "POST" and "q" in request.POST:  # the search box, not the merge itself
-        return redirect(search_query(request)[1])
+    # The duplicate comes from the person picker (GET ?duplicate=), then the confirmation (POST).
     duplicate_pk = request.POST.get("duplicate") or request.GET.get("duplicate")
     duplicate = (
         get_in_scope(selectors.people_visible_to(request.user), pk=duplicate_pk)
@@ -240,15 +226,6 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已将记录 #{duplicate.pk} 合并到本记录。")
+            messages.success(request, f"已将 {duplicate.name} 的重复记录合并到本记录。")
             return redirect("people:detail", pk=keep.pk)
-    query, clean_address = search_query(request)
-    if clean_address:
-        return redirect(clean_address)
-    candidates = selectors.search_people(user=request.user, query=query or keep.name, limit=20)
-    candidates = [c for c in candidates if c.pk != keep.pk]
-    return render(
-        request,
-        "people/merge.html",
-        {"keep": keep, "duplicate": duplicate, "form": form, "candidates": candidates},
-    )
+    return render(request, "people/merge.html", {"keep": keep, "duplicate": duplicate, "form": form})

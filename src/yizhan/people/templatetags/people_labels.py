@@ -1,11 +1,12 @@
 from django import template
 
-from yizhan.people.forms import PersonForm
+from yizhan.people.forms import HouseholdForm, PersonForm
 from yizhan.people.models import RelationKind
 
 register = template.Library()
 
 FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
+HOUSEHOLD_FIELD_LABELS = {name: str(field.label) for name, field in HouseholdForm.base_fields.items()}
 
 
 @register.filter
@@ -16,3 +17,9 @@ def relation_label(kind: str) -> str:
 @register.filter
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def household_field_label(field: str) -> str:
+    return HOUSEHOLD_FIELD_LABELS.get(field, field)
+
