@@ -24,8 +24,9 @@ from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
 from yizhan.core.policy import may_change, policy_regions_of
 from yizhan.core.scopes import scoped, visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.people.models import Person, Sex
-from yizhan.people.selectors import people_visible_to
+from yizhan.conscription.services import UNIVERSITY_EDUCATION
+from yizhan.people.models import Person, RelationKind, Sex
+from yizhan.people.selectors import family_of, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
@@ -108,6 +109,34 @@ def registration_settings(year: int, region_code: str) -> RegistrationYear | Non
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
     return visible(user, "conscription.Registration")
+
+
+# Who a young man's family contact is, as the registration form names him: the relation seen
+# from the registrant, parents by sex.
+CONTACT_NAMES = {
+    (RelationKind.PARENT, Sex.MALE): "父亲",
+    (RelationKind.PARENT, Sex.FEMALE): "母亲",
+    (RelationKind.GUARDIAN, Sex.MALE): "监护人",
+    (RelationKind.GUARDIAN, Sex.FEMALE): "监护人",
+    (RelationKind.SPOUSE, Sex.MALE): "配偶",
+    (RelationKind.SPOUSE, Sex.FEMALE): "配偶",
+}
+
+
+def registration_initial(*, user, person: Person) -> dict:
+    """What the registry already knows for his 兵役登记: a college education makes him a student
+    or graduate, and the family contacts are the parents, guardians or spouse recorded (named
+    only; their phones stay encrypted in their own records, the page links to them)."""
+    contacts = [
+        f"{CONTACT_NAMES[kind, relative.sex]} {relative.name}"
+        for relative, kind in family_of(person, user=user)
+        if (kind, relative.sex) in CONTACT_NAMES
+    ]
+    text = "、".join(contacts) + "（电话见家庭成员）" if contacts else ""
+    return {
+        "is_university_student": person.education in UNIVERSITY_EDUCATION,
+        "family_contacts": text if len(text) <= 200 else "",
+    }
 
 
 def must_register(user, year: int) -> QuerySet[Person]:

@@ -19,6 +19,7 @@ class EventKind(models.TextChoices):
     RELATION_RECORDED = "relation_recorded", "登记亲属关系"
     RELATION_REMOVED = "relation_removed", "删除亲属关系"
     FAMILY_FACTS_CHANGED = "family_facts_changed", "出生日期或能否独立生活变更"
+    CARD_ARRIVED = "card_arrived", "优待证已到县"
 
 
 class StatusChange(models.TextChoices):

@@ -19,4 +19,5 @@ urlpatterns = [
     path("cards/", views.card_list, name="cards"),
     path("cards/<int:card_id>/", views.card_detail, name="card"),
     path("cards/<int:card_id>/print/", views.card_print, name="card_print"),
+    path("cards/<int:card_id>/photo/", views.card_photo, name="card_photo"),
 ]

@@ -45,6 +45,7 @@ class TaskKind(models.TextChoices):
     PROFILE_RECORD = "profile_record", "建档立卡"
     CONDOLENCE_VISIT = "condolence_visit", "慰问遗属"
     COMPENSATION = "compensation", "抚恤办理"
+    CARD_HANDOUT = "card_handout", "领取优待证（通知本人，签收发放）"
     OTHER = "other", "其他"
 
 
