@@ -99,7 +99,10 @@ def test_a_man_turning_18_waits_for_a_window_that_has_not_opened(make_person, wo
         actor=None, region_code="", year=2026, window_start=D(2026, 3, 1), window_end=D(2026, 6, 30)
     )
     assert "尚未开始" in refusal(make_person(name="王未开", born=D(2008, 5, 1)), on=D(2026, 2, 1))
-    assert register(make_person(name="王去年", born=D(2007, 5, 1)), on=D(2026, 2, 1)).kind == RegistrationKind.LATE
+    assert (
+        register(make_person(name="王去年", born=D(2007, 5, 1)), on=D(2026, 2, 1)).kind
+        == RegistrationKind.LATE
+    )
 
 
 def test_registration_in_a_year_without_settings_is_refused(make_person, year_2026):

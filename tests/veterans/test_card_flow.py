@@ -32,8 +32,12 @@ def veteran(serving):
 @pytest.fixture
 def card(veteran, persona, settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path
-    services.save_profile(actor=None, person=veteran, on=DISCHARGED, category=ProfileCategory.DISCHARGED_SOLDIER)
-    return services.apply_card(actor=persona("xinhu_clerk"), person=veteran, on=DISCHARGED, photo_content=photo_bytes())
+    services.save_profile(
+        actor=None, person=veteran, on=DISCHARGED, category=ProfileCategory.DISCHARGED_SOLDIER
+    )
+    return services.apply_card(
+        actor=persona("xinhu_clerk"), person=veteran, on=DISCHARGED, photo_content=photo_bytes()
+    )
 
 
 # --- 建档立卡 in place ------------------------------------------------------------------------
@@ -57,7 +61,9 @@ def test_a_veteran_without_a_profile_gets_it_on_the_card_page_and_goes_on_to_the
 
 def test_a_refused_profile_stays_on_the_card_page_with_the_error(veteran, login_as):
     client = login_as("xinhu_clerk")
-    response = client.post(f"/veterans/people/{veteran.pk}/card/", {"step": "profile", "profile-category": "nonsense"})
+    response = client.post(
+        f"/veterans/people/{veteran.pk}/card/", {"step": "profile", "profile-category": "nonsense"}
+    )
     assert response.status_code == 200 and 'data-testid="profile-form"' in response.content.decode()
     assert not ProfileRecord.objects.filter(person=veteran).exists()
 
@@ -181,7 +187,9 @@ def test_the_print_carries_the_photo_and_the_masked_number_and_is_audited(card, 
 
 def test_the_full_number_is_printed_for_a_purpose_by_a_user_who_may_see_it(card, login_as):
     client = login_as("xinhu_clerk")
-    page = client.post(f"/veterans/cards/{card.pk}/print/", {"full": "on", "reason": "报送县局"}).content.decode()
+    page = client.post(
+        f"/veterans/cards/{card.pk}/print/", {"full": "on", "reason": "报送县局"}
+    ).content.decode()
     assert card.person.id_number in page
     event = AuditEvent.objects.get(action="print")
     assert (event.changes["masked"], event.reason) == (False, "报送县局")
@@ -198,7 +206,9 @@ def test_the_full_number_needs_a_purpose(card, login_as):
 def test_a_user_without_the_permission_gets_no_full_number(card, persona):
     with pytest.raises(PermissionDenied):
         services.record_card_print(actor=persona("xinhu_village"), card=card, full=True, purpose="看看")
-    assert services.record_card_print(actor=persona("xinhu_village"), card=card) == card.person.id_number_masked
+    assert (
+        services.record_card_print(actor=persona("xinhu_village"), card=card) == card.person.id_number_masked
+    )
 
 
 def test_only_a_photo_is_embedded(card):
@@ -210,7 +220,9 @@ def test_only_a_photo_is_embedded(card):
         ))  # fmt: skip
 
 
-def test_the_application_form_page_posts_the_photo_and_the_card_is_accepted(veteran, login_as, settings, tmp_path):
+def test_the_application_form_page_posts_the_photo_and_the_card_is_accepted(
+    veteran, login_as, settings, tmp_path
+):
     settings.DOCUMENTS_DIR = tmp_path
     client = login_as("xinhu_clerk")
     url = f"/veterans/people/{veteran.pk}/card/"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.conscription.models import (
@@ -19,12 +19,11 @@ from yizhan.conscription.models import (
     StageResult,
     TownshipQuota,
 )
-from yizhan.conscription.services import registration_settings_for, suggest_split
+from yizhan.conscription.services import UNIVERSITY_EDUCATION, registration_settings_for, suggest_split
 from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
 from yizhan.core.policy import may_change, policy_regions_of
 from yizhan.core.scopes import scoped, visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.conscription.services import UNIVERSITY_EDUCATION
 from yizhan.people.models import Person, RelationKind, Sex
 from yizhan.people.selectors import family_of, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
@@ -68,6 +67,18 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     if not works_on_conscription(user):
         return Campaign.objects.none()
     return visible(user, "conscription.Campaign").select_related("county")
+
+
+def campaigns_to_split(user) -> list[Campaign]:
+    """The open intakes of the counties the user runs whose quota is not yet wholly split among
+    the townships: the county's own work (`assigned` is set on each)."""
+    campaigns = (
+        campaigns_visible_to(user)
+        .filter(county__in=intake_counties(user), closed=False)
+        .annotate(assigned=Sum("township_quotas__quota"))
+        .order_by("year", "half", "county_id")
+    )
+    return [c for c in campaigns if (c.assigned or 0) < c.quota]
 
 
 def get_campaign(*, user, pk: int) -> Campaign:

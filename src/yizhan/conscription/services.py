@@ -67,7 +67,9 @@ def _window(settings: RegistrationYear) -> str:
     return f"{settings.year} 年兵役登记时间为 {settings.window_start:%-m月%-d日} 至 {settings.window_end:%-m月%-d日}"
 
 
-def registration_kind(*, person: Person, settings: RegistrationYear, university: bool, on: datetime.date) -> str:
+def registration_kind(
+    *, person: Person, settings: RegistrationYear, university: bool, on: datetime.date
+) -> str:
     """Initial or volunteer (17) inside the year's window; late (补登) up to the age limit by
     education, all year: whoever missed his window may still register, so the 应登未登 list can be
     worked off after it closes. Refuses the rest."""
@@ -80,7 +82,9 @@ def registration_kind(*, person: Person, settings: RegistrationYear, university:
     in_window = settings.window_start <= on <= settings.window_end
     if age_at_year_end == settings.volunteer_age:
         if not in_window:
-            raise ValidationError(f"{_window(settings)}；{settings.volunteer_age} 周岁自愿登记须在此期间办理。")
+            raise ValidationError(
+                f"{_window(settings)}；{settings.volunteer_age} 周岁自愿登记须在此期间办理。"
+            )
         return RegistrationKind.VOLUNTEER
     if age_at_year_end < settings.volunteer_age:
         raise ValidationError(f"未满 {settings.volunteer_age} 周岁，不能登记。")

@@ -539,9 +539,20 @@ def move_card(
     card.save()
     _audit(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
     if to == CardStatus.ARRIVED:  # the station's hand-out task follows (rules.py)
-        emit(kind=EventKind.CARD_ARRIVED, key=f"card:{card.pk}", person=card.person, occurred_on=on, actor=actor)
+        emit(
+            kind=EventKind.CARD_ARRIVED,
+            key=f"card:{card.pk}",
+            person=card.person,
+            occurred_on=on,
+            actor=actor,
+        )
     if to == CardStatus.ISSUED:
-        _close_task(actor, card.person, TaskKind.CARD_HANDOUT, f"{on:%Y-%m-%d} 已发放，签收人 {card.receipt_signed_by}")
+        _close_task(
+            actor,
+            card.person,
+            TaskKind.CARD_HANDOUT,
+            f"{on:%Y-%m-%d} 已发放，签收人 {card.receipt_signed_by}",
+        )
     return card
 
 

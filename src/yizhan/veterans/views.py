@@ -223,7 +223,9 @@ def _profile_in_place(request: HttpRequest, person) -> ProfileForm | None:
     )
     if posted and form.is_valid():
         try:
-            services.save_profile(actor=request.user, person=person, on=timezone.localdate(), **form.cleaned_data)
+            services.save_profile(
+                actor=request.user, person=person, on=timezone.localdate(), **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lifecycle', '0004_more_event_kinds'),
+        ("lifecycle", "0004_more_event_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='domainevent',
-            name='kind',
-            field=models.CharField(choices=[('registration_recorded', '兵役登记'), ('candidate_failed', '应征未通过'), ('enlistment_approved', '批准入伍'), ('recruit_returned', '退兵'), ('award_recorded', '立功受奖'), ('status_changed', '身份变化（提干/军校/军士）'), ('discharged', '退出现役'), ('died_in_service', '服役期间牺牲/病故'), ('gift_pack_delivered', '入伍礼包送达'), ('relation_recorded', '登记亲属关系'), ('relation_removed', '删除亲属关系'), ('family_facts_changed', '出生日期或能否独立生活变更'), ('card_arrived', '优待证已到县')], max_length=40, verbose_name='事件'),
+            model_name="domainevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("registration_recorded", "兵役登记"),
+                    ("candidate_failed", "应征未通过"),
+                    ("enlistment_approved", "批准入伍"),
+                    ("recruit_returned", "退兵"),
+                    ("award_recorded", "立功受奖"),
+                    ("status_changed", "身份变化（提干/军校/军士）"),
+                    ("discharged", "退出现役"),
+                    ("died_in_service", "服役期间牺牲/病故"),
+                    ("gift_pack_delivered", "入伍礼包送达"),
+                    ("relation_recorded", "登记亲属关系"),
+                    ("relation_removed", "删除亲属关系"),
+                    ("family_facts_changed", "出生日期或能否独立生活变更"),
+                    ("card_arrived", "优待证已到县"),
+                ],
+                max_length=40,
+                verbose_name="事件",
+            ),
         ),
     ]
