@@ -97,6 +97,7 @@ def test_a_martyrs_family_is_proposed_as_such(make_person):
 def test_a_card_in_progress_is_said_before_anything_is_asked(card, login_as):
     page = login_as("xinhu_clerk").get(f"/veterans/people/{card.person_id}/card/").content.decode()
     assert "已申领优待证" in page and 'data-testid="profile-form"' not in page
+    assert f'href="/veterans/cards/{card.pk}/">查看办理进度（受理）' in page
 
 
 # --- each office its own steps --------------------------------------------------------------

@@ -141,7 +141,11 @@ def checkin(request: HttpRequest, person_id: int) -> HttpResponse:
 def profile(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person(user=request.user, pk=person_id)
     existing = ProfileRecord.objects.filter(person=person).first()
-    initial = {f: getattr(existing, f) for f in ProfileForm.base_fields} if existing else {}
+    initial = (
+        {f: getattr(existing, f) for f in ProfileForm.base_fields}
+        if existing
+        else {"category": services.propose_category(person)}
+    )
 
     def act(person, data):
         services.save_profile(actor=request.user, person=person, on=timezone.localdate(), **data)
@@ -267,6 +271,8 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
         "form": form,
         "card_type": card_type,
         "card_type_label": CardType(card_type).label if card_type else "",
+        # Already applied: the way on is the card itself, not a refusal.
+        "current_card": None if card_type else person.preferential_cards.exclude(status=CardStatus.RETURNED).first(),
         "reason": reason,
         "known": services.prefill(person),
         "has_photo": bool(person.photo_id),
