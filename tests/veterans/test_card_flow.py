@@ -166,8 +166,13 @@ def test_the_handout_task_is_on_the_clerks_desk(card, persona, login_as):
     services.move_card(actor=persona("xinhu_clerk"), card=card, to=CardStatus.COUNTY_REVIEW, on=DISCHARGED)
     services.move_card(actor=county, card=card, to=CardStatus.IN_PRODUCTION, on=DISCHARGED)
     services.move_card(actor=county, card=card, to=CardStatus.ARRIVED, on=DISCHARGED)
-    desk = login_as("xinhu_clerk").get("/").content.decode()
+    client = login_as("xinhu_clerk")
+    desk = client.get("/").content.decode()
     assert "领取优待证" in desk and card.person.name in desk
+    task = Task.objects.get(kind=TaskKind.CARD_HANDOUT)
+    work = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert f'href="/veterans/people/{card.person_id}/card/current/"' in work
+    assert client.get(f"/veterans/people/{card.person_id}/card/current/")["Location"] == f"/veterans/cards/{card.pk}/"
 
 
 # --- the printed 申请表 -----------------------------------------------------------------------

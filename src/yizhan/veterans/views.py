@@ -281,6 +281,22 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "veterans/card_apply.html", context)
 
 
+@login_required
+def person_card(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's card in progress (the hand-out task's 办理 link): its page has the step."""
+    person = get_person(user=request.user, pk=person_id)
+    card = (
+        selectors.cards_visible_to(request.user)
+        .filter(person=person)
+        .exclude(status=CardStatus.RETURNED)
+        .order_by("-accepted_on", "-pk")
+        .first()
+    )
+    if card is None:
+        raise Http404("此人没有办理中的优待证")
+    return redirect("veterans:card", card_id=card.pk)
+
+
 CARD_ACTIONS = {
     CardStatus.COUNTY_REVIEW: "报县级审核",
     CardStatus.IN_PRODUCTION: "审核通过，制卡",
