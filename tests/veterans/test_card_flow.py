@@ -172,7 +172,10 @@ def test_the_handout_task_is_on_the_clerks_desk(card, persona, login_as):
     task = Task.objects.get(kind=TaskKind.CARD_HANDOUT)
     work = client.get(f"/tasks/{task.pk}/").content.decode()
     assert f'href="/veterans/people/{card.person_id}/card/current/"' in work
-    assert client.get(f"/veterans/people/{card.person_id}/card/current/")["Location"] == f"/veterans/cards/{card.pk}/"
+    assert (
+        client.get(f"/veterans/people/{card.person_id}/card/current/")["Location"]
+        == f"/veterans/cards/{card.pk}/"
+    )
 
 
 # --- the printed 申请表 -----------------------------------------------------------------------

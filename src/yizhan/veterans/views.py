@@ -266,13 +266,16 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "优待证申领已受理。")
             return redirect("veterans:card", card_id=card.pk)
+    # Already applied: the way on is the card itself, not a refusal.
+    current_card = (
+        None if card_type else person.preferential_cards.exclude(status=CardStatus.RETURNED).first()
+    )
     context = {
         "person": person,
         "form": form,
         "card_type": card_type,
         "card_type_label": CardType(card_type).label if card_type else "",
-        # Already applied: the way on is the card itself, not a refusal.
-        "current_card": None if card_type else person.preferential_cards.exclude(status=CardStatus.RETURNED).first(),
+        "current_card": current_card,
         "reason": reason,
         "known": services.prefill(person),
         "has_photo": bool(person.photo_id),
