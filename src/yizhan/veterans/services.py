@@ -18,7 +18,6 @@ from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import require_office, steps_for
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
-from yizhan.core.text import check_name
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -32,6 +31,7 @@ from yizhan.people.models import (
     ServiceType,
     SettlementType,
 )
+from yizhan.text import check_name
 from yizhan.veterans.models import (
     AssistanceCase,
     AssistanceStatus,
