@@ -16,6 +16,16 @@ from yizhan.regions.models import Region
 from yizhan.veterans.models import CardStatus, PreferentialCard
 
 
+def submit_with_a_white_photo(form) -> None:
+    """The one thing the clerk adds to the card form: a photo on a white background."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
+    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
+        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+    )
+    form.get_by_role("button", name="受理并提交").click()
+
+
 def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     browser, sign_in, live_server, settings, tmp_path
 ):
@@ -63,12 +73,7 @@ def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     expect(known).to_contain_text(enlisted.isoformat())
     form = clerk.get_by_test_id("card-form")
     expect(form.get_by_label("联系电话（登记中缺失时填写）")).to_have_count(0)  # known already: not asked
-    buffer = io.BytesIO()
-    Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
-    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
-        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-    )
-    form.get_by_role("button", name="受理并提交").click()
+    submit_with_a_white_photo(form)
     expect(clerk.get_by_test_id("card-status")).to_have_text("受理")
     clerk.get_by_role("button", name="报县级审核").click()
     expect(clerk.get_by_test_id("card-status")).to_have_text("县级审核")
@@ -144,12 +149,7 @@ def test_a_veteran_without_a_profile_gets_his_card_from_the_search_box_touching_
     assert clerk.url.endswith(f"/veterans/people/{veteran.pk}/card/")  # the same page, next step
     expect(clerk.get_by_test_id("known")).to_contain_text("退役军人优待证")
     form = clerk.get_by_test_id("card-form")
-    buffer = io.BytesIO()
-    Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
-    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
-        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-    )
-    form.get_by_role("button", name="受理并提交").click()
+    submit_with_a_white_photo(form)
 
     expect(clerk.get_by_test_id("card-status")).to_have_text("受理")
     card = PreferentialCard.objects.get(person=veteran)

@@ -212,18 +212,23 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
     return filetypes.response(content, name=f"document-{document.pk}")
 
 
-@login_required
-def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    """The photo the person page shows: the page's opening is audited (person.view), so the image
-    it embeds adds no row of its own; the 材料 tab's link is the audited download."""
-    person = selectors.get_person(user=request.user, pk=pk)
-    if person.photo is None:
+def photo_response(document, *, name: str) -> HttpResponse:
+    """A photo embedded in a page or print (read_photo: the page's own opening is the audited
+    act), or 404 as if missing."""
+    if document is None:
         raise Http404("没有照片")
     try:
-        content = services.read_photo(document=person.photo)
+        content = services.read_photo(document=document)
     except (ValidationError, FileNotFoundError):
         raise Http404("文件缺失或已损坏") from None
-    return filetypes.response(content, name=f"photo-{person.pk}")
+    return filetypes.response(content, name=name)
+
+
+@login_required
+def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo the person page shows; the 材料 tab's link is the audited download."""
+    person = selectors.get_person(user=request.user, pk=pk)
+    return photo_response(person.photo, name=f"photo-{person.pk}")
 
 
 @login_required

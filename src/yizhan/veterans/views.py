@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import OFFICES, Perm, require
-from yizhan.core import filetypes
 from yizhan.core.forms import add_errors
 from yizhan.core.scopes import visible
-from yizhan.people import services as people_services
 from yizhan.people.selectors import get_person
+from yizhan.people.views import photo_response
 from yizhan.veterans import selectors, services
 from yizhan.veterans.forms import (
     AssistanceForm,
@@ -363,15 +362,9 @@ def card_print(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @login_required
 def card_photo(request: HttpRequest, card_id: int) -> HttpResponse:
-    """The photo of the application, embedded in its print (audited as the print) and page."""
+    """The photo of the application, embedded in its print (audited as the print)."""
     card = selectors.get_card(user=request.user, pk=card_id)
-    if card.photo is None:
-        raise Http404("没有照片")
-    try:
-        content = people_services.read_photo(document=card.photo)
-    except (ValidationError, FileNotFoundError):
-        raise Http404("文件缺失或已损坏") from None
-    return filetypes.response(content, name=f"card-photo-{card.pk}")
+    return photo_response(card.photo, name=f"card-photo-{card.pk}")
 
 
 @login_required
