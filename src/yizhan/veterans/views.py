@@ -248,6 +248,8 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("veterans:card_apply", person_id=person.pk)
         context = {"person": person, "reason": reason, "profile_form": profile_form}
         return render(request, "veterans/card_apply.html", context)
+    if request.method == "POST" and request.POST.get("step") == "profile":
+        return redirect("veterans:card_apply", person_id=person.pk)  # saved already (a second click)
     form = CardApplicationForm(
         request.POST or None, request.FILES or None, initial={"on": timezone.localdate(), "applicant": "本人"}
     )
