@@ -27,7 +27,7 @@ COVERED = {
     "read_document", "merge_people",
     "record_award", "record_status_change", "record_discharge", "record_death", "record_checkin",
     "save_profile", "confirm_year", "add_employment_service", "open_assistance", "move_assistance",
-    "apply_card", "move_card",
+    "apply_card", "move_card", "record_card_print", "record_view",
     "set_registration_year", "create_campaign", "set_township_quotas", "record_registration",
     "verify_registration", "apply", "record_stage", "record_stage_for_many", "close_campaign",
     "set_allowance_rate", "set_bonus_rate", "designate_recipient", "reveal_account", "generate_batch",
@@ -42,6 +42,8 @@ COVERED = {
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
     "card_eligibility": "a read", "check_photo": "a check", "prefill": "a read",
+    "propose_category": "a read", "card_steps": "a read",
+    "read_photo": "a read: the page or print that embeds the photo is the audited act",
     "county_code_of": "a read", "current_conclusion": "a read", "open_campaign_for": "a read",
     "registration_kind": "a check", "suggest_split": "a computation", "log_due_on": "a computation",
     "add_months": "a computation", "period_bounds": "a computation", "normalize_account": "a check",
@@ -237,6 +239,7 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
         {"person.document.download": 1},
         lambda: people.read_document(actor=head, document=document),
     )
+    steps.run("record_view", {"person.view": 1}, lambda: people.record_view(actor=head, person=man))
     twin = make_person(name="商春旺", born=D(1999, 5, 1))
     twin.id_number_enc, twin.id_number_bidx = "", None
     twin.save()
@@ -359,6 +362,18 @@ def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _pri
     steps.run(
         "move_card by the county", {"card.in_production": 1},
         lambda: veterans.move_card(actor=county, card=card, to=CardStatus.IN_PRODUCTION, on=D(2026, 10, 4)),
+    )  # fmt: skip
+    steps.run(
+        "move_card to 已到县", {"card.arrived": 1, "event.card_arrived": 1, "task.create": 1},
+        lambda: veterans.move_card(actor=county, card=card, to=CardStatus.ARRIVED, on=D(2026, 10, 20)),
+    )  # fmt: skip
+    steps.run(
+        "move_card to 已发放", {"card.issued": 1, "task.complete": 1},
+        lambda: veterans.move_card(actor=head, card=card, to=CardStatus.ISSUED, on=D(2026, 10, 22), signed_by="商春旺"),
+    )  # fmt: skip
+    steps.run(
+        "record_card_print", {"print": 1},
+        lambda: veterans.record_card_print(actor=head, card=card, full=True, purpose="存档"),
     )  # fmt: skip
     steps.check()
 

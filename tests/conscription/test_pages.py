@@ -334,3 +334,50 @@ def test_the_stage_forms_are_dated_today_unless_changed(login_as, xinhu):
     today = f'value="{TODAY.isoformat()}"'
     assert today in client.get(reverse("conscription:candidate", args=[candidate.pk])).content.decode()
     assert today in client.get(reverse("conscription:board", args=[campaign.pk])).content.decode()
+
+
+def test_the_registration_form_starts_from_what_the_registry_knows(login_as, make_person, this_year):
+    from yizhan.people.models import Education, RelationKind
+    from yizhan.people.services import add_relation
+
+    student = make_person(name="王大学", born=adult_born(18), education=Education.BACHELOR)
+    father = make_person(name="王大山", born=adult_born(45))
+    mother = make_person(name="李小梅", born=adult_born(44), sex="F")
+    for parent in (father, mother):
+        add_relation(actor=None, person=student, relative=parent, kind=RelationKind.PARENT)
+    other = make_person(name="王初中", born=adult_born(18), education=Education.JUNIOR)
+
+    def form_of(person) -> str:
+        body = login_as("xinhu_head").get(reverse("conscription:person", args=[person.pk])).content.decode()
+        return body[body.index('data-testid="registration-form"') :]
+
+    form = form_of(student)
+    assert 'name="is_university_student"' in form
+    assert 'id="registrationform_is_university_student" checked' in form
+    assert "父亲 王大山" in form and "母亲 李小梅" in form
+    form = form_of(other)
+    assert 'id="registrationform_is_university_student" checked' not in form
+    assert "父亲" not in form
+
+
+def test_the_must_register_lists_link_registers_him_late_after_the_window_closed(
+    login_as, make_person, world, today_is
+):
+    year = TODAY.year
+    services.set_registration_year(
+        actor=None, region_code="", year=year,
+        window_start=datetime.date(year, 1, 1), window_end=datetime.date(year, 10, 31),
+    )  # fmt: skip
+    december = datetime.date(year, 12, 1)
+    today_is(december)  # the day the form says he came, past 31 October
+    person = make_person(name="王漏登", born=adult_born(18))
+    client = login_as("xinhu_head")
+    listing = client.get(reverse("conscription:unregistered")).content.decode()
+    link = reverse("conscription:person", args=[person.pk])
+    assert f'href="{link}">登记</a>' in listing
+
+    response = client.post(link, {"on": december.isoformat(), "conclusion": "liable"}, follow=True)
+
+    assert "已登记：王漏登（补登，应服兵役）" in response.content.decode()
+    listed = client.get(reverse("conscription:unregistered")).context["page"].object_list
+    assert person.pk not in [p.pk for p in listed]

@@ -75,9 +75,34 @@ def test_registration_is_refused_with_the_reason_in_chinese(
     assert not hasattr(person, "registration")
 
 
-def test_registration_outside_the_years_window_is_refused(make_person, year_2026):
-    person = make_person(name="王迟到", born=D(2008, 5, 1))
-    assert "2026 年兵役登记时间为 1月1日 至 10月31日" in refusal(person, on=D(2026, 11, 2))
+def test_a_man_who_missed_the_window_registers_late_after_it_closes(make_person, year_2026):
+    registration = register(make_person(name="王迟到", born=D(2008, 5, 1)), on=D(2026, 11, 2))
+    assert (registration.kind, registration.year) == (RegistrationKind.LATE, 2026)
+
+
+def test_late_registration_after_the_window_keeps_the_age_limit_of_his_education(make_person, year_2026):
+    assert "已超过补登年龄上限（20 周岁）" in refusal(
+        make_person(name="王超龄", born=D(2005, 1, 1)), on=D(2026, 12, 1)
+    )
+    graduate = make_person(name="王硕士", born=D(2002, 1, 1), education=Education.BACHELOR)
+    assert register(graduate, on=D(2026, 12, 1)).kind == RegistrationKind.LATE
+
+
+def test_a_seventeen_year_old_volunteers_only_inside_the_window(make_person, year_2026):
+    message = refusal(make_person(name="王早到", born=D(2009, 6, 1)), on=D(2026, 11, 2))
+    assert "2026 年兵役登记时间为 1月1日 至 10月31日" in message
+    assert "17 周岁自愿登记须在此期间办理" in message
+
+
+def test_a_man_turning_18_waits_for_a_window_that_has_not_opened(make_person, world):
+    services.set_registration_year(
+        actor=None, region_code="", year=2026, window_start=D(2026, 3, 1), window_end=D(2026, 6, 30)
+    )
+    assert "尚未开始" in refusal(make_person(name="王未开", born=D(2008, 5, 1)), on=D(2026, 2, 1))
+    assert (
+        register(make_person(name="王去年", born=D(2007, 5, 1)), on=D(2026, 2, 1)).kind
+        == RegistrationKind.LATE
+    )
 
 
 def test_registration_in_a_year_without_settings_is_refused(make_person, year_2026):

@@ -16,6 +16,16 @@ from yizhan.regions.models import Region
 from yizhan.veterans.models import CardStatus, PreferentialCard
 
 
+def submit_with_a_white_photo(form) -> None:
+    """The one thing the clerk adds to the card form: a photo on a white background."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
+    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
+        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+    )
+    form.get_by_role("button", name="受理并提交").click()
+
+
 def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     browser, sign_in, live_server, settings, tmp_path
 ):
@@ -63,12 +73,7 @@ def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     expect(known).to_contain_text(enlisted.isoformat())
     form = clerk.get_by_test_id("card-form")
     expect(form.get_by_label("联系电话（登记中缺失时填写）")).to_have_count(0)  # known already: not asked
-    buffer = io.BytesIO()
-    Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
-    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
-        {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-    )
-    form.get_by_role("button", name="受理并提交").click()
+    submit_with_a_white_photo(form)
     expect(clerk.get_by_test_id("card-status")).to_have_text("受理")
     clerk.get_by_role("button", name="报县级审核").click()
     expect(clerk.get_by_test_id("card-status")).to_have_text("县级审核")
@@ -103,3 +108,54 @@ def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     ]:
         expect(timeline).to_contain_text(step)
     expect(clerk.get_by_test_id("events")).to_contain_text("退役报到")  # the discharge's tasks, traced
+
+
+def test_a_veteran_without_a_profile_gets_his_card_from_the_search_box_touching_only_photo_and_category(
+    browser, sign_in, live_server, settings, tmp_path
+):
+    """Issue 11's walk: search → person → 办理优待证; the missing 建档立卡 is done on the way with
+    the category proposed from his service record, then the card form; nothing typed but the
+    photo, nothing clicked away from the flow."""
+    from yizhan.veterans.services import record_discharge
+
+    settings.DOCUMENTS_DIR = tmp_path
+    today = timezone.localdate()
+    number = make(area_code="371402", birth_date=datetime.date(today.year - 26, 5, 6), sex="M", sequence=13)
+    veteran = create_person(
+        actor=None, name="商春旺", id_number=number, phone="13912345678",
+        region=Region.objects.get(code="371402001001"), address="新湖社区3号楼",
+    )  # fmt: skip
+    emit(
+        kind=EventKind.ENLISTMENT_APPROVED, key="candidate:e2e-flow", person=veteran,
+        occurred_on=today.replace(year=today.year - 6), payload={"branch": "army"},
+    )  # fmt: skip
+    record_discharge(
+        actor=None, person=veteran, on=today.replace(year=today.year - 1), settlement_type="demobilized"
+    )
+
+    clerk = browser.new_context(locale="zh-CN").new_page()
+    sign_in(clerk, "xinhu_clerk")
+    clerk.get_by_test_id("top-search").fill("scw")
+    clerk.get_by_test_id("top-search").press("Enter")
+    clerk.get_by_test_id("people-table").get_by_role("link", name="商春旺").click()
+    clerk.get_by_role("tab", name="服役").click()
+    clerk.get_by_role("link", name="办理优待证").click()
+
+    profile = clerk.get_by_test_id("profile-form")
+    expect(profile.get_by_label("类别")).to_have_value("demobilized")  # 复员: from his service record
+    profile.get_by_label("类别").select_option(label="复员军人")
+    profile.get_by_role("button", name="保存建档立卡，继续申领").click()
+
+    assert clerk.url.endswith(f"/veterans/people/{veteran.pk}/card/")  # the same page, next step
+    expect(clerk.get_by_test_id("known")).to_contain_text("退役军人优待证")
+    form = clerk.get_by_test_id("card-form")
+    submit_with_a_white_photo(form)
+
+    expect(clerk.get_by_test_id("card-status")).to_have_text("受理")
+    card = PreferentialCard.objects.get(person=veteran)
+    assert card.status == CardStatus.ACCEPTED and card.person.profile_record.category == "demobilized"
+    # His office's steps only: the county's review is not offered to the station.
+    clerk.get_by_role("button", name="报县级审核").click()
+    expect(clerk.get_by_test_id("card-status")).to_have_text("县级审核")
+    expect(clerk.get_by_role("button", name="审核通过，制卡")).to_have_count(0)
+    expect(clerk.get_by_test_id("card-waiting")).to_contain_text("县级退役军人事务部门")

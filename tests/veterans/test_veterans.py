@@ -200,13 +200,14 @@ def veteran_with_profile(serving):
 
 
 def test_the_card_needs_a_veteran_or_bereaved_identity_and_a_profile_first(serving):
-    assert services.card_eligibility(serving)[0] is None
+    assert services.card_eligibility(serving).card_type is None
     services.record_discharge(actor=None, person=serving, on=DISCHARGED, settlement_type="self_employed")
-    assert "建档立卡" in services.card_eligibility(serving)[1]
+    missing = services.card_eligibility(serving)
+    assert "建档立卡" in missing.reason and missing.needs_profile
     services.save_profile(
         actor=None, person=serving, on=DISCHARGED, category=ProfileCategory.DISCHARGED_SOLDIER
     )
-    assert services.card_eligibility(serving) == (CardType.VETERAN, "")
+    assert services.card_eligibility(serving) == (CardType.VETERAN, "", False)
     assert Task.objects.get(kind=TaskKind.PROFILE_RECORD).status == TaskStatus.DONE
 
 

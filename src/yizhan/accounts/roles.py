@@ -79,6 +79,31 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
 ]
 
 
+# The offices that take the steps of a workflow: a step table names one per step (e.g.
+# veterans.services.CARD_FLOW), and `steps_for` is what both the page (which buttons to show) and
+# the service (whether to refuse) ask, so no one sees a button that would refuse him.
+OFFICES: dict[str, tuple[str, list[str], list[str]]] = {
+    # office: (its name in Chinese, roles, departments)
+    "station": ("乡镇（街道）服务站", STATION_ROLES, VETERANS),
+    "county": ("县级退役军人事务部门", [Role.COUNTY_OFFICER], VETERANS),
+}
+
+
+def holds_office(user, office: str) -> bool:
+    _, roles, departments = OFFICES[office]
+    return any(p.role in roles and p.department in departments for p in user.active_posts)
+
+
+def steps_for(user, flow: dict[str, dict[str, str]], status: str) -> list[str]:
+    """The next steps of a step table (status → {next status: office}) that the user's office takes."""
+    return [to for to, office in flow.get(status, {}).items() if holds_office(user, office)]
+
+
+def require_office(user, office: str) -> None:
+    if not holds_office(user, office):
+        raise PermissionDenied(f"此步骤由{OFFICES[office][0]}办理。")
+
+
 def require(user, perm: str) -> None:
     """403 with the same Chinese sentence everywhere when a post lacks the permission."""
     if not user.can(perm):

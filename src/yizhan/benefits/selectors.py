@@ -15,6 +15,7 @@ from yizhan.benefits.models import (
     AllowancePayment,
     AllowancePeriod,
     AllowanceRecipient,
+    BatchStatus,
     BonusEntitlement,
     BonusStatus,
     HonorPlaque,
@@ -176,6 +177,18 @@ def batches_visible_to(user) -> QuerySet[PaymentBatch]:
     if not user.can(Perm.VIEW_PEOPLE):
         return PaymentBatch.objects.none()
     return visible(user, "benefits.PaymentBatch")
+
+
+def batches_waiting_for(*, user) -> dict[str, int]:
+    """Per status, the batches of the counties the user runs still to be reviewed or paid."""
+    rows = (
+        batches_visible_to(user)
+        .filter(county_code__in=[c.code for c in counties_run_by(user)])
+        .exclude(status=BatchStatus.PAID)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows.order_by("status")}
 
 
 def get_batch(*, user, pk: int) -> PaymentBatch:

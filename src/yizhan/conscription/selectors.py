@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from yizhan.accounts.roles import Department, Perm, Role
 from yizhan.conscription.models import (
@@ -19,13 +19,13 @@ from yizhan.conscription.models import (
     StageResult,
     TownshipQuota,
 )
-from yizhan.conscription.services import registration_settings_for, suggest_split
+from yizhan.conscription.services import UNIVERSITY_EDUCATION, registration_settings_for, suggest_split
 from yizhan.conscription.workflow import NEXT, RETURNABLE_FROM
 from yizhan.core.policy import may_change, policy_regions_of
 from yizhan.core.scopes import scoped, visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.people.models import Person, Sex
-from yizhan.people.selectors import people_visible_to
+from yizhan.people.models import Person, RelationKind, Sex
+from yizhan.people.selectors import family_of, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
@@ -69,6 +69,18 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     return visible(user, "conscription.Campaign").select_related("county")
 
 
+def campaigns_to_split(user) -> list[Campaign]:
+    """The open intakes of the counties the user runs whose quota is not yet wholly split among
+    the townships: the county's own work (`assigned` is set on each)."""
+    campaigns = (
+        campaigns_visible_to(user)
+        .filter(county__in=intake_counties(user), closed=False)
+        .annotate(assigned=Sum("township_quotas__quota"))
+        .order_by("year", "half", "county_id")
+    )
+    return [c for c in campaigns if (c.assigned or 0) < c.quota]
+
+
 def get_campaign(*, user, pk: int) -> Campaign:
     return get_in_scope(campaigns_visible_to(user), pk=pk)
 
@@ -108,6 +120,34 @@ def registration_settings(year: int, region_code: str) -> RegistrationYear | Non
 
 def registrations_visible_to(user) -> QuerySet[Registration]:
     return visible(user, "conscription.Registration")
+
+
+# Who a young man's family contact is, as the registration form names him: the relation seen
+# from the registrant, parents by sex.
+CONTACT_NAMES = {
+    (RelationKind.PARENT, Sex.MALE): "父亲",
+    (RelationKind.PARENT, Sex.FEMALE): "母亲",
+    (RelationKind.GUARDIAN, Sex.MALE): "监护人",
+    (RelationKind.GUARDIAN, Sex.FEMALE): "监护人",
+    (RelationKind.SPOUSE, Sex.MALE): "配偶",
+    (RelationKind.SPOUSE, Sex.FEMALE): "配偶",
+}
+
+
+def registration_initial(*, user, person: Person) -> dict:
+    """What the registry already knows for his 兵役登记: a college education makes him a student
+    or graduate, and the family contacts are the parents, guardians or spouse recorded (named
+    only; their phones stay encrypted in their own records, the page links to them)."""
+    contacts = [
+        f"{CONTACT_NAMES[kind, relative.sex]} {relative.name}"
+        for relative, kind in family_of(person, user=user)
+        if (kind, relative.sex) in CONTACT_NAMES
+    ]
+    text = "、".join(contacts) + "（电话见家庭成员）" if contacts else ""
+    return {
+        "is_university_student": person.education in UNIVERSITY_EDUCATION,
+        "family_contacts": text if len(text) <= 200 else "",
+    }
 
 
 def must_register(user, year: int) -> QuerySet[Person]:

@@ -52,29 +52,45 @@ def registration_settings_for(*, region_code: str, year: int) -> RegistrationYea
     return in_force(RegistrationYear.objects.filter(year=year), region_code)
 
 
-def registration_kind(*, person: Person, settings: RegistrationYear, university: bool) -> str:
-    """Initial, volunteer (17) or late (补登, up to the age limit by education); refuses the rest."""
+def _window(settings: RegistrationYear) -> str:
+    return f"{settings.year} 年兵役登记时间为 {settings.window_start:%-m月%-d日} 至 {settings.window_end:%-m月%-d日}"
+
+
+def registration_kind(
+    *, person: Person, settings: RegistrationYear, university: bool, on: datetime.date
+) -> str:
+    """Initial or volunteer (17) inside the year's window; late (补登) up to the age limit by
+    education, all year: whoever missed his window may still register, so the 应登未登 list can be
+    worked off after it closes. Refuses the rest."""
     if person.sex != Sex.MALE:
         # Women may serve, but 兵役登记 of this system follows the male registration duty.
         raise ValidationError("兵役登记对象为男性公民。")
     if person.birth_date is None:
         raise ValidationError("缺少出生日期，无法判断登记类型。")
     age_at_year_end = settings.year - person.birth_date.year
-    if age_at_year_end == settings.register_age:
-        return RegistrationKind.INITIAL
+    in_window = settings.window_start <= on <= settings.window_end
     if age_at_year_end == settings.volunteer_age:
+        if not in_window:
+            raise ValidationError(
+                f"{_window(settings)}；{settings.volunteer_age} 周岁自愿登记须在此期间办理。"
+            )
         return RegistrationKind.VOLUNTEER
-    if age_at_year_end > settings.register_age:
-        if university or person.education in UNIVERSITY_EDUCATION:
-            limit = settings.late_limit_university
-        elif person.education == Education.SENIOR:
-            limit = settings.late_limit_senior
-        else:
-            limit = settings.late_limit_other
-        if age_at_year_end <= limit:
-            return RegistrationKind.LATE
-        raise ValidationError(f"已超过补登年龄上限（{limit} 周岁）。")
-    raise ValidationError(f"未满 {settings.volunteer_age} 周岁，不能登记。")
+    if age_at_year_end < settings.volunteer_age:
+        raise ValidationError(f"未满 {settings.volunteer_age} 周岁，不能登记。")
+    if age_at_year_end == settings.register_age:
+        if in_window:
+            return RegistrationKind.INITIAL
+        if on < settings.window_start:
+            raise ValidationError(f"{_window(settings)}，尚未开始。")
+    if university or person.education in UNIVERSITY_EDUCATION:
+        limit = settings.late_limit_university
+    elif person.education == Education.SENIOR:
+        limit = settings.late_limit_senior
+    else:
+        limit = settings.late_limit_other
+    if age_at_year_end <= limit:
+        return RegistrationKind.LATE
+    raise ValidationError(f"已超过补登年龄上限（{limit} 周岁）。")
 
 
 @transaction.atomic
@@ -93,15 +109,11 @@ def record_registration(
     settings = registration_settings_for(region_code=person.region_id, year=on.year)
     if settings is None:
         raise ValidationError(f"尚未设置 {on.year} 年兵役登记（登记时间窗口）。")
-    if not settings.window_start <= on <= settings.window_end:
-        raise ValidationError(
-            f"{on.year} 年兵役登记时间为 {settings.window_start:%-m月%-d日} 至 {settings.window_end:%-m月%-d日}。"
-        )
     if hasattr(person, "registration"):
         raise ValidationError("此人已进行过兵役登记，请办理年度核验。")
     if conclusion != Conclusion.LIABLE and not reason.strip():
         raise ValidationError({"reason": "结论为免服或不得服兵役时，须填写原因。"})
-    kind = registration_kind(person=person, settings=settings, university=is_university_student)
+    kind = registration_kind(person=person, settings=settings, university=is_university_student, on=on)
     registration = Registration.objects.create(
         person=person, year=on.year, registered_on=on, kind=kind, conclusion=conclusion, reason=reason.strip(),
         education=person.education, is_university_student=is_university_student, family_contacts=family_contacts,

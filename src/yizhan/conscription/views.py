@@ -173,7 +173,8 @@ def _person_context(request: HttpRequest, person: Person, **forms) -> dict:
         "candidacies": list(selectors.candidacies_of(user=user, person=person)),
         "record": selectors.can_record(user),
         "campaigns": campaigns,
-        "registration_form": forms.get("registration_form") or RegistrationForm(),
+        "registration_form": forms.get("registration_form")
+        or RegistrationForm(initial=selectors.registration_initial(user=user, person=person)),
         "verification_form": forms.get("verification_form") or VerificationForm(),
         "apply_form": forms.get("apply_form")
         or ApplyForm(

@@ -48,6 +48,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = request.GET.get("tab", "family")
     if tab not in dict(TABS):
         tab = "family"
+    services.record_view(actor=request.user, person=person)  # once per opening, not per tab
     return render(request, "desk/person.html", _detail_context(request, person, tab))
 
 

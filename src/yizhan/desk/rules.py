@@ -125,6 +125,9 @@ RULES = {
     EventKind.FAMILY_FACTS_CHANGED: [  # birth date, or recorded as unable to live independently
         military_family_follows_the_family,
     ],
+    EventKind.CARD_ARRIVED: [  # the county received the made 优待证: the station hands it out
+        task(Kind.CARD_HANDOUT, dept=Dept.VETERANS, due=working_days(5)),
+    ],
 }
 
 # A fact corrected or withdrawn (desk/corrections.py, one table of what each fact kind allows):

@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     FAMILY_FACTS_CHANGED = "family_facts_changed", "出生日期或能否独立生活变更"
     FACT_CORRECTED = "fact_corrected", "更正"
     FACT_WITHDRAWN = "fact_withdrawn", "撤销"
+    CARD_ARRIVED = "card_arrived", "优待证已到县"
 
 
 class StatusChange(models.TextChoices):

@@ -5,6 +5,7 @@ ACTIONS = {
     "person.update": "修改信息",
     "person.handover": "移交",
     "person.reveal": "查看完整信息",
+    "person.view": "查看人员信息",
     "person.household": "户变动",
     "person.relation.add": "添加亲属关系",
     "person.relation.correct": "更正亲属关系",

@@ -184,8 +184,14 @@ def military_family_of(person: Person, today: datetime.date | None = None) -> li
 
 
 def timeline_of(person: Person) -> QuerySet[AuditEvent]:
-    """Everything that happened to the person, newest first (audit events name the person)."""
-    return AuditEvent.objects.filter(object_type="person", object_id=str(person.pk)).order_by("-id")
+    """Everything that happened to the person, newest first (audit events name the person).
+    Visits to his page are left out: they are who looked, not what happened (the audit viewer
+    keeps them)."""
+    return (
+        AuditEvent.objects.filter(object_type="person", object_id=str(person.pk))
+        .exclude(action="person.view")
+        .order_by("-id")
+    )
 
 
 def _current_identities() -> Prefetch:

@@ -707,16 +707,36 @@ def attach_document(
     return document
 
 
-def read_document(*, actor: User, document: Document) -> bytes:
-    """The stored bytes, decrypted and checked against the checksum; the download is audited."""
+def _checked_content(document: Document) -> bytes:
+    """The stored bytes, decrypted and checked against the checksum."""
     try:
         content = files.read("documents", document.path)
     except crypto.DecryptionError:
         raise ValidationError("文件校验失败：存储的文件无法解密，可能已被改动。") from None
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise ValidationError("文件校验失败：存储的文件与登记时不一致。")
+    return content
+
+
+def record_view(*, actor: User, person: Person) -> None:
+    """Opening a person's page is audited once, as a view; its tabs and the photo it embeds are
+    part of that visit and add nothing."""
+    audit_person(actor, "person.view", person, {})
+
+
+def read_document(*, actor: User, document: Document) -> bytes:
+    """A document opened from the 材料 tab: the download is audited."""
+    content = _checked_content(document)
     audit_person(actor, "person.document.download", document.person, {"document": document.pk})
     return content
+
+
+def read_photo(*, document: Document) -> bytes:
+    """A photo embedded in a page or print whose opening is itself audited (the person page's
+    view, the 申请表's print): not audited again, or every visit would add a 查看材料 row."""
+    if document.kind != "photo":
+        raise ValidationError("只有照片可以嵌入页面显示。")
+    return _checked_content(document)
 
 
 def _move_records(*, duplicate: Person, keep: Person) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/awards/", views.award_add, name="award_add"),
     path("<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("<int:pk>/photo/", views.person_photo, name="photo"),
     path("<int:pk>/merge/", views.person_merge, name="merge"),
     path("<int:pk>/household/", views_household.household_new, name="household_new"),
     path("pick/", views_picker.person_pick, name="pick"),

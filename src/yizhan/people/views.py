@@ -196,14 +196,26 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
         content = services.read_document(actor=request.user, document=document)
     except (ValidationError, FileNotFoundError):
         raise Http404("文件缺失或已损坏") from None
-    file_type = filetypes.served_as(content)
-    response = HttpResponse(content, content_type=file_type.content_type)
-    # Inline only for an image (shown in an <img>); a PDF or anything else is a download, never a
-    # page in our origin. nosniff comes with every response (SECURE_CONTENT_TYPE_NOSNIFF).
-    disposition = "inline" if file_type.image else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="document-{document.pk}{file_type.suffix}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return filetypes.response(content, name=f"document-{document.pk}")
+
+
+def photo_response(document, *, name: str) -> HttpResponse:
+    """A photo embedded in a page or print (read_photo: the page's own opening is the audited
+    act), or 404 as if missing."""
+    if document is None:
+        raise Http404("没有照片")
+    try:
+        content = services.read_photo(document=document)
+    except (ValidationError, FileNotFoundError):
+        raise Http404("文件缺失或已损坏") from None
+    return filetypes.response(content, name=name)
+
+
+@login_required
+def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo the person page shows; the 材料 tab's link is the audited download."""
+    person = selectors.get_person(user=request.user, pk=pk)
+    return photo_response(person.photo, name=f"photo-{person.pk}")
 
 
 @login_required

@@ -6,21 +6,32 @@ from __future__ import annotations
 import datetime
 import io
 import statistics
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from yizhan.accounts.roles import Role
+from yizhan.accounts.reveal import full_values
+from yizhan.accounts.roles import require_office, steps_for
 from yizhan.core.dates import check_date
 from yizhan.core.flow import check_move
 from yizhan.core.idnumber import chinese_date
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
-from yizhan.people.models import Award, Identity, IdentityKind, Person, ServiceRecord, ServiceType
+from yizhan.people.models import (
+    Award,
+    BereavedSubtype,
+    Identity,
+    IdentityKind,
+    Person,
+    ServiceRecord,
+    ServiceType,
+    SettlementType,
+)
 from yizhan.people.services import audit_person
 from yizhan.text import check_name
 from yizhan.veterans.models import (
@@ -31,6 +42,7 @@ from yizhan.veterans.models import (
     Checkin,
     EmploymentService,
     PreferentialCard,
+    ProfileCategory,
     ProfileRecord,
     YearlyConfirmation,
 )
@@ -320,20 +332,60 @@ REFUSAL_GROUNDS = {
 }
 
 
-def card_eligibility(person: Person) -> tuple[str | None, str]:
-    """(card type, "") when the person may apply, or (None, the reason in Chinese)."""
+class Eligibility(NamedTuple):
+    """Whether the person may apply for the 优待证 now. `needs_profile`: the one gap the
+    application page closes in place (建档立卡), so the clerk is not sent elsewhere."""
+
+    card_type: str | None
+    reason: str = ""
+    needs_profile: bool = False
+
+
+def card_eligibility(person: Person) -> Eligibility:
+    """The card type when the person may apply, or None with the reason in Chinese."""
     current = {i.kind for i in person.identities.filter(Identity.current_q())}
     if IdentityKind.VETERAN in current:
         card_type = CardType.VETERAN
     elif IdentityKind.BEREAVED_FAMILY in current:
         card_type = CardType.BEREAVED
     else:
-        return None, "优待证发放对象为退役军人和烈士、因公牺牲军人、病故军人遗属；此人目前没有这些身份。"
-    if not hasattr(person, "profile_record"):
-        return None, "请先办理建档立卡，再申领优待证。"
+        return Eligibility(
+            None, "优待证发放对象为退役军人和烈士、因公牺牲军人、病故军人遗属；此人目前没有这些身份。"
+        )
     if person.preferential_cards.exclude(status=CardStatus.RETURNED).exists():
-        return None, "此人已申领优待证，正在办理或已发放。"
-    return card_type, ""
+        return Eligibility(None, "此人已申领优待证，正在办理或已发放。")
+    if not hasattr(person, "profile_record"):
+        return Eligibility(None, "请先办理建档立卡，再申领优待证。", needs_profile=True)
+    return Eligibility(card_type)
+
+
+# 建档立卡's category as the service record suggests it: the settlement first (a 转业 officer, a
+# retired cadre, a 复员 soldier), then the service type; 遗属 by the subtype of their identity.
+CATEGORY_BY_SETTLEMENT = {
+    SettlementType.TRANSFERRED: ProfileCategory.TRANSFERRED_OFFICER,
+    SettlementType.RETIRED: ProfileCategory.RETIRED_CADRE,
+    SettlementType.DEMOBILIZED: ProfileCategory.DEMOBILIZED,
+}
+CATEGORY_BY_BEREAVEMENT = {
+    BereavedSubtype.MARTYR: ProfileCategory.MARTYR_FAMILY,
+    BereavedSubtype.DIED_ON_DUTY: ProfileCategory.DIED_ON_DUTY_FAMILY,
+    BereavedSubtype.DIED_OF_ILLNESS: ProfileCategory.DIED_OF_ILLNESS_FAMILY,
+}
+
+
+def propose_category(person: Person) -> str:
+    """The 建档立卡 category proposed to the clerk (who confirms or changes it)."""
+    bereaved = person.identities.filter(Identity.current_q(), kind=IdentityKind.BEREAVED_FAMILY).first()
+    if bereaved is not None and bereaved.subtype in CATEGORY_BY_BEREAVEMENT:
+        return CATEGORY_BY_BEREAVEMENT[bereaved.subtype]
+    service = person.service_records.filter(discharged_on__isnull=False).order_by("-discharged_on").first()
+    if service is None:
+        return ProfileCategory.DISCHARGED_SOLDIER
+    if service.settlement_type in CATEGORY_BY_SETTLEMENT:
+        return CATEGORY_BY_SETTLEMENT[service.settlement_type]
+    if service.service_type == ServiceType.OFFICER:
+        return ProfileCategory.TRANSFERRED_OFFICER
+    return ProfileCategory.DISCHARGED_SOLDIER
 
 
 def prefill(person: Person) -> dict:
@@ -408,7 +460,7 @@ def apply_card(
     Home service follows from the facts: aged 80 or over on the application date, or bed-bound."""
     check_date(on, field="on", born=person.birth_date)
     check_name(applicant, field="applicant", label="申请人")
-    card_type, reason = card_eligibility(person)
+    card_type, reason, _ = card_eligibility(person)
     if card_type is None:
         raise ValidationError(reason)
     grounds = [REFUSAL_GROUNDS[g] for g in refusal_grounds or []]
@@ -446,7 +498,7 @@ def apply_card(
     return card
 
 
-# 优待证: status → {next status: who may move it there}
+# 优待证: status → {next status: the office that takes that step (accounts.roles.OFFICES)}
 CARD_FLOW = {
     CardStatus.ACCEPTED: {CardStatus.COUNTY_REVIEW: "station", CardStatus.RETURNED: "station"},
     CardStatus.COUNTY_REVIEW: {CardStatus.IN_PRODUCTION: "county", CardStatus.RETURNED: "county"},
@@ -454,12 +506,11 @@ CARD_FLOW = {
     CardStatus.ARRIVED: {CardStatus.ISSUED: "station"},
     CardStatus.RETURNED: {CardStatus.ACCEPTED: "station"},
 }
-STATION_ROLES = {Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}
 
 
-def _may(actor, who: str) -> bool:
-    roles = {p.role for p in actor.active_posts}
-    return bool(roles & ({Role.COUNTY_OFFICER} if who == "county" else STATION_ROLES))
+def card_steps(*, user, card: PreferentialCard) -> list[str]:
+    """The steps of the card that the user's office takes now: the card page's buttons."""
+    return steps_for(user, CARD_FLOW, card.status)
 
 
 @transaction.atomic
@@ -468,13 +519,7 @@ def move_card(
 ) -> PreferentialCard:
     check_date(on, field="on", born=card.person.birth_date)
     check_move(CARD_FLOW, card.status, to, label=lambda s: CardStatus(s).label, what="优待证")
-    allowed = CARD_FLOW[card.status]
-    if not _may(actor, allowed[to]):
-        raise PermissionDenied(
-            "此步骤由"
-            + ("县级退役军人事务部门" if allowed[to] == "county" else "乡镇（街道）服务站")
-            + "办理。"
-        )
+    require_office(actor, CARD_FLOW[card.status][to])
     if to == CardStatus.RETURNED and not reason.strip():
         raise ValidationError({"reason": "退回须说明原因。"})
     if to == CardStatus.ISSUED:
@@ -486,4 +531,35 @@ def move_card(
     card.status, card.previous_status = to, card.status
     card.save()
     audit_person(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
+    if to == CardStatus.ARRIVED:  # the station's hand-out task follows (rules.py)
+        emit(
+            kind=EventKind.CARD_ARRIVED,
+            key=f"card:{card.pk}",
+            person=card.person,
+            occurred_on=on,
+            actor=actor,
+        )
+    if to == CardStatus.ISSUED:
+        _close_task(
+            actor,
+            card.person,
+            TaskKind.CARD_HANDOUT,
+            f"{chinese_date(on)}已发放，签收人 {card.receipt_signed_by}",
+        )
     return card
+
+
+@transaction.atomic
+def record_card_print(*, actor, card: PreferentialCard, full: bool = False, purpose: str = "") -> str:
+    """The printed 优待证申请表 is audited as a print. It carries the ID number masked, in full only
+    on an explicit, permitted request with a purpose (accounts.reveal), which the audit row keeps.
+    Returns the number as it is printed."""
+    full = full_values(actor, requested=full, purpose=purpose)
+    audit_person(
+        actor,
+        "print",
+        card.person,
+        {"form": "优待证申请表", "card": card.pk, "masked": not full},
+        reason=purpose.strip() if full else "",
+    )
+    return card.person.id_number if full else card.snapshot.get("id_number_masked", "")

@@ -16,7 +16,9 @@ urlpatterns = [
     path("people/<int:person_id>/assistance/", views.assistance_open, name="assistance_open"),
     path("assistance/<int:case_id>/", views.assistance_detail, name="assistance"),
     path("people/<int:person_id>/card/", views.card_apply, name="card_apply"),
+    path("people/<int:person_id>/card/current/", views.person_card, name="person_card"),
     path("cards/", views.card_list, name="cards"),
     path("cards/<int:card_id>/", views.card_detail, name="card"),
     path("cards/<int:card_id>/print/", views.card_print, name="card_print"),
+    path("cards/<int:card_id>/photo/", views.card_photo, name="card_photo"),
 ]

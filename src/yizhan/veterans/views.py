@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.roles import Perm, require
+from yizhan.accounts.roles import OFFICES, Perm, require
 from yizhan.core.forms import add_errors
 from yizhan.core.pages import form_page
 from yizhan.core.scopes import visible
 from yizhan.people.selectors import get_person
-from yizhan.people.services import audit_person
+from yizhan.people.views import photo_response
 from yizhan.veterans import selectors, services
 from yizhan.veterans.forms import (
     AssistanceForm,
@@ -31,7 +31,7 @@ from yizhan.veterans.forms import (
     ProfileForm,
     StatusChangeForm,
 )
-from yizhan.veterans.models import CardStatus, ProfileRecord
+from yizhan.veterans.models import CardStatus, CardType, ProfileRecord
 from yizhan.worklist.models import OPEN_STATUSES, TaskKind
 from yizhan.worklist.selectors import tasks_visible_to
 
@@ -142,7 +142,11 @@ def checkin(request: HttpRequest, person_id: int) -> HttpResponse:
 def profile(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person(user=request.user, pk=person_id)
     existing = ProfileRecord.objects.filter(person=person).first()
-    initial = {f: getattr(existing, f) for f in ProfileForm.base_fields} if existing else {}
+    initial = (
+        {f: getattr(existing, f) for f in ProfileForm.base_fields}
+        if existing
+        else {"category": services.propose_category(person)}
+    )
 
     def act(person, data):
         services.save_profile(actor=request.user, person=person, on=timezone.localdate(), **data)
@@ -212,11 +216,42 @@ def assistance_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _profile_in_place(request: HttpRequest, person) -> ProfileForm | None:
+    """建档立卡 inside the card application: the category proposed from the service record, the
+    clerk confirms it (or picks another); saved, the same page goes on to the card form. None
+    once saved."""
+    posted = request.method == "POST" and request.POST.get("step") == "profile"
+    form = ProfileForm(
+        request.POST if posted else None,
+        initial={"category": services.propose_category(person)},
+        prefix="profile",
+    )
+    if posted and form.is_valid():
+        try:
+            services.save_profile(
+                actor=request.user, person=person, on=timezone.localdate(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return None
+    return form
+
+
 @login_required
 def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
     require(request.user, Perm.EDIT_PEOPLE)
     person = get_person(user=request.user, pk=person_id)
-    card_type, reason = services.card_eligibility(person)
+    card_type, reason, needs_profile = services.card_eligibility(person)
+    if needs_profile:
+        profile_form = _profile_in_place(request, person)
+        if profile_form is None:
+            messages.success(request, "建档立卡：已保存。请继续办理优待证。")
+            return redirect("veterans:card_apply", person_id=person.pk)
+        context = {"person": person, "reason": reason, "profile_form": profile_form}
+        return render(request, "veterans/card_apply.html", context)
+    if request.method == "POST" and request.POST.get("step") == "profile":
+        return redirect("veterans:card_apply", person_id=person.pk)  # saved already (a second click)
     form = CardApplicationForm(
         request.POST or None, request.FILES or None, initial={"on": timezone.localdate(), "applicant": "本人"}
     )
@@ -234,16 +269,38 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, "优待证申领已受理。")
             return redirect("veterans:card", card_id=card.pk)
+    # Already applied: the way on is the card itself, not a refusal.
+    current_card = (
+        None if card_type else person.preferential_cards.exclude(status=CardStatus.RETURNED).first()
+    )
     context = {
         "person": person,
         "form": form,
         "card_type": card_type,
+        "card_type_label": CardType(card_type).label if card_type else "",
+        "current_card": current_card,
         "reason": reason,
         "known": services.prefill(person),
         "has_photo": bool(person.photo_id),
         "has_phone": bool(person.phone_enc),
     }
     return render(request, "veterans/card_apply.html", context)
+
+
+@login_required
+def person_card(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's card in progress (the hand-out task's 办理 link): its page has the step."""
+    person = get_person(user=request.user, pk=person_id)
+    card = (
+        selectors.cards_visible_to(request.user)
+        .filter(person=person)
+        .exclude(status=CardStatus.RETURNED)
+        .order_by("-accepted_on", "-pk")
+        .first()
+    )
+    if card is None:
+        raise Http404("此人没有办理中的优待证")
+    return redirect("veterans:card", card_id=card.pk)
 
 
 CARD_ACTIONS = {
@@ -275,15 +332,43 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         else:
             messages.success(request, f"优待证：{card.get_status_display()}")
         return redirect("veterans:card", card_id=card.pk)
-    actions = [(to, CARD_ACTIONS[to]) for to in services.CARD_FLOW.get(card.status, {})]
-    return render(request, "veterans/card.html", {"card": card, "form": form, "actions": actions})
+    actions = [(to, CARD_ACTIONS[to]) for to in services.card_steps(user=request.user, card=card)]
+    # No button of his own: say whose step it is, rather than show one that would refuse him.
+    waiting_on = sorted({OFFICES[o][0] for o in services.CARD_FLOW.get(card.status, {}).values()})
+    context = {
+        "card": card,
+        "form": form,
+        "actions": actions,
+        "waiting_on": [] if actions else waiting_on,
+        "can_reveal": request.user.can(Perm.REVEAL_PII),
+    }
+    return render(request, "veterans/card.html", context)
 
 
 @login_required
 def card_print(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The 申请表 to print: a GET (the card page's link) is masked; the full ID number needs a POST
+    with the "显示完整号码" choice and a purpose (accounts.reveal), audited with the print."""
     card = selectors.get_card(user=request.user, pk=card_id)
-    audit_person(request.user, "print", card.person, {"form": "优待证申请表", "card": card.pk})
-    return render(request, "veterans/card_print.html", {"card": card, "s": card.snapshot})
+    try:
+        id_number = services.record_card_print(
+            actor=request.user,
+            card=card,
+            full=request.method == "POST" and request.POST.get("full") == "on",
+            purpose=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("veterans:card", card_id=card.pk)
+    context = {"card": card, "s": card.snapshot, "id_number": id_number}
+    return render(request, "veterans/card_print.html", context)
+
+
+@login_required
+def card_photo(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The photo of the application, embedded in its print (audited as the print)."""
+    card = selectors.get_card(user=request.user, pk=card_id)
+    return photo_response(card.photo, name=f"card-photo-{card.pk}")
 
 
 @login_required

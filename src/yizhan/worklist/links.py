@@ -17,6 +17,7 @@ WORK_FORMS = {
     TaskKind.HONOR_PLAQUE: ("benefits:task_plaque", "task"),
     TaskKind.DISCHARGE_CHECKIN: ("veterans:checkin", "person"),
     TaskKind.PROFILE_RECORD: ("veterans:profile", "person"),
+    TaskKind.CARD_HANDOUT: ("veterans:person_card", "person"),
 }
 
 

@@ -46,6 +46,7 @@ class TaskKind(models.TextChoices):
     CONDOLENCE_VISIT = "condolence_visit", "慰问遗属"
     COMPENSATION = "compensation", "抚恤办理"
     PAID_ITEM_CORRECTED = "paid_item_corrected", "更正涉及已发放款项（区县核处）"
+    CARD_HANDOUT = "card_handout", "领取优待证（通知本人，签收发放）"
     OTHER = "other", "其他"
 
 
