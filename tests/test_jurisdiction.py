@@ -27,6 +27,7 @@ from django.urls.converters import IntConverter
 
 from tests.jurisdiction_world import DAY, world_of
 from yizhan.accounts.roles import AREAS
+from yizhan.core.policy_values import REGISTRY
 from yizhan.core.scopes import SCOPES, UNSCOPED, visible
 from yizhan.ledgers.exports.registry import LEDGERS
 from yizhan.people.views import TABS
@@ -57,6 +58,7 @@ LITERALS = {
     "tab": [key for key, _ in TABS],
     "slug": list(LEDGERS),
     "key": [key for key, *_ in AREAS],
+    "name": list(REGISTRY),
 }
 
 # Form fields that name an object: what they name. A SCOPES label, a user, or a region level

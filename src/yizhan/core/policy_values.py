@@ -19,12 +19,25 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from yizhan.accounts.models import User
-from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS, Perm
+from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS, Perm, Role
 from yizhan.audit.services import record
 from yizhan.core.models import PolicyValue
-from yizhan.core.policy import ADMIN_LEVELS, NATIONAL, OFFICER_ROLES, in_force, region_label, require_officer
+from yizhan.core.policy import (
+    ADMIN_LEVELS,
+    NATIONAL,
+    OFFICER_ROLES,
+    POLICY_LEVELS,
+    in_force,
+    policy_chain,
+    policy_regions_of,
+    region_label,
+    require_officer,
+)
 from yizhan.core.scopes import scoped
-from yizhan.regions.models import Region
+from yizhan.regions.models import PREFIX_LENGTH, Region, level_of
+
+# Who opens the 参数设置 pages besides administrators (officers change their county's values).
+READER_ROLES = (*OFFICER_ROLES, Role.STATION_HEAD)
 
 # (key, label), in the order the 参数设置 page shows them.
 TOPICS = [
@@ -281,6 +294,20 @@ def values_visible_to(user: User) -> QuerySet[PolicyValue]:
 
 
 def may_read_policies(user: User) -> bool:
-    """The 参数设置 pages: administrators and county officers (station staff read the values
-    where the rules show them)."""
-    return user.can(Perm.MANAGE_SETTINGS) or any(post.role in OFFICER_ROLES for post in user.active_posts)
+    """The 参数设置 pages: administrators, county officers and station heads (who read what
+    governs their station; the rules show the values to everyone else where they apply)."""
+    return user.can(Perm.MANAGE_SETTINGS) or any(post.role in READER_ROLES for post in user.active_posts)
+
+
+def readable_regions(user: User) -> list[str]:
+    """The policy regions whose values the user may look at, highest first: administrators the
+    national level, provinces and cities; staff the regions above their posts and, for
+    officers, the counties under them."""
+    codes: set[str] = {NATIONAL}
+    if user.can(Perm.MANAGE_SETTINGS):
+        codes |= set(Region.objects.filter(level__in=ADMIN_LEVELS).values_list("code", flat=True))
+    for post in user.active_posts:
+        if post.role in READER_ROLES and post.region_id:
+            codes |= {code for code in policy_chain(post.region_id) if code == NATIONAL or level_of(code) in POLICY_LEVELS}
+    codes |= {region.code for region in policy_regions_of(user, departments=ALL_DEPTS)}
+    return sorted(codes, key=lambda code: (code != NATIONAL and PREFIX_LENGTH[level_of(code)], code))
