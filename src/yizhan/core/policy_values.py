@@ -97,9 +97,9 @@ class PolicySpec:
         except ValueError:
             raise ValidationError({"value": "请填写整数。"}) from None
         if self.low is not None and value < self.low:
-            raise ValidationError({"value": f"不能小于 {self.low}{self.unit}。"})
+            raise ValidationError({"value": f"不能小于 {self.low} {self.unit}。"})
         if self.high is not None and value > self.high:
-            raise ValidationError({"value": f"不能大于 {self.high}{self.unit}。"})
+            raise ValidationError({"value": f"不能大于 {self.high} {self.unit}。"})
         return value
 
     def show(self, value: int | str) -> str:

@@ -20,11 +20,11 @@ class PolicyValueForm(StyledForm):
         elif spec.kind == "month_day":
             value = forms.CharField(label=f"{spec.label}（月-日）", max_length=5, required=False)
         else:
+            # The bounds are checked by the service (PolicySpec.clean), one message for page and code.
             value = forms.IntegerField(
                 label=f"{spec.label}（{spec.unit}）" if spec.unit else spec.label,
-                min_value=spec.low,
-                max_value=spec.high,
                 required=False,
+                widget=forms.NumberInput(attrs={"min": spec.low, "max": spec.high}),
             )
         self.fields = {"value": styled(value), **self.fields}
         if may_inherit:
@@ -34,6 +34,6 @@ class PolicyValueForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("inherits") and data.get("value") in (None, ""):
+        if not data.get("inherits") and "value" not in self.errors and data.get("value") in (None, ""):
             self.add_error("value", "请填写取值。")
         return data

@@ -35,7 +35,9 @@ from yizhan.regions.models import Region
 from yizhan.system.forms_policy import PolicyValueForm
 
 # Topic → the pages of the values that have their own table, and the audit object type of
-# their changes (shown as the topic's latest changes).
+# their changes (shown as the topic's latest changes). The registration settings are per year:
+# linked for this year and the next, for the chosen region.
+BY_YEAR = {"conscription:settings"}
 DEDICATED = {
     "registration": [("兵役登记时间与年龄（按年度）", "conscription:settings", "registration_year")],
     "conscription": [("征兵批次：报名、批准入伍日期与任务数", "conscription:index", "campaign")],
@@ -107,7 +109,12 @@ def policy_index(request: HttpRequest) -> HttpResponse:
             "label": label,
             "lines": lines[key],
             "pages": [
-                (title, url, list(events.filter(object_type=object_type)[:RECENT]))
+                {
+                    "title": title,
+                    "url": url,
+                    "years": [today.year, today.year + 1] if url in BY_YEAR else [],
+                    "recent": list(events.filter(object_type=object_type)[:RECENT]),
+                }
                 for title, url, object_type in DEDICATED.get(key, [])
             ],
         }
