@@ -14,7 +14,6 @@ from decimal import Decimal
 from tests.benefits.factories import benefits_of
 from tests.files import png
 from yizhan.benefits.models import AllowanceRate, BonusRate
-from yizhan.core.models import PolicyValue
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.conscription.models import (
@@ -26,6 +25,7 @@ from yizhan.conscription.models import (
     TownshipQuota,
     Verification,
 )
+from yizhan.core.models import PolicyValue
 from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunRow, MappingTemplate
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import services

@@ -17,7 +17,12 @@ D = datetime.date
 
 def county_sets(name: str, value) -> None:
     set_policy_value(
-        actor=None, name=name, region_code="371402000000", effective_from=D(2020, 1, 1), value=value, reason="区政府文件"
+        actor=None,
+        name=name,
+        region_code="371402000000",
+        effective_from=D(2020, 1, 1),
+        value=value,
+        reason="区政府文件",
     )
 
 

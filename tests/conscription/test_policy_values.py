@@ -21,7 +21,12 @@ DECHENG = "371402000000"
 
 def county_sets(name: str, value, region_code: str = DECHENG) -> None:
     set_policy_value(
-        actor=None, name=name, region_code=region_code, effective_from=D(2020, 1, 1), value=value, reason="县政府文件"
+        actor=None,
+        name=name,
+        region_code=region_code,
+        effective_from=D(2020, 1, 1),
+        value=value,
+        reason="县政府文件",
     )
 
 
@@ -48,7 +53,9 @@ def test_the_public_notice_lasts_as_long_as_the_county_says(candidate, advance):
     candidate = advance(candidate, up_to=Stage.NOTICE)
     five_days_on = candidate.notice_starts_on + datetime.timedelta(days=5)
     with pytest.raises(TransitionError, match="公示不少于 7 天"):
-        services.record_stage(actor=None, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=five_days_on)
+        services.record_stage(
+            actor=None, candidate=candidate, stage=Stage.APPROVAL, passed=True, on=five_days_on
+        )
     services.record_stage(
         actor=None, candidate=candidate, stage=Stage.APPROVAL, passed=True,
         on=candidate.notice_starts_on + datetime.timedelta(days=7),

@@ -21,15 +21,22 @@ SRC = Path(yizhan.__file__).parent
 TESTS = Path(__file__).parents[1]
 XINHU_VILLAGE, HUAQIAO_VILLAGE = "371402001001", "320583400001"
 DECHENG, DEZHOU, SHANDONG, KUNSHAN = "371402000000", "371400000000", "370000000000", "320583000000"
+NEW_YEAR, JUNE = D(2026, 1, 1), D(2026, 6, 1)
 
 
-def put(name="checkin.days", region_code=DECHENG, value=45, on=D(2026, 1, 1), actor=None, **more):
+def put(name="checkin.days", region_code=DECHENG, value=45, on=NEW_YEAR, actor=None, **more):
     return set_policy_value(
-        actor=actor, name=name, region_code=region_code, effective_from=on, value=value, reason="县政府文件", **more
+        actor=actor,
+        name=name,
+        region_code=region_code,
+        effective_from=on,
+        value=value,
+        reason="县政府文件",
+        **more,
     )
 
 
-def read(region_code=XINHU_VILLAGE, on=D(2026, 6, 1), name="checkin.days"):
+def read(region_code=XINHU_VILLAGE, on=JUNE, name="checkin.days"):
     return policy_value(name, region_code=region_code, on=on)
 
 
@@ -38,7 +45,11 @@ def read(region_code=XINHU_VILLAGE, on=D(2026, 6, 1), name="checkin.days"):
 
 def string_constants(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
 
 
 def names_in(paths) -> set[str]:
@@ -49,11 +60,15 @@ def test_every_registered_value_is_named_by_a_rule_outside_the_registry():
     sources = [p for p in SRC.rglob("*.py") if "migrations" not in p.parts and p.name != "policy_values.py"]
     unread = set(REGISTRY) - names_in(sources) - set(AWAITING_READER)
     assert not unread, f"no rule reads {sorted(unread)}: read it with policy_value or drop it"
-    assert not set(AWAITING_READER) & names_in(sources), "a value awaiting its reader is read: take it off AWAITING_READER"
+    assert not set(AWAITING_READER) & names_in(sources), (
+        "a value awaiting its reader is read: take it off AWAITING_READER"
+    )
 
 
 def test_every_registered_value_has_a_test_that_changes_it():
-    tested = names_in(p for p in TESTS.rglob("test_*.py") if p.name != "test_policy_values.py" or p.parent.name != "core")
+    tested = names_in(
+        p for p in TESTS.rglob("test_*.py") if p.name != "test_policy_values.py" or p.parent.name != "core"
+    )
     untested = set(REGISTRY) - tested - set(AWAITING_READER)
     assert not untested, f"write a test that changes {sorted(untested)} and sees the rule follow"
 
@@ -68,8 +83,12 @@ REPLACED = {
 
 def test_no_rule_keeps_a_constant_of_its_own_for_a_registered_value():
     for path in SRC.rglob("*.py"):
-        names = {n.id for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Name)}
-        assert not names & REPLACED, f"{path.relative_to(SRC)} uses {sorted(names & REPLACED)}: read core.policy_values"
+        names = {
+            n.id for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Name)
+        }
+        assert not names & REPLACED, (
+            f"{path.relative_to(SRC)} uses {sorted(names & REPLACED)}: read core.policy_values"
+        )
 
 
 def test_every_default_lies_within_its_own_bounds():

@@ -33,7 +33,9 @@ def test_a_county_officer_changes_the_2027_registration_window_for_decheng_and_k
     form.get_by_label("登记开始").fill("2027-02-01")
     form.get_by_label("登记截止").fill("2027-09-30")
     form.get_by_role("button", name="保存").click()
-    expect(page.get_by_role("alert").or_(page.locator(".alert-success")).first).to_contain_text("德城区 2027 年")
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success")).first).to_contain_text(
+        "德城区 2027 年"
+    )
 
     decheng = RegistrationYear.objects.get(region_code=DECHENG, year=2027)
     kunshan = RegistrationYear.objects.get(region_code=KUNSHAN, year=2027)

@@ -21,7 +21,13 @@ def detail(name="checkin.days", region=DECHENG) -> str:
 
 
 def change(client, name="checkin.days", region=DECHENG, **data):
-    body = {"region_code": region, "value": "45", "effective_from": "2026-01-01", "reason": "区政府文件", **data}
+    body = {
+        "region_code": region,
+        "value": "45",
+        "effective_from": "2026-01-01",
+        "reason": "区政府文件",
+        **data,
+    }
     return client.post(detail(name, region), body)
 
 
@@ -29,20 +35,37 @@ def test_the_page_lists_every_value_by_topic_with_the_links_to_the_pages_of_the_
     page = login_as("decheng").get(INDEX).content.decode()
     for spec in REGISTRY.values():
         assert f'data-testid="value-{spec.name}"' in page
-    for url in ("conscription:settings", "conscription:index", "benefits:allowance_rates", "benefits:bonus_rates", "lifecycle:calendar"):
+    for url in (
+        "conscription:settings",
+        "conscription:index",
+        "benefits:allowance_rates",
+        "benefits:bonus_rates",
+        "lifecycle:calendar",
+    ):
         assert f'href="{reverse(url)}"' in page
 
 
-def test_the_county_officer_changes_his_county_with_a_reason_and_the_page_says_who_and_when(login_as, persona):
+def test_the_county_officer_changes_his_county_with_a_reason_and_the_page_says_who_and_when(
+    login_as, persona
+):
     client = login_as("decheng")
     response = change(client)
     assert response.status_code == 302
     row = PolicyValue.objects.get()
-    assert (row.region_code, row.value, row.changed_by, row.reason) == (DECHENG, 45, persona("decheng"), "区政府文件")
+    assert (row.region_code, row.value, row.changed_by, row.reason) == (
+        DECHENG,
+        45,
+        persona("decheng"),
+        "区政府文件",
+    )
     assert AuditEvent.objects.filter(object_type="policy_value", region_code=DECHENG).count() == 1
     history = client.get(detail()).content.decode()
     assert "区政府文件" in history and "郑国栋" in history and "现行" in history
-    line = client.get(f"{INDEX}?region_code={DECHENG}").content.decode().split('data-testid="value-checkin.days"')[1]
+    line = (
+        client.get(f"{INDEX}?region_code={DECHENG}")
+        .content.decode()
+        .split('data-testid="value-checkin.days"')[1]
+    )
     assert "45 天" in line.split("</tr>")[0] and "本地区" in line.split("</tr>")[0]
 
 

@@ -16,7 +16,12 @@ D = datetime.date
 
 def county_sets(name: str, value) -> None:
     set_policy_value(
-        actor=None, name=name, region_code="371402000000", effective_from=D(2020, 1, 1), value=value, reason="区政府文件"
+        actor=None,
+        name=name,
+        region_code="371402000000",
+        effective_from=D(2020, 1, 1),
+        value=value,
+        reason="区政府文件",
     )
 
 
@@ -26,7 +31,10 @@ def test_the_checkin_period_follows_the_county_for_the_task_and_the_late_check(s
     for kind in (TaskKind.DISCHARGE_CHECKIN, TaskKind.RESERVE_REGISTRATION):
         assert Task.objects.get(kind=kind).due_on == DISCHARGED + datetime.timedelta(days=60)
     checkin = services.record_checkin(
-        actor=None, person=serving, on=DISCHARGED + datetime.timedelta(days=45), documents=["discharge_certificate"]
+        actor=None,
+        person=serving,
+        on=DISCHARGED + datetime.timedelta(days=45),
+        documents=["discharge_certificate"],
     )
     assert checkin.late_reason == ""
 
@@ -35,7 +43,9 @@ def test_the_photo_width_follows_the_county(serving, settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path
     veteran_with_profile(serving)
     county_sets("card.photo_width", 440)  # a square 440×440
-    card = services.apply_card(actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes((440, 440)))
+    card = services.apply_card(
+        actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes((440, 440))
+    )
     assert card.photo_id
 
 
@@ -43,7 +53,9 @@ def test_the_photo_height_follows_the_county(serving, settings, tmp_path):
     settings.DOCUMENTS_DIR = tmp_path
     veteran_with_profile(serving)
     county_sets("card.photo_height", 352)  # a square 352×352
-    card = services.apply_card(actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes((352, 352)))
+    card = services.apply_card(
+        actor=None, person=serving, on=DISCHARGED, photo_content=photo_bytes((352, 352))
+    )
     assert card.photo_id
 
 

@@ -111,7 +111,9 @@ def log_due_on(*, task: Task, award: Award) -> datetime.date:
 def delivery_level_for(award: Award) -> DeliveryLevel:
     """The level that delivers the 喜报 of this award where the soldier's family lives."""
     return DeliveryLevel(
-        policy_value(DELIVERY_LEVEL_POLICY[award.level], region_code=award.person.region_id, on=award.awarded_on)
+        policy_value(
+            DELIVERY_LEVEL_POLICY[award.level], region_code=award.person.region_id, on=award.awarded_on
+        )
     )
 
 

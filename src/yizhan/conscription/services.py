@@ -44,7 +44,10 @@ ENLISTMENT_MAX_AGE_POLICY = {
     Education.COLLEGE: "conscription.enlist_max_age_graduate",
 }
 # 批准入伍 of the two intakes a year (参数设置 "03-01" / "09-01"; each intake may set its own date).
-INTAKE_DATE_POLICY = {Half.FIRST: "conscription.intake_date_first", Half.SECOND: "conscription.intake_date_second"}
+INTAKE_DATE_POLICY = {
+    Half.FIRST: "conscription.intake_date_first",
+    Half.SECOND: "conscription.intake_date_second",
+}
 
 
 def _audit(actor, action: str, person: Person, changes: dict) -> None:
@@ -211,7 +214,9 @@ def _check_applicant(*, person: Person, campaign: Campaign, on: datetime.date, u
     if person.birth_date is None:
         raise ValidationError("缺少出生日期，无法核对征集年龄。")
     age = campaign.year - person.birth_date.year
-    low, limit = _enlistment_ages(campaign, person=person, university=university or registration.is_university_student)
+    low, limit = _enlistment_ages(
+        campaign, person=person, university=university or registration.is_university_student
+    )
     if not low <= age <= limit:
         raise ValidationError(f"征集年龄为当年 12 月 31 日前年满 {low} 至 {limit} 周岁，此人为 {age} 周岁。")
     other = (
@@ -431,7 +436,9 @@ def set_registration_year(
 
 def intake_date(*, year: int, half: str, county_code: str) -> datetime.date:
     """The date of 批准入伍 the county's intakes default to (参数设置: 1 March or 1 September)."""
-    month_day = policy_value(INTAKE_DATE_POLICY[Half(half)], region_code=county_code, on=datetime.date(year, 1, 1))
+    month_day = policy_value(
+        INTAKE_DATE_POLICY[Half(half)], region_code=county_code, on=datetime.date(year, 1, 1)
+    )
     month, day = (int(part) for part in month_day.split("-"))
     return datetime.date(year, month, day)
 

@@ -32,7 +32,9 @@ class TransitionError(Exception):
 def public_notice_days(candidate: Candidate) -> int:
     """The county's 公示 period in force when the notice began."""
     return policy_value(
-        "conscription.public_notice_days", region_code=candidate.campaign.county_id, on=candidate.notice_starts_on
+        "conscription.public_notice_days",
+        region_code=candidate.campaign.county_id,
+        on=candidate.notice_starts_on,
     )
 
 
@@ -61,4 +63,6 @@ def check_transition(candidate: Candidate, target: str, *, passed: bool, on: dat
         notice_days = public_notice_days(candidate)
         if (on - candidate.notice_starts_on).days < notice_days:
             earliest = candidate.notice_starts_on + datetime.timedelta(days=notice_days)
-            raise TransitionError(f"公示不少于 {notice_days} 天：最早可于 {earliest:%Y年%-m月%-d日} 批准入伍。")
+            raise TransitionError(
+                f"公示不少于 {notice_days} 天：最早可于 {earliest:%Y年%-m月%-d日} 批准入伍。"
+            )

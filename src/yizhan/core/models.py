@@ -30,7 +30,8 @@ class PolicyValue(models.Model):
         indexes = [models.Index(fields=["name", "region_code", "effective_from"], name="policy_value_lookup")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(inherits=True, value__isnull=True) | models.Q(inherits=False, value__isnull=False),
+                condition=models.Q(inherits=True, value__isnull=True)
+                | models.Q(inherits=False, value__isnull=False),
                 name="policy_value_or_inherits",
             )
         ]

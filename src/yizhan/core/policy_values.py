@@ -112,7 +112,9 @@ class PolicySpec:
 
 
 def _spec(name: str, topic: str, label: str, default: int | str, departments, **more) -> PolicySpec:
-    return PolicySpec(name=name, topic=topic, label=label, default=default, departments=tuple(departments), **more)
+    return PolicySpec(
+        name=name, topic=topic, label=label, default=default, departments=tuple(departments), **more
+    )
 
 
 def _delivery_level(award: str, label: str, default: str) -> PolicySpec:
@@ -308,6 +310,10 @@ def readable_regions(user: User) -> list[str]:
         codes |= set(Region.objects.filter(level__in=ADMIN_LEVELS).values_list("code", flat=True))
     for post in user.active_posts:
         if post.role in READER_ROLES and post.region_id:
-            codes |= {code for code in policy_chain(post.region_id) if code == NATIONAL or level_of(code) in POLICY_LEVELS}
+            codes |= {
+                code
+                for code in policy_chain(post.region_id)
+                if code == NATIONAL or level_of(code) in POLICY_LEVELS
+            }
     codes |= {region.code for region in policy_regions_of(user, departments=ALL_DEPTS)}
     return sorted(codes, key=lambda code: (code != NATIONAL and PREFIX_LENGTH[level_of(code)], code))

@@ -97,7 +97,9 @@ def policy_index(request: HttpRequest) -> HttpResponse:
                 spec=spec,
                 shown=spec.show(value),
                 row=row,
-                source="全国默认（法规规定值）" if row is None else _labels([row.region_code])[row.region_code],
+                source="全国默认（法规规定值）"
+                if row is None
+                else _labels([row.region_code])[row.region_code],
                 own=row is not None and row.region_code == region,
                 awaiting=AWAITING_READER.get(spec.name, ""),
             )

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,23 +15,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PolicyValue',
+            name="PolicyValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='参数')),
-                ('region_code', models.CharField(blank=True, max_length=12, verbose_name='适用地区')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('value', models.JSONField(blank=True, null=True, verbose_name='取值')),
-                ('inherits', models.BooleanField(default=False, verbose_name='沿用上级')),
-                ('reason', models.CharField(max_length=200, verbose_name='修改原因')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='修改时间')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="参数")),
+                ("region_code", models.CharField(blank=True, max_length=12, verbose_name="适用地区")),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("value", models.JSONField(blank=True, null=True, verbose_name="取值")),
+                ("inherits", models.BooleanField(default=False, verbose_name="沿用上级")),
+                ("reason", models.CharField(max_length=200, verbose_name="修改原因")),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="修改时间"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参数设置',
-                'ordering': ['name', 'region_code', 'effective_from', 'pk'],
-                'indexes': [models.Index(fields=['name', 'region_code', 'effective_from'], name='policy_value_lookup')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('inherits', True), ('value__isnull', True)), models.Q(('inherits', False), ('value__isnull', False)), _connector='OR'), name='policy_value_or_inherits')],
+                "verbose_name": "参数设置",
+                "ordering": ["name", "region_code", "effective_from", "pk"],
+                "indexes": [
+                    models.Index(fields=["name", "region_code", "effective_from"], name="policy_value_lookup")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("inherits", True), ("value__isnull", True)),
+                            models.Q(("inherits", False), ("value__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="policy_value_or_inherits",
+                    )
+                ],
             },
         ),
     ]
