@@ -34,7 +34,7 @@ COVERED = {
     "review_batch", "bank_file", "mark_batch_paid", "pay_bonus", "hang_plaque", "stop_periods",
     "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
     "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back",
-    "set_calendar_day", "remove_calendar_day", "export_must_register",
+    "set_calendar_day", "remove_calendar_day", "export_must_register", "set_policy_value",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
 }  # fmt: skip
 NOT_A_WRITE = {
@@ -52,7 +52,9 @@ NOT_A_WRITE = {
     "register_plaque_due": "a rule effect, counted with the enlistment that sets it off",
     "emit": "counted with every fact that emits (event.<kind> in the tables)",
     "intake_date": "a computation", "registration_settings_for": "a read",
-    "needs_home_service": "a computation",
+    "needs_home_service": "a computation", "photo_size": "a read", "delivery_level_for": "a read",
+    "spec_of": "a read", "row_in_force": "a read", "policy_value": "a read", "values_visible_to": "a read",
+    "may_read_policies": "a check", "readable_regions": "a read",
     "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
     "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
 }  # fmt: skip
@@ -61,6 +63,7 @@ SERVICE_MODULES = [
     "yizhan.conscription.exports",
     "yizhan.benefits.services._base", "yizhan.benefits.services.allowance", "yizhan.benefits.services.honors",
     "yizhan.care.services", "yizhan.worklist.services", "yizhan.lifecycle.services",
+    "yizhan.core.policy_values",
 ]  # fmt: skip
 
 
@@ -538,4 +541,17 @@ def test_the_calendars_writes_are_audited_once_each(persona, steps):
         {"calendar.remove": 1},
         lambda: lifecycle.remove_calendar_day(actor=admin, day=D(2027, 10, 8)),
     )
+    steps.check()
+
+
+def test_a_rule_value_change_is_audited_once(persona, steps):
+    from yizhan.core.policy_values import set_policy_value
+
+    steps.run(
+        "set_policy_value", {"policy_value.set": 1},
+        lambda: set_policy_value(
+            actor=persona("decheng"), name="checkin.days", region_code="371402000000",
+            effective_from=D(2026, 1, 1), value=45, reason="区政府文件",
+        ),
+    )  # fmt: skip
     steps.check()
