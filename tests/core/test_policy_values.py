@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 import yizhan
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.selectors import events_visible_to
 from yizhan.core.models import PolicyValue
 from yizhan.core.policy_values import AWAITING_READER, REGISTRY, policy_value, set_policy_value
+from yizhan.desk.selectors import events_visible_to
 
 D = datetime.date
 SRC = Path(yizhan.__file__).parent

@@ -20,7 +20,7 @@ def test_healthz_answers_200_when_the_database_is_migrated(client, db):
 
 
 def test_healthz_answers_503_when_migrations_are_missing(client, db, monkeypatch):
-    from yizhan.core import views
+    from yizhan.desk import views
 
     monkeypatch.setattr(views, "_migrated", False)
     monkeypatch.setattr(views.MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)])
@@ -28,7 +28,7 @@ def test_healthz_answers_503_when_migrations_are_missing(client, db, monkeypatch
 
 
 def test_healthz_answers_503_when_the_database_does_not_answer(client, db, monkeypatch):
-    from yizhan.core import views
+    from yizhan.desk import views
 
     class Unreachable:
         def cursor(self):
@@ -136,4 +136,3 @@ def test_the_station_workbench_counts_who_must_register_this_year(make_person, l
     page = login_as("xinhu_head").get(reverse("core:home")).content.decode()
     assert re.search(r"应登未登：<strong>1</strong>", page)
     assert "应登未登" not in login_as("xinhu_clerk").get(reverse("core:home")).content.decode()  # 服务站 only
-

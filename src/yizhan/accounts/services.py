@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from yizhan.accounts.models import ApiToken, Post, User
 from yizhan.audit.services import record
-from yizhan.core.text import check_name
+from yizhan.text import check_name
 
 
 @transaction.atomic
@@ -45,25 +43,6 @@ def grant_post(
         object_id=post.pk,
         region_code=region_code or "",
         changes={"user": user.username, "role": role, "department": department, "title": title},
-    )
-    return post
-
-
-@transaction.atomic
-def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
-    """Ends a post and hands its open work back to the station (caseload handover)."""
-    from yizhan.worklist.services import hand_back  # worklist builds on accounts, not the reverse
-
-    post.ended_on = on or timezone.localdate()
-    post.save(update_fields=["ended_on"])
-    handed_back = hand_back(actor=actor, post=post)
-    record(
-        actor=actor,
-        action="post.end",
-        object_type="post",
-        object_id=post.pk,
-        region_code=post.region_id or "",
-        changes={"ended_on": post.ended_on.isoformat(), "tasks_handed_back": handed_back},
     )
     return post
 

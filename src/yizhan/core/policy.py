@@ -6,7 +6,7 @@ the national default (DOMAIN.md's values). The one in force for a place is the m
 county over city over province over the national default — `in_force`, the one lookup every rule
 reads through. A county's rows are changed by an officer at or above it; the rows above the
 county by system administrators (no role sits above the county). The audit row is filed under
-the row's region, so the stations it governs see the change (audit.selectors).
+the row's region, so the stations it governs see the change (desk/selectors.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from yizhan.audit.selectors import events_visible_to
 from yizhan.core.forms import add_errors
 from yizhan.core.models import PolicyValue
 from yizhan.core.policy import NATIONAL, may_change, policy_chain
@@ -31,6 +30,7 @@ from yizhan.core.policy_values import (
     set_policy_value,
     values_visible_to,
 )
+from yizhan.desk.selectors import events_visible_to
 from yizhan.regions.models import Region
 from yizhan.system.forms_policy import PolicyValueForm
 

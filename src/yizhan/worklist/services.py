@@ -162,6 +162,24 @@ def hand_back(*, actor: User | None, post: Post) -> int:
 
 
 @transaction.atomic
+def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
+    """Ends a post and hands its open work back to the station (caseload handover). Here, not in
+    accounts: worklist builds on accounts, and a post must never end with its tasks stranded."""
+    post.ended_on = on or timezone.localdate()
+    post.save(update_fields=["ended_on"])
+    handed_back = hand_back(actor=actor, post=post)
+    record(
+        actor=actor,
+        action="post.end",
+        object_type="post",
+        object_id=post.pk,
+        region_code=post.region_id or "",
+        changes={"ended_on": post.ended_on.isoformat(), "tasks_handed_back": handed_back},
+    )
+    return post
+
+
+@transaction.atomic
 def mark_overdue(*, today: datetime.date) -> int:
     """Stamps open tasks past their due date; already stamped ones are left as they are."""
     overdue = list(
