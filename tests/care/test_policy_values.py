@@ -9,24 +9,12 @@ import pytest
 
 from tests.care.conftest import AWARDED, award_task
 from yizhan.care import services
-from yizhan.core.policy_values import set_policy_value
 from yizhan.lifecycle.calendar import add_working_days
 
 D = datetime.date
 
 
-def county_sets(name: str, value) -> None:
-    set_policy_value(
-        actor=None,
-        name=name,
-        region_code="371402000000",
-        effective_from=D(2020, 1, 1),
-        value=value,
-        reason="区政府文件",
-    )
-
-
-def test_the_log_deadline_follows_the_county(family):
+def test_the_log_deadline_follows_the_county(county_sets, family):
     county_sets("merit_notice.log_working_days", 5)
     task = award_task(family["soldier"])
     due = add_working_days(AWARDED, 5)
@@ -46,7 +34,7 @@ def test_the_log_deadline_follows_the_county(family):
         ("merit_notice.level.four_haves", "four_haves", "county"),
     ],
 )
-def test_the_level_that_delivers_each_award_follows_the_county(family, name, award, local):
+def test_the_level_that_delivers_each_award_follows_the_county(county_sets, family, name, award, local):
     task = award_task(family["soldier"], level=award)
     national = services.delivery_level_for(task.person.awards.get())
     county_sets(name, local)

@@ -11,23 +11,11 @@ from django.core.exceptions import ValidationError
 from yizhan.conscription import services
 from yizhan.conscription.models import Campaign, Half, Registration, Stage
 from yizhan.conscription.workflow import TransitionError
-from yizhan.core.policy_values import set_policy_value
 from yizhan.people.models import Education
 from yizhan.regions.models import Region
 
 D = datetime.date
 DECHENG = "371402000000"
-
-
-def county_sets(name: str, value, region_code: str = DECHENG) -> None:
-    set_policy_value(
-        actor=None,
-        name=name,
-        region_code=region_code,
-        effective_from=D(2020, 1, 1),
-        value=value,
-        reason="县政府文件",
-    )
 
 
 def applicant(make_person, *, born: D, education: str = "", university: bool = False):
@@ -48,7 +36,7 @@ def may_apply(person, campaign) -> bool:
     return True
 
 
-def test_the_public_notice_lasts_as_long_as_the_county_says(candidate, advance):
+def test_the_public_notice_lasts_as_long_as_the_county_says(county_sets, candidate, advance):
     county_sets("conscription.public_notice_days", 7)
     candidate = advance(candidate, up_to=Stage.NOTICE)
     five_days_on = candidate.notice_starts_on + datetime.timedelta(days=5)
@@ -62,7 +50,7 @@ def test_the_public_notice_lasts_as_long_as_the_county_says(candidate, advance):
     )  # fmt: skip
 
 
-def test_the_youngest_age_of_an_intake_follows_the_county(make_person, year_2026, campaign):
+def test_the_youngest_age_of_an_intake_follows_the_county(county_sets, make_person, year_2026, campaign):
     seventeen = applicant(make_person, born=D(2009, 3, 1))
     assert may_apply(seventeen, campaign)
     county_sets("conscription.enlist_min_age", 18)
@@ -70,20 +58,20 @@ def test_the_youngest_age_of_an_intake_follows_the_county(make_person, year_2026
     assert not may_apply(other, campaign)
 
 
-def test_the_oldest_age_of_an_intake_follows_the_county(make_person, year_2026, campaign):
+def test_the_oldest_age_of_an_intake_follows_the_county(county_sets, make_person, year_2026, campaign):
     assert not may_apply(applicant(make_person, born=D(2003, 3, 1)), campaign)  # 23
     county_sets("conscription.enlist_max_age", 23)
     assert may_apply(applicant(make_person, born=D(2003, 4, 1)), campaign)
 
 
-def test_the_oldest_age_of_a_graduate_follows_the_county(make_person, year_2026, campaign):
+def test_the_oldest_age_of_a_graduate_follows_the_county(county_sets, make_person, year_2026, campaign):
     graduate = applicant(make_person, born=D(2001, 3, 1), education=Education.BACHELOR)  # 25
     assert not may_apply(graduate, campaign)
     county_sets("conscription.enlist_max_age_graduate", 25)
     assert may_apply(graduate, campaign)
 
 
-def test_the_oldest_age_of_a_postgraduate_follows_the_county(make_person, year_2026, campaign):
+def test_the_oldest_age_of_a_postgraduate_follows_the_county(county_sets, make_person, year_2026, campaign):
     postgraduate = applicant(make_person, born=D(1999, 3, 1), education=Education.POSTGRADUATE)  # 27
     assert not may_apply(postgraduate, campaign)
     county_sets("conscription.enlist_max_age_postgraduate", 27)
@@ -98,7 +86,7 @@ def test_the_oldest_age_of_a_postgraduate_follows_the_county(make_person, year_2
     ],
 )
 def test_an_intake_is_approved_on_the_date_its_county_sets_unless_it_names_its_own(
-    world, today_is, name, half, national, local
+    county_sets, world, today_is, name, half, national, local
 ):
     today_is(D(2026, 12, 1))
     county_sets(name, f"{local:%m-%d}")
