@@ -55,7 +55,17 @@ def test_the_clerk_sees_his_name_and_post_on_the_workbench(login_as):
     [
         (
             "xinhu_head",  # 系统 for 参数设置 (read only)
-            {"people", "conscription", "veterans", "benefits", "care", "hall", "ledgers", "reports", "system"},
+            {
+                "people",
+                "conscription",
+                "veterans",
+                "benefits",
+                "care",
+                "hall",
+                "ledgers",
+                "reports",
+                "system",
+            },
             set(),
         ),
         (

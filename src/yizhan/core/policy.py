@@ -66,6 +66,16 @@ def in_force(rows: QuerySet[M], region_code: str, *, on: datetime.date | None = 
     return most_specific(found, region_code)
 
 
+def administrators_rows(user: User) -> Q:
+    """The policy rows an administrator keeps (national, provincial, city), for the lists he reads
+    beside the rows of his jurisdiction (none: he holds no regional post)."""
+    if not user.can(Perm.MANAGE_SETTINGS):
+        return Q(pk__in=[])
+    return Q(region_code=NATIONAL) | Q(
+        region_code__in=Region.objects.filter(level__in=ADMIN_LEVELS).values("code")
+    )
+
+
 def region_label(region_code: str) -> str:
     if region_code == NATIONAL:
         return "全国默认"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS, Perm, Role
@@ -27,6 +27,7 @@ from yizhan.core.policy import (
     NATIONAL,
     OFFICER_ROLES,
     POLICY_LEVELS,
+    administrators_rows,
     in_force,
     policy_chain,
     policy_regions_of,
@@ -288,11 +289,7 @@ def set_policy_value(
 def values_visible_to(user: User) -> QuerySet[PolicyValue]:
     """Officers see the values governing their regions and those under them (SCOPES);
     administrators the national ones and those of provinces and cities, which they keep."""
-    condition = scoped(user, "core.PolicyValue")
-    if user.can(Perm.MANAGE_SETTINGS):
-        above = Region.objects.filter(level__in=ADMIN_LEVELS).values("code")
-        condition |= Q(region_code=NATIONAL) | Q(region_code__in=above)
-    return PolicyValue.objects.filter(condition)
+    return PolicyValue.objects.filter(scoped(user, "core.PolicyValue") | administrators_rows(user))
 
 
 def may_read_policies(user: User) -> bool:
