@@ -86,7 +86,7 @@ def _reader(request: HttpRequest) -> list[str]:
 def policy_index(request: HttpRequest) -> HttpResponse:
     codes = _reader(request)
     region = _region(request, codes)
-    labels = _labels(codes)
+    labels = _labels({*codes, *policy_chain(region)})
     today = timezone.localdate()
     lines: dict[str, list[Line]] = {key: [] for key, _ in TOPICS}
     for spec in REGISTRY.values():
@@ -97,9 +97,7 @@ def policy_index(request: HttpRequest) -> HttpResponse:
                 spec=spec,
                 shown=spec.show(value),
                 row=row,
-                source="全国默认（法规规定值）"
-                if row is None
-                else _labels([row.region_code])[row.region_code],
+                source="全国默认（法规规定值）" if row is None else labels[row.region_code],
                 own=row is not None and row.region_code == region,
                 awaiting=AWAITING_READER.get(spec.name, ""),
             )
