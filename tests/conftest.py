@@ -60,6 +60,22 @@ def persona(world):
 
 
 @pytest.fixture
+def county_sets(world):
+    """county_sets("checkin.days", 45): 德城区 sets that rule value (参数设置) from 2020 on."""
+    import datetime
+
+    from yizhan.core.policy_values import set_policy_value
+
+    def put(name: str, value, region_code: str = "371402000000") -> None:
+        set_policy_value(
+            actor=None, name=name, region_code=region_code, effective_from=datetime.date(2020, 1, 1),
+            value=value, reason="区政府文件",
+        )  # fmt: skip
+
+    return put
+
+
+@pytest.fixture
 def login_as(world):
     """login_as("xinhu_clerk") -> a test client signed in as that persona."""
 

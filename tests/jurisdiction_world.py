@@ -25,6 +25,7 @@ from yizhan.conscription.models import (
     TownshipQuota,
     Verification,
 )
+from yizhan.core.models import PolicyValue
 from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunRow, MappingTemplate
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import services
@@ -137,6 +138,10 @@ def world_of(
         region_code=county, year=2026, window_start=datetime.date(2026, 1, 1),
         window_end=datetime.date(2026, 10, 30),
     )  # fmt: skip
+    policy_value = PolicyValue.objects.create(
+        name="checkin.days", region_code=county, effective_from=datetime.date(2026, 1, 1), value=int(amount),
+        reason=f"{marker}依据",
+    )  # fmt: skip
     grid = Grid.objects.create(village_id=village, name=f"{marker}网格")
     return {
         "people.Person": [person, relative],
@@ -169,6 +174,7 @@ def world_of(
         "veterans.PreferentialCard": [card],
         "benefits.AllowanceRate": [allowance_rate],
         "benefits.BonusRate": [bonus_rate],
+        "core.PolicyValue": [policy_value],
         "benefits.AllowancePeriod": [benefits["allowance_period"]],
         "benefits.AllowancePayment": [benefits["allowance_payment"]],
         "benefits.PaymentBatch": [benefits["allowance_batch"]],

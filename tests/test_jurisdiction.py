@@ -27,6 +27,7 @@ from django.urls.converters import IntConverter
 
 from tests.jurisdiction_world import DAY, world_of
 from yizhan.accounts.roles import AREAS
+from yizhan.core.policy_values import REGISTRY
 from yizhan.core.scopes import SCOPES, UNSCOPED, visible
 from yizhan.desk.person import TABS
 from yizhan.ledgers.exports.registry import LEDGERS
@@ -65,6 +66,7 @@ LITERALS = {
     "slug": list(LEDGERS),
     "key": [key for key, *_ in AREAS],
     "action": ["correct", "withdraw"],
+    "name": list(REGISTRY),
 }
 
 # Form fields that name an object: what they name. A SCOPES label, a user, or a region level

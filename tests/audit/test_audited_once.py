@@ -34,7 +34,7 @@ COVERED = {
     "review_batch", "bank_file", "mark_batch_paid", "pay_bonus", "hang_plaque", "stop_periods",
     "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
     "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back", "end_post",
-    "set_calendar_day", "remove_calendar_day", "export_must_register",
+    "set_calendar_day", "remove_calendar_day", "export_must_register", "set_policy_value",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
     "correct", "withdraw",
     "update_household", "set_household_head", "correct_relation",
@@ -57,7 +57,9 @@ NOT_A_WRITE = {
     "emit": "counted with every fact that emits (event.<kind> in the tables)",
     "use_rules": "start-up wiring", "rules": "a read", "time_rules": "a read",
     "intake_date": "a computation", "registration_settings_for": "a read",
-    "needs_home_service": "a computation",
+    "needs_home_service": "a computation", "photo_size": "a read", "delivery_level_for": "a read",
+    "spec_of": "a read", "row_in_force": "a read", "policy_value": "a read", "values_visible_to": "a read",
+    "may_read_policies": "a check", "readable_regions": "a read",
     "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
     "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
     "revoke_identity": "a correction's rule effect, counted with correct/withdraw",
@@ -77,6 +79,7 @@ SERVICE_MODULES = [
     "yizhan.benefits.services._base", "yizhan.benefits.services.allowance", "yizhan.benefits.services.honors",
     "yizhan.care.services", "yizhan.worklist.services", "yizhan.lifecycle.services",
     "yizhan.desk.corrections",
+    "yizhan.core.policy_values",
 ]  # fmt: skip
 
 
@@ -613,5 +616,18 @@ def test_a_correction_and_a_withdrawal_are_audited_once_with_what_they_reverse(p
         "withdraw award",
         {"withdrawal.award": 1, "event.fact_withdrawn": 1, "benefits.bonus.withdraw": 1, "task.cancel": 1},
         lambda: withdraw(actor=head, fact="award", obj=award, reason="发错了人"),
+    )  # fmt: skip
+    steps.check()
+
+
+def test_a_rule_value_change_is_audited_once(persona, steps):
+    from yizhan.core.policy_values import set_policy_value
+
+    steps.run(
+        "set_policy_value", {"policy_value.set": 1},
+        lambda: set_policy_value(
+            actor=persona("decheng"), name="checkin.days", region_code="371402000000",
+            effective_from=D(2026, 1, 1), value=45, reason="区政府文件",
+        ),
     )  # fmt: skip
     steps.check()

@@ -117,3 +117,14 @@ def test_the_system_administrator_keeps_the_national_default_on_the_page(login_a
     assert client.post("/benefits/bonuses/rates/", form).status_code == 302
     assert BonusRate.objects.get(region_code="", year=2028, level="first_class").amount == Decimal("10000")
     assert AuditEvent.objects.get(action="benefits.bonus.rate").region_code == ""
+
+
+def test_the_system_administrator_sets_and_lists_a_provincial_standard_and_no_countys(login_as):
+    client = login_as("admin")
+    form = {"region_code": SHANDONG, "year": "2028", "level": "first_class", "amount": "8000"}
+    assert client.post("/benefits/bonuses/rates/", form).status_code == 302
+    assert BonusRate.objects.get(region_code=SHANDONG, year=2028).amount == Decimal("8000")
+    page = client.get("/benefits/bonuses/rates/").content.decode()
+    assert "山东省" in page and 'value="371402000000"' not in page
+    client.post("/benefits/bonuses/rates/", {**form, "region_code": DECHENG})
+    assert not BonusRate.objects.filter(region_code=DECHENG, year=2028).exists()

@@ -8,7 +8,7 @@ from tests.care.conftest import AWARDED, award_task
 from tests.files import png
 from yizhan.audit.models import AuditEvent
 from yizhan.care import services
-from yizhan.care.models import DeliveryLevel, MeritNoticeDelivery, delivery_level_for
+from yizhan.care.models import DeliveryLevel, MeritNoticeDelivery
 from yizhan.people.models import AwardLevel, Document
 from yizhan.worklist.models import TaskStatus
 
@@ -72,8 +72,9 @@ def test_the_photo_is_kept_as_a_document_and_does_not_replace_the_persons_photo(
         (AwardLevel.FOUR_HAVES, DeliveryLevel.TOWNSHIP),
     ],
 )
-def test_the_delivery_level_rises_with_the_award(award, level):
-    assert delivery_level_for(award) == level
+def test_the_delivery_level_rises_with_the_award(family, award, level):
+    task = award_task(family["soldier"], level=award)
+    assert services.delivery_level_for(task.person.awards.get()) == level
 
 
 @pytest.mark.parametrize(("award", "level"), [("second_class", "county"), ("third_class", "township")])

@@ -9,7 +9,7 @@ import pytest
 
 from yizhan.conscription import services
 from yizhan.conscription.models import Campaign, Candidate, Conclusion, Half, RegistrationYear, Stage
-from yizhan.conscription.workflow import NEXT, PUBLIC_NOTICE_DAYS
+from yizhan.conscription.workflow import NEXT, public_notice_days
 from yizhan.people.models import RelationKind
 from yizhan.people.selectors import family_of
 from yizhan.people.services import add_relation
@@ -72,7 +72,7 @@ def advance():
         stage = Stage(candidate.stage)
         while stage != up_to:
             stage = NEXT[stage]
-            on += datetime.timedelta(days=PUBLIC_NOTICE_DAYS if stage == Stage.APPROVAL else 1)
+            on += datetime.timedelta(days=public_notice_days(candidate) if stage == Stage.APPROVAL else 1)
             candidate = services.record_stage(
                 actor=actor, candidate=candidate, stage=stage, passed=True, on=on
             )

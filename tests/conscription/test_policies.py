@@ -91,7 +91,7 @@ def test_the_national_default_is_the_system_administrators(persona):
 
 def test_the_system_administrator_opens_the_national_settings_from_the_system_area(login_as):
     client = login_as("admin")
-    assert "/conscription/settings/" in client.get("/area/system/").content.decode()
+    assert "/conscription/settings/" in client.get("/system/").content.decode()
     page = client.get(reverse("conscription:settings") + "?year=2026").content.decode()
     assert "全国默认 2026 年兵役登记设置" in page
 

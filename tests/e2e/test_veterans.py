@@ -20,7 +20,7 @@ def submit_with_a_white_photo(form) -> None:
     """The one thing the clerk adds to the card form: a photo on a white background."""
     buffer = io.BytesIO()
     Image.new("RGB", (352, 440), "white").save(buffer, "JPEG")
-    form.get_by_label("白底证件照（352×440 像素）").set_input_files(
+    form.get_by_label("白底证件照").set_input_files(
         {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
     )
     form.get_by_role("button", name="受理并提交").click()

@@ -74,7 +74,8 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
         ALL_DEPTS,
         "core:area",
     ),
-    ("system", "系统", [Role.SYSADMIN], ALL_DEPTS, "system:index"),
+    # County officers and station heads open 参数设置 there (core.policy_values.may_read_policies).
+    ("system", "系统", [Role.SYSADMIN, Role.COUNTY_OFFICER, Role.STATION_HEAD], ALL_DEPTS, "system:index"),
     ("audit", "审计记录", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "audit:list"),
 ]
 

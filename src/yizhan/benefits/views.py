@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +32,7 @@ from yizhan.benefits.models import (
     PlaqueStatus,
 )
 from yizhan.core.forms import add_errors
-from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
+from yizhan.core.policy import NATIONAL, administrators_rows, policy_regions_of, region_label
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.calendar import next_holiday
@@ -82,11 +81,8 @@ def _require_rates_reader(user) -> None:
 
 def _rates_visible(user, model, label: str):
     """The rates governing the user's regions (theirs, those above, the national default) and
-    those under them (SCOPES); administrators keep the national defaults."""
-    condition = scoped(user, label)
-    if user.can(Perm.MANAGE_SETTINGS):
-        condition |= Q(region_code=NATIONAL)
-    return model.objects.filter(condition)
+    those under them (SCOPES); administrators those they keep (national, provincial, city)."""
+    return model.objects.filter(scoped(user, label) | administrators_rows(user))
 
 
 def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:

@@ -20,17 +20,16 @@ class DeliveryLevel(models.TextChoices):
 
 
 # 立功受奖军人家庭送喜报工作办法 (2020): the higher the award, the higher the level that delivers
-# it; everything below 二等功 is delivered by the township.
-DELIVERY_LEVEL_BY_AWARD = {
-    AwardLevel.BAYI_MEDAL: DeliveryLevel.CITY,
-    AwardLevel.HONORARY_TITLE: DeliveryLevel.CITY,
-    AwardLevel.FIRST_CLASS: DeliveryLevel.CITY,
-    AwardLevel.SECOND_CLASS: DeliveryLevel.COUNTY,
+# it; which level delivers which award is a rule value (参数设置, care.services.delivery_level_for).
+DELIVERY_LEVEL_POLICY = {
+    AwardLevel.BAYI_MEDAL: "merit_notice.level.bayi_medal",
+    AwardLevel.HONORARY_TITLE: "merit_notice.level.honorary_title",
+    AwardLevel.FIRST_CLASS: "merit_notice.level.first_class",
+    AwardLevel.SECOND_CLASS: "merit_notice.level.second_class",
+    AwardLevel.THIRD_CLASS: "merit_notice.level.third_class",
+    AwardLevel.OUTSTANDING_SOLDIER: "merit_notice.level.outstanding_soldier",
+    AwardLevel.FOUR_HAVES: "merit_notice.level.four_haves",
 }
-
-
-def delivery_level_for(award_level: str) -> DeliveryLevel:
-    return DELIVERY_LEVEL_BY_AWARD.get(award_level, DeliveryLevel.TOWNSHIP)
 
 
 # The 入伍礼包 of 娄底: all three handed over in one visit. (field name, label)

@@ -13,15 +13,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yizhan.care.models import (
+    DELIVERY_LEVEL_POLICY,
     GIFT_PACK_ITEMS,
     CondolenceVisit,
+    DeliveryLevel,
     GiftPackDelivery,
     MeritNoticeDelivery,
     VisitReason,
-    delivery_level_for,
 )
 from yizhan.core.dates import date_problem
 from yizhan.core.idnumber import chinese_date
+from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.calendar import add_working_days
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
@@ -32,7 +34,6 @@ from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.services import complete
 
 CareRecord = MeritNoticeDelivery | GiftPackDelivery | CondolenceVisit
-LOG_WITHIN_WORKING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,20 @@ def _audit(actor, action: str, item: CareRecord, changes: dict) -> None:
 
 
 def log_due_on(*, task: Task, award: Award) -> datetime.date:
-    """The award event's date plus two working days (the award date when no event is known)."""
+    """The award event's date plus the working days the locality allows (参数设置; two
+    nationally), from the award date when no event is known."""
     start = task.cause.occurred_on if task.cause_id else award.awarded_on
-    return add_working_days(start, LOG_WITHIN_WORKING_DAYS)
+    allowed = policy_value("merit_notice.log_working_days", region_code=task.person.region_id, on=start)
+    return add_working_days(start, allowed)
+
+
+def delivery_level_for(award: Award) -> DeliveryLevel:
+    """The level that delivers the 喜报 of this award where the soldier's family lives."""
+    return DeliveryLevel(
+        policy_value(
+            DELIVERY_LEVEL_POLICY[award.level], region_code=award.person.region_id, on=award.awarded_on
+        )
+    )
 
 
 @transaction.atomic
@@ -136,7 +148,7 @@ def record_merit_notice(
     if errors:
         raise ValidationError(errors)
     due = log_due_on(task=task, award=award)
-    level = delivery_level_for(award.level)
+    level = delivery_level_for(award)
     document = _store_photo(actor, task.person, photo, f"喜报送达照片（{award.get_level_display()}）")
     delivery = MeritNoticeDelivery.objects.create(
         task=task,

@@ -17,7 +17,7 @@ from yizhan.accounts.roles import Perm, require
 from yizhan.care import selectors, services
 from yizhan.care.forms import GiftPackForm, MeritNoticeForm, VisitForm
 from yizhan.care.links import record_url
-from yizhan.care.models import GIFT_PACK_ITEMS, DeliveryLevel, VisitReason, delivery_level_for
+from yizhan.care.models import GIFT_PACK_ITEMS, DeliveryLevel, VisitReason
 from yizhan.core.pages import form_page
 from yizhan.people.models import AwardLevel
 from yizhan.worklist.models import Task, TaskKind
@@ -127,7 +127,7 @@ def merit_notice_form(request: HttpRequest, task_pk: int) -> HttpResponse:
         awards = list(selectors.award_choices(task))
         return {
             "awards": [
-                (a, delivery_level_for(a.level), services.log_due_on(task=task, award=a)) for a in awards
+                (a, services.delivery_level_for(a), services.log_due_on(task=task, award=a)) for a in awards
             ],
             "levels": DeliveryLevel,
         }

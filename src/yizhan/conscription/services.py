@@ -28,6 +28,7 @@ from yizhan.conscription.models import (
 from yizhan.conscription.workflow import check_transition
 from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.policy import in_force, region_label, require_officer
+from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Education, Person, Sex
@@ -35,15 +36,18 @@ from yizhan.people.services import audit_person, grant_identity
 from yizhan.regions.models import Level, Region
 
 UNIVERSITY_EDUCATION = {Education.COLLEGE, Education.BACHELOR, Education.POSTGRADUATE}
-# 征集年龄: 18–22 by 31 December of the intake year; graduates of a college or university to 24,
-# postgraduates to 26.
-# 兵役法 第二十二条: 17-year-olds (by 31 December) may be called up of their own will, which
-# applying is.
-ENLISTMENT_MIN_AGE = 17
-ENLISTMENT_MAX_AGE = {Education.POSTGRADUATE: 26, Education.BACHELOR: 24, Education.COLLEGE: 24}
-ENLISTMENT_MAX_AGE_DEFAULT = 22
-# 批准入伍 of the two intakes a year (national default; each intake may set its own date).
-INTAKE_DATES = {Half.FIRST: (3, 1), Half.SECOND: (9, 1)}
+# 征集年龄 by 31 December of the intake year (参数设置: 17 of one's own will, which applying is,
+# to 22; graduates of a college or university to 24, postgraduates to 26).
+ENLISTMENT_MAX_AGE_POLICY = {
+    Education.POSTGRADUATE: "conscription.enlist_max_age_postgraduate",
+    Education.BACHELOR: "conscription.enlist_max_age_graduate",
+    Education.COLLEGE: "conscription.enlist_max_age_graduate",
+}
+# 批准入伍 of the two intakes a year (参数设置 "03-01" / "09-01"; each intake may set its own date).
+INTAKE_DATE_POLICY = {
+    Half.FIRST: "conscription.intake_date_first",
+    Half.SECOND: "conscription.intake_date_second",
+}
 
 
 def registration_settings_for(*, region_code: str, year: int) -> RegistrationYear | None:
@@ -182,6 +186,20 @@ def open_campaign_for(person: Person, on: datetime.date) -> Campaign | None:
     )
 
 
+def _enlistment_ages(campaign: Campaign, *, person: Person, university: bool) -> tuple[int, int]:
+    """(lowest, highest) age by 31 December allowed in the county's intake for his education."""
+
+    def age(name: str) -> int:
+        return policy_value(name, region_code=campaign.county_id, on=campaign.approval_on)
+
+    limit = age("conscription.enlist_max_age")
+    if university:
+        limit = max(limit, age("conscription.enlist_max_age_graduate"))
+    if person.education in ENLISTMENT_MAX_AGE_POLICY:
+        limit = max(limit, age(ENLISTMENT_MAX_AGE_POLICY[person.education]))
+    return age("conscription.enlist_min_age"), limit
+
+
 def _check_applicant(*, person: Person, campaign: Campaign, on: datetime.date, university: bool) -> None:
     if campaign.county_id != county_code_of(person.region_id):
         raise ValidationError("只能报名户籍所在县（区）的征兵批次。")
@@ -201,14 +219,11 @@ def _check_applicant(*, person: Person, campaign: Campaign, on: datetime.date, u
     if person.birth_date is None:
         raise ValidationError("缺少出生日期，无法核对征集年龄。")
     age = campaign.year - person.birth_date.year
-    limit = ENLISTMENT_MAX_AGE_DEFAULT
-    if university or registration.is_university_student:
-        limit = max(limit, ENLISTMENT_MAX_AGE[Education.BACHELOR])
-    limit = max(limit, ENLISTMENT_MAX_AGE.get(person.education, limit))
-    if not ENLISTMENT_MIN_AGE <= age <= limit:
-        raise ValidationError(
-            f"征集年龄为当年 12 月 31 日前年满 {ENLISTMENT_MIN_AGE} 至 {limit} 周岁，此人为 {age} 周岁。"
-        )
+    low, limit = _enlistment_ages(
+        campaign, person=person, university=university or registration.is_university_student
+    )
+    if not low <= age <= limit:
+        raise ValidationError(f"征集年龄为当年 12 月 31 日前年满 {low} 至 {limit} 周岁，此人为 {age} 周岁。")
     other = (
         Candidate.objects.filter(person=person, status__in=[CandidateStatus.ACTIVE, CandidateStatus.ENLISTED])
         .exclude(campaign=campaign)
@@ -424,9 +439,12 @@ def set_registration_year(
     return settings
 
 
-def intake_date(*, year: int, half: str) -> datetime.date:
-    """The national default date of 批准入伍 for an intake: 1 March or 1 September."""
-    month, day = INTAKE_DATES[Half(half)]
+def intake_date(*, year: int, half: str, county_code: str) -> datetime.date:
+    """The date of 批准入伍 the county's intakes default to (参数设置: 1 March or 1 September)."""
+    month_day = policy_value(
+        INTAKE_DATE_POLICY[Half(half)], region_code=county_code, on=datetime.date(year, 1, 1)
+    )
+    month, day = (int(part) for part in month_day.split("-"))
     return datetime.date(year, month, day)
 
 
@@ -449,7 +467,7 @@ def create_campaign(
     require_officer(actor, county.code, departments=ARMED, what="征兵批次")
     if half not in Half.values:
         raise ValidationError({"half": "请选择上半年或下半年批次。"})
-    approval_on = approval_on or intake_date(year=year, half=half)
+    approval_on = approval_on or intake_date(year=year, half=half, county_code=county.code)
     check_date(opens_on, field="opens_on", latest=planning_limit())
     check_date(approval_on, field="approval_on", latest=planning_limit())
     errors: dict[str, str] = {}

@@ -26,7 +26,7 @@ from yizhan.conscription.forms import (
     VerificationForm,
 )
 from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, Stage
-from yizhan.conscription.workflow import NEXT
+from yizhan.conscription.workflow import NEXT, public_notice_days
 from yizhan.core.pages import form_page
 from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
 from yizhan.core.search import search_query
@@ -465,6 +465,7 @@ def _candidate_context(request: HttpRequest, candidate: Candidate, **forms) -> d
         "person": candidate.person,
         "results": list(selectors.results_of(candidate)),
         "next_stage": Stage(following) if following else None,
+        "notice_days": public_notice_days(candidate) if candidate.notice_starts_on else None,
         "stage_form": forms.get("stage_form")
         or (StageForm(initial={"stage": following}, allow_failure=not enlisted) if following else None),
         "return_form": forms.get("return_form")

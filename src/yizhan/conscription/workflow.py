@@ -7,8 +7,7 @@ import datetime
 
 from yizhan.conscription.models import Candidate, CandidateStatus, Stage
 from yizhan.core.flow import TransitionError, check_move
-
-PUBLIC_NOTICE_DAYS = 5
+from yizhan.core.policy_values import policy_value
 
 # stage passed -> the stage that may be recorded next
 NEXT = {
@@ -25,6 +24,15 @@ NEXT = {
 # After arrival a recruit may still be sent back (检疫复查 → 退兵).
 RETURNABLE_FROM = {Stage.APPROVAL, Stage.HANDOVER}
 ORDER = list(Stage)
+
+
+def public_notice_days(candidate: Candidate) -> int:
+    """The county's 公示 period in force when the notice began."""
+    return policy_value(
+        "conscription.public_notice_days",
+        region_code=candidate.campaign.county_id,
+        on=candidate.notice_starts_on,
+    )
 
 
 def check_transition(candidate: Candidate, target: str, *, passed: bool, on: datetime.date) -> None:
@@ -46,8 +54,9 @@ def check_transition(candidate: Candidate, target: str, *, passed: bool, on: dat
             raise TransitionError(f"“{candidate.campaign}”已结束，不能再批准入伍。")
         if candidate.notice_starts_on is None:
             raise TransitionError("尚未公示，不能批准入伍。")
-        if (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS:
-            earliest = candidate.notice_starts_on + datetime.timedelta(days=PUBLIC_NOTICE_DAYS)
+        notice_days = public_notice_days(candidate)
+        if (on - candidate.notice_starts_on).days < notice_days:
+            earliest = candidate.notice_starts_on + datetime.timedelta(days=notice_days)
             raise TransitionError(
-                f"公示不少于 {PUBLIC_NOTICE_DAYS} 天：最早可于 {earliest:%Y年%-m月%-d日} 批准入伍。"
+                f"公示不少于 {notice_days} 天：最早可于 {earliest:%Y年%-m月%-d日} 批准入伍。"
             )

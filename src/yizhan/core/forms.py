@@ -13,22 +13,26 @@ class FormRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
 
 
+def styled(field: forms.Field) -> forms.Field:
+    """The field with Bootstrap's class on its widget (for fields a form adds as it is built)."""
+    widget = field.widget
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):  # RadioSelect: checkbox groups too
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs.setdefault("class", css)
+    return field
+
+
 class StyledForm(forms.Form):
     """Gives every widget Bootstrap's class, so templates can render fields plainly."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(
-                widget, (forms.CheckboxInput, forms.RadioSelect)
-            ):  # RadioSelect: checkbox groups too
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+            styled(field)
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -1,14 +1,17 @@
-"""Region-owned policies: registration settings, intakes, quotas, allowance rates, bonus tables.
+"""Region-owned policies: registration settings, intakes, quotas, allowance rates, bonus tables,
+and the named rule values of core.policy_values (报到 days, 公示 days, ages, photo size …).
 
 Each row carries the region it applies to — a 12-digit province, city or county code, or "" for
-the national default (DOMAIN.md's values, seeded by migrations). The one in force for a place is
-the most specific: county over city over province over the national default. Only an officer
-at or above a row's region changes it, and the audit row is filed under that region, so the
-stations it governs see the change (desk/selectors.py).
+the national default (DOMAIN.md's values). The one in force for a place is the most specific:
+county over city over province over the national default — `in_force`, the one lookup every rule
+reads through. A county's rows are changed by an officer at or above it; the rows above the
+county by system administrators (no role sits above the county). The audit row is filed under
+the row's region, so the stations it governs see the change (desk/selectors.py).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
@@ -26,7 +29,9 @@ NATIONAL = ""
 POLICY_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 OFFICER_ROLES = (Role.COUNTY_OFFICER,)
 # The audit object types of policy changes: shown to every station under the policy's region.
-POLICY_OBJECT_TYPES = ("registration_year", "campaign", "allowance_rate", "bonus_rate")
+POLICY_OBJECT_TYPES = ("registration_year", "campaign", "allowance_rate", "bonus_rate", "policy_value")
+# Above the county no officer post exists: the system administrators keep these levels.
+ADMIN_LEVELS = (Level.PROVINCE, Level.CITY)
 
 
 def policy_chain(region_code: str) -> list[str]:
@@ -44,11 +49,31 @@ def most_specific(by_region: Mapping[str, M], region_code: str) -> M | None:
     return next((by_region[code] for code in policy_chain(region_code) if code in by_region), None)
 
 
-def in_force(rows: QuerySet[M], region_code: str) -> M | None:
-    """Of `rows` (already narrowed to one year, level …), the one of the most specific region
-    that has one for `region_code`, or None when not even the national default exists."""
-    found = {row.region_code: row for row in rows.filter(region_code__in=policy_chain(region_code))}
+def in_force(rows: QuerySet[M], region_code: str, *, on: datetime.date | None = None) -> M | None:
+    """Of `rows` (already narrowed to one year, level, name …), the one of the most specific region
+    that has one for `region_code`, or None when not even the national default exists.
+
+    Dated rows (core.PolicyValue) are read `on` a day: each region's latest row in effect by then
+    counts, and a region whose latest row says it inherits has none of its own."""
+    rows = rows.filter(region_code__in=policy_chain(region_code))
+    if on is None:
+        found = {row.region_code: row for row in rows}
+    else:
+        found = {}
+        for row in rows.filter(effective_from__lte=on).order_by("effective_from", "changed_at", "pk"):
+            found[row.region_code] = row  # a later row of the region replaces an earlier one
+        found = {code: row for code, row in found.items() if not row.inherits}
     return most_specific(found, region_code)
+
+
+def administrators_rows(user: User) -> Q:
+    """The policy rows an administrator keeps (national, provincial, city), for the lists he reads
+    beside the rows of his jurisdiction (none: he holds no regional post)."""
+    if not user.can(Perm.MANAGE_SETTINGS):
+        return Q(pk__in=[])
+    return Q(region_code=NATIONAL) | Q(
+        region_code__in=Region.objects.filter(level__in=ADMIN_LEVELS).values("code")
+    )
 
 
 def region_label(region_code: str) -> str:
@@ -73,9 +98,13 @@ def _officer_posts(user: User, departments: Iterable[str]):
 
 def may_change(user: User, region_code: str, *, departments: Iterable[str]) -> bool:
     """An officer of those departments whose post is at or above the region; the national
-    default is the system administrators' (no region lies above it)."""
-    if region_code == NATIONAL:
-        return user.can(Perm.MANAGE_SETTINGS)
+    default and the provinces' and cities' values are the system administrators' (no officer
+    post lies above the county)."""
+    if region_code == NATIONAL or level_of(region_code) in ADMIN_LEVELS:
+        if user.can(Perm.MANAGE_SETTINGS):
+            return True
+        if region_code == NATIONAL:
+            return False
     return any(
         post.region.bounds[0] <= region_code < post.region.bounds[1]
         for post in _officer_posts(user, departments)
@@ -91,13 +120,15 @@ def require_officer(user: User | None, region_code: str, *, departments: Iterabl
     if region_code == NATIONAL:
         raise PermissionDenied(f"{what}的全国默认值只能由系统管理员修改。")
     name = region_label(region_code)
+    if level_of(region_code) in ADMIN_LEVELS:
+        raise PermissionDenied(f"{name}的{what}只能由系统管理员修改。")
     raise PermissionDenied(f"{name}的{what}只能由{name}或上级的业务主管设置。")
 
 
 def policy_regions_of(user: User, *, departments: Iterable[str]) -> QuerySet[Region]:
     """The regions whose policies the user may set: those of his officer posts and the counties,
-    cities and provinces under them, highest first."""
-    condition = Q(pk__in=[])
+    cities and provinces under them, highest first; for administrators the provinces and cities."""
+    condition = Q(level__in=ADMIN_LEVELS) if user.can(Perm.MANAGE_SETTINGS) else Q(pk__in=[])
     for post in _officer_posts(user, departments):
         lo, hi = scope_bounds(post.region_id)
         condition |= Q(code__gte=lo, code__lt=hi)

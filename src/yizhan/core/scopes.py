@@ -134,6 +134,10 @@ SCOPES: dict[str, Scope] = {
     "benefits.AllowanceRate": covering(
         "region_code", why="a province (or a city, a county) sets the 优待金 standard; its stations read it"
     ),
+    "core.PolicyValue": covering(
+        "region_code",
+        why="a county, city or province sets its own rule values (参数设置); the most specific applies",
+    ),
     "benefits.BonusRate": covering(
         "region_code", why="a locality sets its 奖励金 table; the most specific applies"
     ),

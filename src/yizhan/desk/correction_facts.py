@@ -21,7 +21,7 @@ from yizhan.conscription.models import (
     Stage,
     StageResult,
 )
-from yizhan.conscription.workflow import ORDER, PUBLIC_NOTICE_DAYS
+from yizhan.conscription.workflow import ORDER, public_notice_days
 from yizhan.core.dates import (
     FactDateField,
     check_date,
@@ -121,23 +121,24 @@ def change_stage(*, obj: StageResult, values: Values, original: DomainEvent | No
         raise ValidationError(
             {"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{chinese_day(after.on)}）。"}
         )
+    notice_days = public_notice_days(candidate)
     if obj.stage == Stage.NOTICE:
         approval = candidate.results.filter(stage=Stage.APPROVAL).first()
-        if approval is not None and (approval.on - on).days < PUBLIC_NOTICE_DAYS:
+        if approval is not None and (approval.on - on).days < notice_days:
             raise ValidationError(
                 {
-                    "on": f"已批准入伍：公示须在批准入伍（{chinese_day(approval.on)}）前不少于 {PUBLIC_NOTICE_DAYS} 天。"
+                    "on": f"已批准入伍：公示须在批准入伍（{chinese_day(approval.on)}）前不少于 {notice_days} 天。"
                 }
             )
         candidate.notice_starts_on = on
     if (
         obj.stage == Stage.APPROVAL
         and candidate.notice_starts_on
-        and (on - candidate.notice_starts_on).days < PUBLIC_NOTICE_DAYS
+        and (on - candidate.notice_starts_on).days < notice_days
     ):
         raise ValidationError(
             {
-                "on": f"公示（{chinese_day(candidate.notice_starts_on)}起）不少于 {PUBLIC_NOTICE_DAYS} 天后才能批准入伍。"
+                "on": f"公示（{chinese_day(candidate.notice_starts_on)}起）不少于 {notice_days} 天后才能批准入伍。"
             }
         )
     if obj.stage == Stage.APPLICATION:

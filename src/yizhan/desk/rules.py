@@ -33,11 +33,12 @@ from yizhan.lifecycle.effects import (
     identity,
     military_family_follows_the_family,
     open_service_record,
+    policy_days,
+    policy_working_days,
     reapply_corrected_fact,
     reopen_service_record,
     reverse_identities,
     task,
-    working_days,
 )
 from yizhan.lifecycle.models import EventKind
 from yizhan.people.models import IdentityKind as Identity
@@ -82,7 +83,7 @@ RULES = {
         gift_pack_plaque_hung,  # its 光荣之家 plaque is the household's 光荣牌
     ],
     EventKind.AWARD_RECORDED: [
-        task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=working_days(2)),  # logged within 2 working days
+        task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=policy_working_days("merit_notice.log_working_days")),
         bonus_entitlement,
     ],
     EventKind.STATUS_CHANGED: [  # 提干, 军校, early conversion to 军士
@@ -94,8 +95,8 @@ RULES = {
         identity(Identity.VETERAN),
         end_identity(Identity.MILITARY_FAMILY, of=FAMILY),  # kept through any other member still serving
         stop_allowance,
-        task(Kind.DISCHARGE_CHECKIN, dept=Dept.VETERANS, due=days(30)),
-        task(Kind.RESERVE_REGISTRATION, dept=Dept.ARMED_FORCES, due=days(30)),
+        task(Kind.DISCHARGE_CHECKIN, dept=Dept.VETERANS, due=policy_days("checkin.days")),
+        task(Kind.RESERVE_REGISTRATION, dept=Dept.ARMED_FORCES, due=policy_days("checkin.days")),  # at 报到
         task(Kind.FILE_TRANSFER, dept=Dept.VETERANS, due=days(30)),
         task(Kind.PROFILE_RECORD, dept=Dept.VETERANS, due=days(60)),
         plaque,
@@ -126,7 +127,7 @@ RULES = {
         military_family_follows_the_family,
     ],
     EventKind.CARD_ARRIVED: [  # the county received the made 优待证: the station hands it out
-        task(Kind.CARD_HANDOUT, dept=Dept.VETERANS, due=working_days(5)),
+        task(Kind.CARD_HANDOUT, dept=Dept.VETERANS, due=policy_working_days("card.handout_working_days")),
     ],
 }
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef
 
 from yizhan.accounts.models import User
+from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people import selectors as people_selectors
@@ -28,8 +29,19 @@ def days(n: int) -> DueRule:
     return lambda event: event.occurred_on + datetime.timedelta(days=n)
 
 
-def working_days(n: int) -> DueRule:
-    return lambda event: add_working_days(event.occurred_on, n)
+def _policy_of(name: str, event: DomainEvent) -> int:
+    """The rule value for the event's subject's region on the day of the fact (参数设置)."""
+    region = event.person.region_id if event.person_id else ""
+    return policy_value(name, region_code=region, on=event.occurred_on)
+
+
+def policy_days(name: str) -> DueRule:
+    """Due after as many days as the named rule value says where the subject lives."""
+    return lambda event: event.occurred_on + datetime.timedelta(days=_policy_of(name, event))
+
+
+def policy_working_days(name: str) -> DueRule:
+    return lambda event: add_working_days(event.occurred_on, _policy_of(name, event))
 
 
 def before_holiday() -> DueRule:

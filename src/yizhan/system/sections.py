@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
+from yizhan.core.policy_values import may_read_policies
 
 
 def _settings(user: User) -> bool:
@@ -14,6 +15,7 @@ def _settings(user: User) -> bool:
 
 
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
+    ("参数设置", "system:policy", may_read_policies),
     ("法定节假日与调休", "lifecycle:calendar", _settings),
     ("兵役登记设置（全国默认）", "conscription:settings", _settings),
     ("优待金标准（全国默认）", "benefits:allowance_rates", _settings),

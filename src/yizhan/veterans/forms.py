@@ -45,7 +45,7 @@ class CheckinForm(StyledForm):
     documents = forms.MultipleChoiceField(
         label="已收材料", choices=CheckinDocument.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    late_reason = forms.CharField(label="逾期原因（超过 30 天时填写）", max_length=200, required=False)
+    late_reason = forms.CharField(label="逾期原因（超过报到期限时填写）", max_length=200, required=False)
 
 
 class ProfileForm(StyledForm):
@@ -93,7 +93,7 @@ class AssistanceMoveForm(StyledForm):
 
 
 class CardApplicationForm(StyledForm):
-    photo = forms.FileField(label="白底证件照（352×440 像素）", required=False)
+    photo = forms.FileField(label="白底证件照", required=False)
     phone = forms.CharField(label="联系电话（登记中缺失时填写）", max_length=40, required=False)
     applicant = NameField(label="申请人", max_length=50, initial="本人")
     bed_bound = forms.BooleanField(

@@ -19,6 +19,7 @@ from yizhan.accounts.roles import require_office, steps_for
 from yizhan.core.dates import check_date
 from yizhan.core.flow import check_move
 from yizhan.core.idnumber import chinese_date
+from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -48,8 +49,6 @@ from yizhan.veterans.models import (
 )
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.services import complete as complete_task
-
-CHECKIN_DAYS = 30
 
 
 def _close_task(actor, person: Person, kind: str, outcome: str) -> None:
@@ -188,9 +187,10 @@ def record_checkin(
         raise ValidationError("本次退役已办理报到。")
     if on < service.discharged_on:
         raise ValidationError({"on": "报到日期不能早于退役日期。"})
-    late = (on - service.discharged_on).days > CHECKIN_DAYS
+    allowed = policy_value("checkin.days", region_code=person.region_id, on=service.discharged_on)
+    late = (on - service.discharged_on).days > allowed
     if late and not late_reason.strip():
-        raise ValidationError({"late_reason": f"退役后 {CHECKIN_DAYS} 天内未报到，请填写逾期原因。"})
+        raise ValidationError({"late_reason": f"退役后 {allowed} 天内未报到，请填写逾期原因。"})
     checkin = Checkin.objects.create(
         person=person,
         service_record=service,
@@ -321,8 +321,6 @@ def move_assistance(
 
 # ---- 优待证 -------------------------------------------------------------------------------
 
-PHOTO_SIZE = (352, 440)
-HOME_SERVICE_AGE = 80  # 80 岁以上 (or bed-bound): the station goes to the applicant
 REFUSAL_GROUNDS = {
     "expelled": "被开除军籍或除名",
     "deprived": "被依法剥夺政治权利",
@@ -409,8 +407,16 @@ def prefill(person: Person) -> dict:
     }
 
 
-def check_photo(content: bytes) -> None:
-    """白底 352×440 px: the proportions (a larger photo of the same shape is fine) and a light,
+def photo_size(*, region_code: str, on: datetime.date) -> tuple[int, int]:
+    """(width, height) in pixels of the card photo (参数设置; 352×440 nationally)."""
+    return (
+        policy_value("card.photo_width", region_code=region_code, on=on),
+        policy_value("card.photo_height", region_code=region_code, on=on),
+    )
+
+
+def check_photo(content: bytes, *, size: tuple[int, int]) -> None:
+    """白底, `size` px: the proportions (a larger photo of the same shape is fine) and a light,
     even background."""
     try:
         with Image.open(io.BytesIO(content)) as image:
@@ -418,15 +424,14 @@ def check_photo(content: bytes) -> None:
             background = _background_strip(image)
     except (UnidentifiedImageError, OSError):
         raise ValidationError({"photo": "照片无法识别，请上传 JPG 或 PNG 图片。"}) from None
-    if abs(width / height - PHOTO_SIZE[0] / PHOTO_SIZE[1]) > 0.02:
+    wanted_width, wanted_height = size
+    if abs(width / height - wanted_width / wanted_height) > 0.02:
         raise ValidationError(
-            {
-                "photo": f"照片比例不符：应为 {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} 像素（宽:高 = 4:5），上传的是 {width}×{height}。"
-            }
+            {"photo": f"照片比例不符：应为 {wanted_width}×{wanted_height} 像素，上传的是 {width}×{height}。"}
         )
-    if width < PHOTO_SIZE[0]:
+    if width < wanted_width:
         raise ValidationError(
-            {"photo": f"照片太小：至少 {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} 像素，上传的是 {width}×{height}。"}
+            {"photo": f"照片太小：至少 {wanted_width}×{wanted_height} 像素，上传的是 {width}×{height}。"}
         )
     luminance = statistics.fmean(background)
     if luminance < settings.CARD_PHOTO_BACKGROUND_MIN_LUMINANCE:
@@ -447,8 +452,10 @@ def _background_strip(image: Image.Image) -> list[int]:
 
 
 def needs_home_service(person: Person, *, on: datetime.date, bed_bound: bool) -> bool:
+    """Bed-bound, or of the home-service age (参数设置; 80 nationally): the station goes to him."""
     age = person.age(on)
-    return bed_bound or (age is not None and age >= HOME_SERVICE_AGE)
+    threshold = policy_value("card.home_service_age", region_code=person.region_id, on=on)
+    return bed_bound or (age is not None and age >= threshold)
 
 
 @transaction.atomic
@@ -471,7 +478,7 @@ def apply_card(
             actor=actor, person=person, expected_version=person.version, phone=phone
         )
     if photo_content:
-        check_photo(photo_content)
+        check_photo(photo_content, size=photo_size(region_code=person.region_id, on=on))
         photo = people_services.attach_document(
             actor=actor,
             person=person,
@@ -483,7 +490,8 @@ def apply_card(
     elif person.photo_id:
         photo = person.photo
     else:
-        raise ValidationError({"photo": "请上传白底证件照（352×440 像素）。"})
+        width, height = photo_size(region_code=person.region_id, on=on)
+        raise ValidationError({"photo": f"请上传白底证件照（{width}×{height} 像素）。"})
     card = PreferentialCard.objects.create(
         person=person, card_type=card_type, photo=photo, applicant=applicant.strip() or "本人", bed_bound=bed_bound,
         home_service=needs_home_service(person, on=on, bed_bound=bed_bound),

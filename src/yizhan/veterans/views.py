@@ -255,6 +255,8 @@ def card_apply(request: HttpRequest, person_id: int) -> HttpResponse:
     form = CardApplicationForm(
         request.POST or None, request.FILES or None, initial={"on": timezone.localdate(), "applicant": "本人"}
     )
+    width, height = services.photo_size(region_code=person.region_id, on=timezone.localdate())
+    form.fields["photo"].help_text = f"{width}×{height} 像素（或同比例更大），白色背景"
     if request.method == "POST" and card_type and form.is_valid():
         upload = form.cleaned_data["photo"]
         try:
