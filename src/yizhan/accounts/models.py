@@ -105,3 +105,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class DeviceKind(models.TextChoices):
+    KIOSK = "kiosk", "大厅取号机"
+    SCREEN = "screen", "大厅叫号屏"
+    DASHBOARD = "dashboard", "领导大屏"
+
+
+class Device(models.Model):
+    """A screen or kiosk of a station, signed in by a token instead of a person: it opens only
+    the pages made for devices (accounts.devices.device_required), never a staff page. Only a
+    SHA-256 of the token is stored; the token is shown once, when issued."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="devices", verbose_name="所属站点")
+    kind = models.CharField("类型", max_length=20, choices=DeviceKind.choices)
+    name = models.CharField("名称", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("发放时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "设备"
+        ordering = ["region_id", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.name}（{self.get_kind_display()}）"

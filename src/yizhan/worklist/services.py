@@ -11,8 +11,9 @@ from django.utils import timezone
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
-from yizhan.core.scopes import covers, region_of, within
+from yizhan.core.scopes import covers, region_of
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
+from yizhan.worklist.selectors import open_work_of
 
 
 def _audit(actor, action: str, task: Task, changes: dict | None = None) -> None:
@@ -146,13 +147,7 @@ def cancel(*, actor: User | None, task: Task, reason: str) -> Task:
 def hand_back(*, actor: User | None, post: Post) -> int:
     """Caseload handover: when a post ends, its holder's open tasks in that post's region go back
     to the station's unassigned queue."""
-    if post.region_id is None:
-        return 0
-    tasks = list(
-        Task.objects.filter(
-            within("worklist.Task", [post.region.bounds]), assignee=post.user, status__in=OPEN_STATUSES
-        )
-    )
+    tasks = list(open_work_of(post))
     for task in tasks:
         task.assignee = None
         task.status = TaskStatus.OPEN
