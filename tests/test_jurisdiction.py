@@ -50,6 +50,10 @@ PARAMETERS = {
     "plaque_pk": "benefits.HonorPlaque",
     "run_pk": "ledgers.ImportRun",
     "export_run_pk": "ledgers.ExportRun",
+    "user_pk": "accounts.User",
+    "post_pk": "accounts.Post",
+    "device_pk": "accounts.Device",
+    "grid_pk": "regions.Grid",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -71,6 +75,7 @@ ID_FIELDS = {
     "campaign": "conscription.Campaign",
     "award": "people.Award",
     "assignee": "accounts.User",
+    "liaison": "accounts.User",
     "region": "village",
     "village": "village",
     "township": "township",

@@ -136,4 +136,3 @@ def test_the_station_workbench_counts_who_must_register_this_year(make_person, l
     page = login_as("xinhu_head").get(reverse("core:home")).content.decode()
     assert re.search(r"应登未登：<strong>1</strong>", page)
     assert "应登未登" not in login_as("xinhu_clerk").get(reverse("core:home")).content.decode()  # 服务站 only
-

@@ -79,7 +79,12 @@ def test_admin_creates_an_account_with_its_first_post_and_a_password_shown_once(
 
 def test_a_station_head_creates_clerks_and_liaisons_of_his_station_and_nothing_above(login_as):
     client = login_as("xinhu_head")
-    liaison = {**NEW_CLERK, "username": "xinhu_liaison2", "role": Role.VILLAGE_LIAISON, "region": "371402001002"}
+    liaison = {
+        **NEW_CLERK,
+        "username": "xinhu_liaison2",
+        "role": Role.VILLAGE_LIAISON,
+        "region": "371402001002",
+    }
     assert client.post(reverse("system:staff_create"), liaison).status_code == 200
     assert User.objects.filter(username="xinhu_liaison2").exists()
     head = client.post(reverse("system:staff_create"), {**NEW_CLERK, "role": Role.STATION_HEAD})
@@ -93,7 +98,9 @@ def test_a_station_head_creates_clerks_and_liaisons_of_his_station_and_nothing_a
 
 def test_a_taken_or_malformed_username_is_refused_in_chinese_beside_the_field(login_as):
     client = login_as("admin")
-    taken = client.post(reverse("system:staff_create"), {**NEW_CLERK, "username": "xinhu_clerk"}).content.decode()
+    taken = client.post(
+        reverse("system:staff_create"), {**NEW_CLERK, "username": "xinhu_clerk"}
+    ).content.decode()
     assert "该用户名已被使用" in taken and 'value="冯新民"' in taken
     bad = client.post(reverse("system:staff_create"), {**NEW_CLERK, "username": "新 用户"}).content.decode()
     assert "小写字母" in bad
@@ -104,13 +111,15 @@ def test_locking_stops_the_login_and_unlocking_gives_it_back(login_as, persona):
 
     head = login_as("xinhu_head")
     clerk = persona("xinhu_clerk")
-    head.post(reverse("system:staff_lock", args=[clerk.pk]), {"locked": "1"})
+    head.post(reverse("system:staff_lock", args=[clerk.pk]), {"action": "lock"})
     assert not signs_in("xinhu_clerk", DEMO_PASSWORD)
-    head.post(reverse("system:staff_lock", args=[clerk.pk]), {"locked": "0"})
+    head.post(reverse("system:staff_lock", args=[clerk.pk]), {"action": "unlock"})
     assert signs_in("xinhu_clerk", DEMO_PASSWORD)
-    assert list(AuditEvent.objects.filter(object_id=str(clerk.pk), action__startswith="user.").order_by("pk").values_list(
-        "action", flat=True
-    )) == ["user.create", "user.lock", "user.unlock"]
+    assert list(
+        AuditEvent.objects.filter(object_id=str(clerk.pk), action__startswith="user.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["user.create", "user.lock", "user.unlock"]
 
 
 def test_a_reset_password_is_shown_once_and_must_be_changed(login_as, persona):
@@ -127,7 +136,7 @@ def test_a_station_head_cannot_touch_accounts_above_or_beside_him(login_as, pers
     head = login_as("xinhu_head")
     before = (user.password, user.is_active)
     for name in ("system:staff_lock", "system:staff_reset"):
-        assert head.post(reverse(name, args=[user.pk]), {"locked": "1"}).status_code in {403, 404}
+        assert head.post(reverse(name, args=[user.pk]), {"action": "lock"}).status_code in {403, 404}
     user.refresh_from_db()
     assert (user.password, user.is_active) == before
 
@@ -136,8 +145,14 @@ def test_a_post_given_through_the_page_opens_the_region_and_a_foreign_one_is_not
     liaison = persona("xinhu_village")
     head = login_as("xinhu_head")
     url = reverse("system:staff_detail", args=[liaison.pk])
-    head.post(url, {"role": Role.VILLAGE_LIAISON, "department": "both", "region": "371402001002", "title": "民兵连长"})
-    assert {p.region_id for p in User.objects.get(pk=liaison.pk).active_posts} == {"371402001001", "371402001002"}
+    head.post(
+        url,
+        {"role": Role.VILLAGE_LIAISON, "department": "both", "region": "371402001002", "title": "民兵连长"},
+    )
+    assert {p.region_id for p in User.objects.get(pk=liaison.pk).active_posts} == {
+        "371402001001",
+        "371402001002",
+    }
     foreign = head.post(url, {"role": Role.VILLAGE_LIAISON, "department": "both", "region": "320583400001"})
     assert "未找到该区划" in foreign.content.decode()
 
@@ -183,7 +198,9 @@ def test_the_region_picker_opens_one_level_at_a_time_within_the_users_reach(logi
     assert "新湖街道" in roots and "德城区" not in roots
     villages = head.get(reverse("system:region_pick"), {"reach": "accounts", "node": "371402001000"}).content
     assert "新湖社区" in villages.decode() and "居委会" in villages.decode()
-    found = head.get(reverse("system:region_pick"), {"reach": "accounts", "picker_q": "花桥"}).content.decode()
+    found = head.get(
+        reverse("system:region_pick"), {"reach": "accounts", "picker_q": "花桥"}
+    ).content.decode()
     assert "花桥" not in found.replace('value="花桥"', "")
     admin = login_as("admin").get(reverse("system:region_pick"), {"reach": "accounts", "picker_q": "花桥"})
     assert "花桥经济开发区" in admin.content.decode()

@@ -118,7 +118,9 @@ class Device(models.Model):
     the pages made for devices (accounts.devices.device_required), never a staff page. Only a
     SHA-256 of the token is stored; the token is shown once, when issued."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="devices", verbose_name="所属站点")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="devices", verbose_name="所属站点"
+    )
     kind = models.CharField("类型", max_length=20, choices=DeviceKind.choices)
     name = models.CharField("名称", max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -56,9 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Liaisons visit and collect information; they see people masked and export nothing.
     Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
     # Administrators run accounts and regions; by default they see no personal data in bulk.
-    Role.SYSADMIN: frozenset(
-        STATION_RUNNING | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}
-    ),
+    Role.SYSADMIN: frozenset(STATION_RUNNING | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}),
 }
 
 # Which posts a holder of each role may give and end (and so manage the accounts that hold only

@@ -77,10 +77,25 @@ def create_account(
     _check_username(username)
     password = first_password()
     user = create_user(
-        actor=actor, username=username, display_name=display_name, password=password, must_change_password=True
+        actor=actor,
+        username=username,
+        display_name=display_name,
+        password=password,
+        must_change_password=True,
     )
     grant_post(actor=actor, user=user, role=role, department=department, region_code=region_code, title=title)
     return user, password
+
+
+@transaction.atomic
+def change_password(*, actor: User, user: User, password: str) -> User:
+    """The holder's own new password (validated by the form against AUTH_PASSWORD_VALIDATORS)."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record(actor=actor, action="user.change_password", object_type="user", object_id=user.pk)
+    return user
 
 
 @transaction.atomic
@@ -103,7 +118,9 @@ def set_locked(*, actor: User | None, user: User, locked: bool) -> User:
         return user
     user.is_active = not locked
     user.save(update_fields=["is_active"])
-    record(actor=actor, action="user.lock" if locked else "user.unlock", object_type="user", object_id=user.pk)
+    record(
+        actor=actor, action="user.lock" if locked else "user.unlock", object_type="user", object_id=user.pk
+    )
     return user
 
 

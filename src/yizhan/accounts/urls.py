@@ -16,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
     path("device/", views.device_home, name="device"),
     path("device/activate/", views.device_activate, name="device_activate"),
 ]

@@ -1,15 +1,33 @@
-"""The device pages: the activation form a station head uses once on a new screen, and the
+"""The change-password page, and the device pages: the activation form a station head uses once on a new screen, and the
 device's own page (what a kiosk or screen shows before the hall and dashboard pages exist: the
 station it belongs to, and no personal data)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from yizhan.accounts.forms import PasswordChangeForm
+from yizhan.accounts.services import change_password
+
 from yizhan.accounts.devices import COOKIE, COOKIE_AGE, device_for, device_required
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user's own password; the page a first or reset password leads to."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -55,8 +55,15 @@ def add_village(*, actor, township: Region, code: str, name: str) -> Region:
     name = name.strip()
     if township.level != Level.TOWNSHIP:
         raise ValidationError("只能在乡镇（街道）下添加村（社区）。")
-    if len(code) != 12 or not code.isdigit() or level_of(code) != Level.VILLAGE or code[:9] != township.code[:9]:
-        raise ValidationError({"code": f"村（社区）代码须为 12 位数字，以 {township.code[:9]} 开头，末三位不为 000。"})
+    if (
+        len(code) != 12
+        or not code.isdigit()
+        or level_of(code) != Level.VILLAGE
+        or code[:9] != township.code[:9]
+    ):
+        raise ValidationError(
+            {"code": f"村（社区）代码须为 12 位数字，以 {township.code[:9]} 开头，末三位不为 000。"}
+        )
     if Region.objects.filter(code=code).exists():
         raise ValidationError({"code": "该代码已存在。"})
     if not name:

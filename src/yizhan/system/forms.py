@@ -99,7 +99,9 @@ class DeviceForm(_Scoped):
 
 
 class VillageForm(StyledForm):
-    code = forms.CharField(label="区划代码", max_length=12, help_text="12 位，前 9 位为所属乡镇（街道）的代码")
+    code = forms.CharField(
+        label="区划代码", max_length=12, help_text="12 位，前 9 位为所属乡镇（街道）的代码"
+    )
     name = forms.CharField(label="名称", max_length=100)
 
 
@@ -114,7 +116,9 @@ class GridForm(StyledForm):
     def __init__(self, *args, liaisons, **kwargs):
         super().__init__(*args, **kwargs)
         self.liaisons = {str(u.pk): u for u in liaisons}
-        self.fields["liaison"].choices = [("", "（暂无）")] + [(pk, str(u)) for pk, u in self.liaisons.items()]
+        self.fields["liaison"].choices = [("", "（暂无）")] + [
+            (pk, str(u)) for pk, u in self.liaisons.items()
+        ]
         self.fields["liaison"].error_messages["invalid_choice"] = "请选择本村（社区）的联络员。"
 
     def clean_liaison(self):
@@ -122,4 +126,6 @@ class GridForm(StyledForm):
 
 
 class RegionListForm(StyledForm):
-    file = forms.FileField(label="区划代码表（CSV）", help_text="表头含“统计用区划代码”和“名称”两列，UTF-8 或 GBK 编码")
+    file = forms.FileField(
+        label="区划代码表（CSV）", help_text="表头含“统计用区划代码”和“名称”两列，UTF-8 或 GBK 编码"
+    )

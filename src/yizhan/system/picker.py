@@ -29,14 +29,23 @@ def tree(user: User, perm: str, *, node_code: str = "", query: str = "") -> dict
     options = options.annotate(has_children=Exists(Region.objects.filter(parent=OuterRef("pk"))))
     path = []
     if node is not None:
-        allowed = set(reachable.filter(code__in=[r.code for r in node.ancestors()]).values_list("code", flat=True))
+        allowed = set(
+            reachable.filter(code__in=[r.code for r in node.ancestors()]).values_list("code", flat=True)
+        )
         path = [r for r in node.ancestors() if r.code in allowed] + [node]
     return {"node": node, "path": path, "options": list(options), "query": query}
 
 
 def picker(
-    user: User, reach: str, *, field: str = "region", label: str = "区划", selected: str = "", node: str = "",
-    query: str = "", errors=(),
+    user: User,
+    reach: str,
+    *,
+    field: str = "region",
+    label: str = "区划",
+    selected: str = "",
+    node: str = "",
+    query: str = "",
+    errors=(),
 ) -> dict:
     """The picker's context: opened at the selected region's parent, so a form shown again after
     an error still shows the choice."""
@@ -47,4 +56,11 @@ def picker(
     found = tree(user, perm, node_code=node, query=query)
     if node and found["node"] is None:  # the parent lies above his reach: start at his roots
         found = tree(user, perm, query=query)
-    return {**found, "field": field, "reach": reach, "label": label, "selected": selected, "errors": list(errors)}
+    return {
+        **found,
+        "field": field,
+        "reach": reach,
+        "label": label,
+        "selected": selected,
+        "errors": list(errors),
+    }

@@ -41,9 +41,12 @@ def devices(request: HttpRequest) -> HttpResponse:
         "form": form,
         "devices": devices_for(request.user),
         "picker": picker(
-            request.user, "devices", label="所属站点", selected=form.data.get("region", ""),
+            request.user,
+            "devices",
+            label="所属站点",
+            selected=form.data.get("region", ""),
             errors=form.errors.get("region", ()),
-        ),  # fmt: skip
+        ),
     }
     return render(request, "system/devices.html", context)
 

@@ -137,7 +137,9 @@ def grid_add(request: HttpRequest) -> HttpResponse:
     village = get_in_scope(regions_for(request.user, Perm.MANAGE_GRIDS).filter(level=Level.VILLAGE),
                            code=request.POST.get("village", ""))  # fmt: skip
     answer = _save_grid(request, village)
-    return answer if isinstance(answer, HttpResponse) else _region_page(request, village.code, grid_form=answer)
+    return (
+        answer if isinstance(answer, HttpResponse) else _region_page(request, village.code, grid_form=answer)
+    )
 
 
 @login_required
@@ -170,7 +172,9 @@ def _upload_dir() -> Path:
 def region_load(request: HttpRequest) -> HttpResponse:
     """Upload → preview of what changes → load. The list is public reference data, kept as a
     plain file between the two steps under a random name."""
-    if perm_bounds(request.user, Perm.MANAGE_REGIONS) is not None or not request.user.can(Perm.MANAGE_REGIONS):
+    if perm_bounds(request.user, Perm.MANAGE_REGIONS) is not None or not request.user.can(
+        Perm.MANAGE_REGIONS
+    ):
         raise PermissionDenied("只有系统管理员可以载入区划代码表。")
     form = RegionListForm()
     if request.method == "POST" and "upload" in request.POST:

@@ -43,7 +43,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 def _show_password(request: HttpRequest, user, password: str, *, first: bool) -> HttpResponse:
     """The one time a password is shown: in this answer only (never in a message or the
     session); the views that call this are never_cache."""
-    return render(request, "system/staff_password.html", {"account": user, "password": password, "first": first})
+    return render(
+        request, "system/staff_password.html", {"account": user, "password": password, "first": first}
+    )
 
 
 @never_cache
@@ -112,7 +114,7 @@ def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
 def staff_lock(request: HttpRequest, user_pk: int) -> HttpResponse:
     require(request.user, Perm.MANAGE_ACCOUNTS)
     account = _managed(request, user_pk)
-    locked = request.POST.get("locked") == "1"
+    locked = request.POST.get("action") == "lock"
     services.set_locked(actor=request.user, user=account, locked=locked)
     messages.success(request, f"已{'锁定' if locked else '解锁'}账号 {account.username}。")
     return redirect("system:staff_detail", user_pk=account.pk)
@@ -124,7 +126,9 @@ def staff_lock(request: HttpRequest, user_pk: int) -> HttpResponse:
 def staff_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
     require(request.user, Perm.MANAGE_ACCOUNTS)
     account = _managed(request, user_pk)
-    return _show_password(request, account, services.reset_password(actor=request.user, user=account), first=False)
+    return _show_password(
+        request, account, services.reset_password(actor=request.user, user=account), first=False
+    )
 
 
 @login_required
@@ -139,5 +143,7 @@ def post_end(request: HttpRequest, post_pk: int) -> HttpResponse:
         return redirect("system:staff_detail", user_pk=post.user_id)
     # An administrator sees no personal data: the names of the work's subjects are masked for him.
     shown = str if request.user.can(Perm.VIEW_PEOPLE) else mask_name
-    tasks = [(task, shown(task.subject_name)) for task in open_work_of(post).select_related("person", "household")]
+    tasks = [
+        (task, shown(task.subject_name)) for task in open_work_of(post).select_related("person", "household")
+    ]
     return render(request, "system/post_end.html", {"post": post, "tasks": tasks})

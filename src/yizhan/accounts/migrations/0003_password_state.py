@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_apitoken'),
+        ("accounts", "0002_apitoken"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, verbose_name='首次登录须修改密码'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(default=False, verbose_name="首次登录须修改密码"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间'),
+            model_name="user",
+            name="password_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
         ),
     ]

@@ -6,28 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_password_state'),
-        ('regions', '0002_grid_liaison'),
+        ("accounts", "0003_password_state"),
+        ("regions", "0002_grid_liaison"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('kiosk', '大厅取号机'), ('screen', '大厅叫号屏'), ('dashboard', '领导大屏')], max_length=20, verbose_name='类型')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='发放时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='regions.region', verbose_name='所属站点')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kiosk", "大厅取号机"),
+                            ("screen", "大厅叫号屏"),
+                            ("dashboard", "领导大屏"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("issued_at", models.DateTimeField(auto_now_add=True, verbose_name="发放时间")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="devices",
+                        to="regions.region",
+                        verbose_name="所属站点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '设备',
-                'ordering': ['region_id', 'name', 'pk'],
+                "verbose_name": "设备",
+                "ordering": ["region_id", "name", "pk"],
             },
         ),
     ]

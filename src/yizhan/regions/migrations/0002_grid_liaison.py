@@ -6,16 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='grid',
-            name='liaison',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grids', to=settings.AUTH_USER_MODEL, verbose_name='网格联络员'),
+            model_name="grid",
+            name="liaison",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="grids",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="网格联络员",
+            ),
         ),
     ]
