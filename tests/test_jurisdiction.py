@@ -28,8 +28,8 @@ from django.urls.converters import IntConverter
 from tests.jurisdiction_world import DAY, world_of
 from yizhan.accounts.roles import AREAS
 from yizhan.core.scopes import SCOPES, UNSCOPED, visible
+from yizhan.desk.person import TABS
 from yizhan.ledgers.exports.registry import LEDGERS
-from yizhan.people.views import TABS
 
 # What each URL parameter names, by name, and for the generic "pk" by the URL's first segment.
 # A new name or section makes the walk fail until it is mapped here.

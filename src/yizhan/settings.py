@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "yizhan.care",
     "yizhan.ledgers",
     "yizhan.system",
+    "yizhan.desk",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "yizhan.core.context_processors.shell",
+                "yizhan.desk.context_processors.shell",
             ],
         },
     }

@@ -1,7 +1,9 @@
 from django.urls import include, path
 
 from yizhan.api import api
-from yizhan.core.views import healthz, ping
+from yizhan.desk import urls as desk_urls
+from yizhan.desk.views import healthz, ping
+from yizhan.people import urls as people_urls
 
 handler400 = "yizhan.core.errors.bad_request"
 handler403 = "yizhan.core.errors.permission_denied"
@@ -12,8 +14,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ping", ping, name="ping"),
     path("accounts/", include("yizhan.accounts.urls")),
-    path("people/", include("yizhan.people.urls")),
-    path("audit/", include("yizhan.audit.urls")),
+    # The person page and its tabs are the desk's, under the names people:detail and people:tab.
+    path("people/", include((desk_urls.person_patterns + people_urls.urlpatterns, "people"))),
+    path("audit/", include("yizhan.desk.audit_urls")),
     path("tasks/", include("yizhan.worklist.urls")),
     path("conscription/", include("yizhan.conscription.urls")),
     path("veterans/", include("yizhan.veterans.urls")),
@@ -23,5 +26,5 @@ urlpatterns = [
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),
     path("api/", api.urls),
-    path("", include("yizhan.core.urls")),
+    path("", include("yizhan.desk.urls")),
 ]

@@ -3,9 +3,9 @@ import datetime
 from django.test import Client
 from django.urls import reverse
 
-from yizhan.accounts.services import end_post
 from yizhan.config import DEMO_PASSWORD
 from yizhan.regions.models import scope_bounds
+from yizhan.worklist.services import end_post
 
 
 def test_a_station_post_scopes_to_its_township_by_code_range(persona):

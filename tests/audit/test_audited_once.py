@@ -33,7 +33,7 @@ COVERED = {
     "set_allowance_rate", "set_bonus_rate", "designate_recipient", "reveal_account", "generate_batch",
     "review_batch", "bank_file", "mark_batch_paid", "pay_bonus", "hang_plaque", "stop_periods",
     "record_merit_notice", "record_print", "record_gift_pack", "record_visit",
-    "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back",
+    "ensure_task", "claim", "assign", "complete", "cancel", "mark_overdue", "hand_back", "end_post",
     "set_calendar_day", "remove_calendar_day", "export_must_register",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
 }  # fmt: skip
@@ -51,6 +51,7 @@ NOT_A_WRITE = {
     "entitle_bonus": "a rule effect, counted with record_award",
     "register_plaque_due": "a rule effect, counted with the enlistment that sets it off",
     "emit": "counted with every fact that emits (event.<kind> in the tables)",
+    "use_rules": "start-up wiring", "rules": "a read", "time_rules": "a read",
     "intake_date": "a computation", "registration_settings_for": "a read",
     "needs_home_service": "a computation",
     "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
@@ -466,6 +467,12 @@ def test_the_worklists_writes_are_audited_once_each(soldier, persona, steps):
         "hand_back",
         {"task.hand_back": 1},
         lambda: worklist.hand_back(actor=None, post=Post.objects.get(user=clerk)),
+    )
+    worklist.claim(actor=clerk, task=plaque)
+    steps.run(
+        "end_post",
+        {"post.end": 1, "task.hand_back": 1},
+        lambda: worklist.end_post(actor=head, post=Post.objects.get(user=clerk)),
     )
     steps.check()
 

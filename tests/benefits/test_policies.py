@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 
 from tests.benefits.conftest import APPROVED, approve
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.selectors import events_visible_to
 from yizhan.benefits import services
 from yizhan.benefits.models import AllowancePayment, AllowanceRate, BonusRate
+from yizhan.desk.selectors import events_visible_to
 from yizhan.people.models import AwardLevel
 
 DECHENG, SHANDONG, KUNSHAN = "371402000000", "370000000000", "320583000000"

@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.selectors import events_visible_to
 from yizhan.benefits.models import AllowancePeriod
 from yizhan.conscription import services
 from yizhan.conscription.models import Campaign, Conclusion, Half, RegistrationYear, Stage
 from yizhan.conscription.workflow import TransitionError
 from yizhan.core.policy import in_force
+from yizhan.desk.selectors import events_visible_to
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people.models import ServiceRecord
 from yizhan.regions.services import upsert_region

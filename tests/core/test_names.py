@@ -1,4 +1,4 @@
-"""Names refuse control, bidirectional-override and zero-width characters (core/text.py), in
+"""Names refuse control, bidirectional-override and zero-width characters (yizhan/text.py), in
 every name field of every form and in the services behind them."""
 
 import datetime
@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from yizhan.core.text import NameField, check_name
+from yizhan.text import NameField, check_name
 
 INVISIBLE = {
     "right-to-left override": "商\u202e旺春",

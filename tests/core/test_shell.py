@@ -20,7 +20,7 @@ def test_healthz_answers_200_when_the_database_is_migrated(client, db):
 
 
 def test_healthz_answers_503_when_migrations_are_missing(client, db, monkeypatch):
-    from yizhan.core import views
+    from yizhan.desk import views
 
     monkeypatch.setattr(views, "_migrated", False)
     monkeypatch.setattr(views.MigrationExecutor, "migration_plan", lambda self, targets: [("pending", False)])
@@ -28,7 +28,7 @@ def test_healthz_answers_503_when_migrations_are_missing(client, db, monkeypatch
 
 
 def test_healthz_answers_503_when_the_database_does_not_answer(client, db, monkeypatch):
-    from yizhan.core import views
+    from yizhan.desk import views
 
     class Unreachable:
         def cursor(self):

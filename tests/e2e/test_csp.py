@@ -13,8 +13,8 @@ from django.urls import get_resolver
 
 from tests.test_jurisdiction import fillings, routes, walk, worlds  # noqa: F401 — worlds: fixture
 from yizhan.accounts.roles import AREAS
+from yizhan.desk.person import TABS
 from yizhan.ledgers.exports.registry import LEDGERS
-from yizhan.people.views import TABS
 
 WATCH = """
 window.__csp = [];

@@ -18,7 +18,9 @@ def test_a_new_clerk_is_given_a_post_works_and_his_post_is_ended_by_the_station_
     browser, page, sign_in, live_server
 ):
     number = make(area_code="371402", birth_date=datetime.date(1998, 5, 6), sex="M", sequence=31)
-    veteran = create_person(actor=None, name="商春旺", id_number=number, region=Region.objects.get(code="371402001001"))
+    veteran = create_person(
+        actor=None, name="商春旺", id_number=number, region=Region.objects.get(code="371402001001")
+    )
     task, _ = ensure_task(
         kind=TaskKind.PROFILE_RECORD, rule="e2e:profile", department="veterans",
         due_on=datetime.date.today() + datetime.timedelta(days=20), region_code=veteran.region_id, person=veteran,

@@ -1,11 +1,12 @@
 import datetime
-import importlib
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from yizhan.lifecycle import rules
+from yizhan.desk import rules
+from yizhan.lifecycle import services
 from yizhan.lifecycle.calendar import add_working_days, next_holiday
 from yizhan.lifecycle.effects import FAMILY, end_identity, identity
 from yizhan.lifecycle.models import DomainEvent, EventKind
@@ -191,8 +192,21 @@ def test_a_rule_naming_an_identity_kind_that_does_not_exist_fails_when_the_table
         build("veteren", of=FAMILY)
 
 
-def test_the_table_is_built_when_the_app_starts():
-    import sys
+def test_the_desk_hands_its_table_to_the_engine_when_the_app_starts():
+    # DeskConfig.ready built the table (so every identity it names is an IdentityKind) and gave
+    # the engine these very objects: what a test patches in rules.RULES is what emit applies.
+    assert services.rules() is rules.RULES
+    assert services.time_rules() is rules.TIME_RULES
 
-    assert "yizhan.lifecycle.rules" in sys.modules  # LifecycleConfig.ready imported it
-    importlib.reload(rules)  # and every identity it names is an IdentityKind
+
+def test_an_engine_without_a_rules_table_refuses_to_record_a_fact(family, monkeypatch):
+    monkeypatch.setattr(services, "_rules", None)
+    with pytest.raises(ImproperlyConfigured, match="规则表未载入"):
+        approve(family["soldier"])
+    assert not DomainEvent.objects.exists()
+
+
+def test_the_daily_tick_without_a_rules_table_fails_loudly(db, monkeypatch):
+    monkeypatch.setattr(services, "_time_rules", None)
+    with pytest.raises(ImproperlyConfigured, match="规则表未载入"):
+        call_command("tick", "--today", "2026-12-01")

@@ -3,11 +3,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from yizhan.desk.person import TABS
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people import services
 from yizhan.people.models import RelationKind
-from yizhan.people.views import TABS
 
 
 @pytest.fixture

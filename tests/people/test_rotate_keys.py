@@ -206,3 +206,21 @@ def test_rotation_re_seals_uploaded_documents_with_the_new_key(people, settings)
     assert not files.needs_rotation(sealed)
     settings.YIZHAN_KEYRING = ring(keys={"k2": K2}, active="k2")
     assert read_document(actor=None, document=document) == PDF
+
+
+def test_every_encrypted_column_of_every_app_is_declared_for_rotation():
+    from django.apps import apps
+
+    from yizhan.people.management.commands.rotate_keys import encrypted_columns
+
+    declared = {(c.model, c.enc_field) for c in encrypted_columns()}
+    stored = {
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.name.endswith("_enc")
+    }
+    assert stored, "the project stores encrypted columns"
+    assert stored == declared, (
+        f"declare in the model's ENCRYPTED_COLUMNS: {sorted(map(str, stored - declared))}"
+    )

@@ -13,7 +13,10 @@ def test_a_reset_password_leads_only_to_the_change_page_until_changed(persona):
     clerk = persona("xinhu_clerk")
     password = reset_password(actor=persona("xinhu_head"), user=clerk)
     client = Client()
-    assert client.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": password}).status_code == 302
+    assert (
+        client.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": password}).status_code
+        == 302
+    )
     for url in ["/", "/people/", "/system/"]:
         answer = client.get(url)
         assert (answer.status_code, answer["Location"]) == (302, reverse("accounts:password_change")), url

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from tests.veterans.conftest import photo_bytes
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import Department, Role
-from yizhan.accounts.services import create_user, end_post, grant_post
+from yizhan.accounts.services import create_user, grant_post
 from yizhan.audit.models import AuditEvent
 from yizhan.lifecycle.models import DomainEvent, EventKind
 from yizhan.people import services as people_services
@@ -16,6 +16,7 @@ from yizhan.people.models import Identity, IdentityKind, Person
 from yizhan.veterans import services
 from yizhan.veterans.models import CardStatus, CardType, PreferentialCard, ProfileCategory
 from yizhan.worklist.models import Escalation, Task, TaskKind, TaskStatus
+from yizhan.worklist.services import end_post
 
 DISCHARGED = datetime.date(2026, 9, 1)
 

@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from yizhan.accounts.services import end_post
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.worklist import selectors, services
 from yizhan.worklist.models import Task, TaskDepartment, TaskKind, TaskStatus
+from yizhan.worklist.services import end_post
 
 
 @pytest.fixture

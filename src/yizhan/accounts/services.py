@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
 
@@ -16,8 +15,8 @@ from yizhan.accounts.models import ApiToken, Device, Post, User
 from yizhan.accounts.roles import Perm
 from yizhan.accounts.selectors import liaisons_for
 from yizhan.audit.services import record
-from yizhan.core.text import check_name
 from yizhan.regions.models import Grid, Region
+from yizhan.text import check_name
 
 USERNAME_RULE = "用户名为 3–30 位小写字母、数字或下划线，以字母开头。"
 
@@ -139,26 +138,6 @@ def grant_post(
         object_id=post.pk,
         region_code=region_code or "",
         changes={"user": user.username, "role": role, "department": department, "title": title},
-    )
-    return post
-
-
-@transaction.atomic
-def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
-    """Ends a post and hands its open work back to the station (caseload handover)."""
-    from yizhan.worklist.services import hand_back  # worklist builds on accounts, not the reverse
-
-    authority.check(authority.may_end(actor, post))
-    post.ended_on = on or timezone.localdate()
-    post.save(update_fields=["ended_on"])
-    handed_back = hand_back(actor=actor, post=post)
-    record(
-        actor=actor,
-        action="post.end",
-        object_type="post",
-        object_id=post.pk,
-        region_code=post.region_id or "",
-        changes={"ended_on": post.ended_on.isoformat(), "tasks_handed_back": handed_back},
     )
     return post
 

@@ -12,10 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from yizhan.accounts.devices import COOKIE, COOKIE_AGE, device_for, device_required
 from yizhan.accounts.forms import PasswordChangeForm
 from yizhan.accounts.services import change_password
-
-from yizhan.accounts.devices import COOKIE, COOKIE_AGE, device_for, device_required
 
 
 @login_required

@@ -8,8 +8,8 @@ from django import forms
 from yizhan.benefits.models import PlaqueCategory
 from yizhan.core.dates import FactDateField, PlanningDateField
 from yizhan.core.forms import StyledForm
-from yizhan.core.text import NameField
 from yizhan.people.models import AwardLevel
+from yizhan.text import NameField
 
 
 def _money(label: str, required: bool = True) -> forms.DecimalField:

@@ -127,6 +127,7 @@ class AllowanceRecipient(models.Model):
     relation = models.CharField("与军人关系", max_length=20)
     bank_name = models.CharField("开户行", max_length=100)
     account_enc = models.TextField(editable=False)
+    ENCRYPTED_COLUMNS = (("account_enc", None, ACCOUNT_CONTEXT),)  # re-encrypted by rotate_keys
     designated_on = models.DateField("确定日期")
     designated_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     superseded_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -7,8 +7,8 @@ from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.care.services import Photo
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
-from yizhan.core.text import NameField
 from yizhan.people.models import Award
+from yizhan.text import NameField
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 

@@ -22,12 +22,12 @@ from yizhan.care.models import (
     delivery_level_for,
 )
 from yizhan.core.dates import date_problem
-from yizhan.core.text import name_problem
 from yizhan.lifecycle.calendar import add_working_days
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people.models import Award, Document, DocumentKind, Person
 from yizhan.people.services import attach_document
+from yizhan.text import name_problem
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 from yizhan.worklist.services import complete
 

@@ -4,7 +4,7 @@ Each row carries the region it applies to — a 12-digit province, city or count
 the national default (DOMAIN.md's values, seeded by migrations). The one in force for a place is
 the most specific: county over city over province over the national default. Only an officer
 at or above a row's region changes it, and the audit row is filed under that region, so the
-stations it governs see the change (audit.selectors).
+stations it governs see the change (desk/selectors.py).
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ SCOPES: dict[str, Scope] = {
     "audit.AuditEvent": own(
         "region_code",
         why="the trail stays with the region where the act was done; system events carry no "
-        "region and are shown to administrators only (audit.selectors)",
+        "region and are shown to administrators only (desk/selectors.py)",
     ),
     # --- work follows the person ------------------------------------------------------------
     # A task is seen by the station of its subject's *current* region: when a person moves, the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,16 +17,38 @@ from yizhan.lifecycle.models import CalendarDay, DayKind, DomainEvent, EventKind
 from yizhan.people import services as people_services
 from yizhan.people.models import Person, Relation
 
+# The consequence table (desk/rules.py) names every domain app's effects, so it sits above them
+# all; desk's AppConfig.ready hands it to the engine here. An engine without a table must not
+# record facts whose consequences silently never happen.
+_rules: dict | None = None
+_time_rules: list | None = None
+
+
+def use_rules(*, rules: dict, time_rules: list) -> None:
+    global _rules, _time_rules
+    _rules, _time_rules = rules, time_rules
+
+
+def rules() -> dict:
+    if _rules is None:
+        raise ImproperlyConfigured("业务联动规则表未载入：请在 INSTALLED_APPS 中加入 yizhan.desk。")
+    return _rules
+
+
+def time_rules() -> list:
+    if _time_rules is None:
+        raise ImproperlyConfigured("业务联动规则表未载入：请在 INSTALLED_APPS 中加入 yizhan.desk。")
+    return _time_rules
+
 
 @transaction.atomic
 def emit(
     *, kind: str, key: str, person, occurred_on: datetime.date, actor=None, payload: dict | None = None
 ) -> tuple[DomainEvent, bool]:
-    """Records the fact once and applies every consequence rules.RULES lists for it. Returns
+    """Records the fact once and applies every consequence the rules table lists for it. Returns
     (event, created); a fact already recorded returns the first event and changes nothing. If
     any consequence fails, the exception rolls back the whole step, the fact included."""
-    from yizhan.lifecycle.rules import RULES  # the table imports the apps it drives
-
+    table = rules()  # before anything is written: no table, no fact
     existing = DomainEvent.objects.filter(kind=kind, key=key).first()
     if existing is not None:
         return existing, False
@@ -52,7 +74,7 @@ def emit(
         region_code=person.region_id,
         changes={"event": event.pk, "key": key, "occurred_on": occurred_on.isoformat()},
     )
-    for consequence in RULES.get(kind, []):
+    for consequence in table.get(kind, []):
         consequence(event)
     return event, True
 

@@ -5,7 +5,6 @@ from django import forms
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
 from yizhan.core.scopes import scoped
-from yizhan.core.text import NameField
 from yizhan.people.models import (
     AwardLevel,
     Branch,
@@ -19,6 +18,7 @@ from yizhan.people.models import (
     Sex,
 )
 from yizhan.regions.models import Level, Region
+from yizhan.text import NameField
 
 
 def regions_for(user):

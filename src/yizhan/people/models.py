@@ -76,6 +76,11 @@ class Person(models.Model):
     birthplace_code = models.CharField("出生地代码", max_length=6, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
     phone_bidx = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # (column, blind index column or None, context): what `yizhan rotate_keys` re-encrypts.
+    ENCRYPTED_COLUMNS = (
+        ("id_number_enc", "id_number_bidx", ID_CONTEXT),
+        ("phone_enc", "phone_bidx", PHONE_CONTEXT),
+    )
     # The 户籍 region: a village, or the township when the village is not known yet.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="people", verbose_name="户籍地")
     address = models.CharField("现住址", max_length=200, blank=True)

@@ -21,7 +21,6 @@ from yizhan.core.dates import check_date, check_enlistment_age, date_problem, pl
 from yizhan.core.masking import mask_id_number, mask_phone
 from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.pinyin import name_keys
-from yizhan.core.text import name_problem
 from yizhan.people.models import (
     ID_CONTEXT,
     PHONE_CONTEXT,
@@ -35,6 +34,7 @@ from yizhan.people.models import (
     ServiceRecord,
 )
 from yizhan.regions.models import Level, Region
+from yizhan.text import name_problem
 from yizhan.worklist.models import Task
 
 # The fields a clerk edits on the person form, in form order.

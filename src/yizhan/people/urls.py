@@ -2,16 +2,13 @@ from django.urls import path
 
 from yizhan.people import views
 
+# The person page, its tabs and the family facts the lifecycle engine re-computes from (edit,
+# relations) are served by desk/ under these same names: see desk/urls.py person_patterns.
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_new, name="new"),
-    path("<int:pk>/", views.person_detail, name="detail"),
-    path("<int:pk>/tab/<slug:tab>/", views.person_tab, name="tab"),
-    path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
-    path("<int:pk>/relations/", views.relation_add, name="relation_add"),
-    path("<int:pk>/relations/remove/", views.relation_remove, name="relation_remove"),
     path("<int:pk>/identities/", views.identity_add, name="identity_add"),
     path("<int:pk>/service/", views.service_add, name="service_add"),
     path("<int:pk>/awards/", views.award_add, name="award_add"),

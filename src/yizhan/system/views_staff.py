@@ -23,6 +23,7 @@ from yizhan.system.forms import AccountForm, PostForm, StaffFilter
 from yizhan.system.picker import picker, tree
 from yizhan.system.selectors import posts_for, staff_for
 from yizhan.worklist.selectors import open_work_of
+from yizhan.worklist.services import end_post
 
 
 @login_required
@@ -138,7 +139,7 @@ def post_end(request: HttpRequest, post_pk: int) -> HttpResponse:
     post = get_in_scope(posts_for(request.user).select_related("user", "region"), pk=post_pk)
     authority.check(authority.may_end(request.user, post))
     if request.method == "POST":
-        services.end_post(actor=request.user, post=post)
+        end_post(actor=request.user, post=post)
         messages.success(request, f"已结束岗位：{post}")
         return redirect("system:staff_detail", user_pk=post.user_id)
     # An administrator sees no personal data: the names of the work's subjects are masked for him.

@@ -2,9 +2,9 @@ from django import forms
 
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
-from yizhan.core.text import NameField
 from yizhan.lifecycle.models import StatusChange
 from yizhan.people.models import AwardLevel, SettlementType
+from yizhan.text import NameField
 from yizhan.veterans.models import (
     AssistanceStatus,
     CheckinDocument,

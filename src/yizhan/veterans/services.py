@@ -16,11 +16,11 @@ from PIL import Image, UnidentifiedImageError
 from yizhan.accounts.roles import Role
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
-from yizhan.core.text import check_name
 from yizhan.lifecycle.models import EventKind, StatusChange
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
 from yizhan.people.models import Award, Identity, IdentityKind, Person, ServiceRecord, ServiceType
+from yizhan.text import check_name
 from yizhan.veterans.models import (
     AssistanceCase,
     AssistanceStatus,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yizhan.accounts import authority
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
@@ -154,6 +155,26 @@ def hand_back(*, actor: User | None, post: Post) -> int:
         task.save(update_fields=["assignee", "status"])
         _audit(actor, "task.hand_back", task, {"from": str(post.user)})
     return len(tasks)
+
+
+@transaction.atomic
+def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
+    """Ends a post and hands its open work back to the station (caseload handover). Here, not in
+    accounts: worklist builds on accounts, and a post must never end with its tasks stranded.
+    Only someone who may give that post ends it (accounts.authority)."""
+    authority.check(authority.may_end(actor, post))
+    post.ended_on = on or timezone.localdate()
+    post.save(update_fields=["ended_on"])
+    handed_back = hand_back(actor=actor, post=post)
+    record(
+        actor=actor,
+        action="post.end",
+        object_type="post",
+        object_id=post.pk,
+        region_code=post.region_id or "",
+        changes={"ended_on": post.ended_on.isoformat(), "tasks_handed_back": handed_back},
+    )
+    return post
 
 
 @transaction.atomic

@@ -23,9 +23,9 @@ from yizhan.benefits.models import (
 from yizhan.benefits.services._base import audit, audit_person, day, require_staff
 from yizhan.core.dates import check_date
 from yizhan.core.policy import in_force, region_label, require_officer
-from yizhan.core.text import check_name
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.regions.models import scope_bounds
+from yizhan.text import check_name
 from yizhan.worklist import services as worklist_services
 from yizhan.worklist.models import Task
 

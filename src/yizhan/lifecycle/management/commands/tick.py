@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from yizhan.audit.services import record
-from yizhan.lifecycle.rules import TIME_RULES
+from yizhan.lifecycle.services import time_rules
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--today 须为 YYYY-MM-DD 格式的日期：{today!r}") from None
         results = {}
-        for label, rule in TIME_RULES:
+        for label, rule in time_rules():
             changed = rule(today=day)
             results[label] = changed
             self.stdout.write(f"{label}：{changed} 项")

@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Q
 
 from yizhan.audit.services import record
-from yizhan.benefits.models import ACCOUNT_CONTEXT, AllowanceRecipient
 from yizhan.config import KeyRing
 from yizhan.core import crypto, files
-from yizhan.people.models import ID_CONTEXT, PHONE_CONTEXT, Person
 
 
 class EncryptedColumn(NamedTuple):
@@ -33,13 +32,16 @@ class EncryptedColumn(NamedTuple):
     context: str  # the associated data the column's tokens were sealed with; also its name here
 
 
-# Every encrypted column in the project. A feature that adds one (bank accounts) appends it here,
-# or its values are never rotated and break when the old key is finally removed from the ring.
-ENCRYPTED_COLUMNS: list[EncryptedColumn] = [
-    EncryptedColumn(Person, "id_number_enc", "id_number_bidx", ID_CONTEXT),
-    EncryptedColumn(Person, "phone_enc", "phone_bidx", PHONE_CONTEXT),
-    EncryptedColumn(AllowanceRecipient, "account_enc", None, ACCOUNT_CONTEXT),
-]
+def encrypted_columns() -> list[EncryptedColumn]:
+    """Every encrypted column in the project, as each model declares it in ENCRYPTED_COLUMNS
+    (column, blind index column or None, context). A column left undeclared is never rotated and
+    breaks when the old key is finally removed from the ring; tests/people/test_rotate_keys.py
+    fails for any `…_enc` field missing here."""
+    return [
+        EncryptedColumn(model, enc_field, bidx_field, context)
+        for model in apps.get_models()
+        for enc_field, bidx_field, context in getattr(model, "ENCRYPTED_COLUMNS", ())
+    ]
 
 
 @dataclass
@@ -66,12 +68,13 @@ class Command(BaseCommand):
         ring: KeyRing = settings.YIZHAN_KEYRING
         # Checked for every column before anything is written: a key missing from the ring must
         # stop the run while the data is still untouched, not half-way through.
-        for column in ENCRYPTED_COLUMNS:
+        columns = encrypted_columns()
+        for column in columns:
             _check_keys_present(column=column, key_ids=set(ring.keys))
 
         results: dict[str, Counts] = {}
         try:
-            for column in ENCRYPTED_COLUMNS:
+            for column in columns:
                 results[column.context] = counts = Counts()
                 _rotate_column(
                     column=column, batch=batch, dry_run=dry_run, counts=counts, progress=self._progress

@@ -1,3 +1,6 @@
+"""The site's own pages: the health checks, and the 工作台 and menu areas, which gather what several
+apps hold for the user's desk (DESIGN.md: desk/ is the top layer)."""
+
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -47,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if works_on_conscription(request.user):
         # 应登未登: this year's males who must register and have not, on the station's desk.
         context["must_register"] = must_register(request.user, context["today"].year).count()
-    return render(request, "core/home.html", context)
+    return render(request, "desk/home.html", context)
 
 
 @login_required
@@ -56,4 +59,4 @@ def area(request: HttpRequest, key: str) -> HttpResponse:
     if key not in shown:
         raise Http404
     context = {"area_key": key, "area_label": shown[key]}
-    return render(request, "core/area.html", context)
+    return render(request, "desk/area.html", context)

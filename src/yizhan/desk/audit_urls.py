@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yizhan.audit import views
+from yizhan.desk import audit_views as views
 
 app_name = "audit"
 urlpatterns = [path("", views.event_list, name="list")]

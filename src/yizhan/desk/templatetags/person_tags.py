@@ -1,9 +1,9 @@
+"""The timeline's action labels: the person page lists what every app recorded about him."""
+
 from django import template
 
 from yizhan.benefits.services import ACTION_LABELS as BENEFIT_ACTIONS
 from yizhan.lifecycle.models import EventKind
-from yizhan.people.forms import PersonForm
-from yizhan.people.models import RelationKind
 
 register = template.Library()
 
@@ -37,12 +37,6 @@ ACTIONS = {
     "print": "打印",
     **BENEFIT_ACTIONS,
 }
-FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
-
-
-@register.filter
-def relation_label(kind: str) -> str:
-    return RelationKind(kind).label
 
 
 @register.filter
@@ -51,8 +45,3 @@ def action_label(action: str) -> str:
         kind = action.removeprefix("event.")
         return "业务事件：" + (EventKind(kind).label if kind in EventKind.values else kind)
     return ACTIONS.get(action, action)
-
-
-@register.filter
-def field_label(field: str) -> str:
-    return FIELD_LABELS.get(field, field)

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yizhan.accounts.roles import Perm
-from yizhan.audit.selectors import events_visible_to
+from yizhan.desk.selectors import events_visible_to
 
 
 @login_required

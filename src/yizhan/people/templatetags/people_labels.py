@@ -1,0 +1,18 @@
+from django import template
+
+from yizhan.people.forms import PersonForm
+from yizhan.people.models import RelationKind
+
+register = template.Library()
+
+FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
+
+
+@register.filter
+def relation_label(kind: str) -> str:
+    return RelationKind(kind).label
+
+
+@register.filter
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
