@@ -204,3 +204,49 @@ def test_the_region_picker_opens_one_level_at_a_time_within_the_users_reach(logi
     assert "花桥" not in found.replace('value="花桥"', "")
     admin = login_as("admin").get(reverse("system:region_pick"), {"reach": "accounts", "picker_q": "花桥"})
     assert "花桥经济开发区" in admin.content.decode()
+
+
+def test_a_clerk_is_linked_to_his_own_registry_person_and_the_two_stay_separate(
+    login_as, persona, make_person
+):
+    veteran = make_person(name="韩晓东")
+    clerk = persona("xinhu_clerk")
+    head = login_as("xinhu_head")
+    url = reverse("system:staff_person", args=[clerk.pk])
+    head.post(url, {"id_number": veteran.id_number})
+    clerk.refresh_from_db()
+    assert clerk.person == veteran and clerk.display_name == "韩晓东"
+    assert "韩晓东</a>" in head.get(reverse("system:staff_detail", args=[clerk.pk])).content.decode()
+    admin_view = login_as("admin").get(reverse("system:staff_detail", args=[clerk.pk])).content.decode()
+    assert "不在您的查看范围内" in admin_view
+    head.post(url, {"action": "unlink"})
+    clerk.refresh_from_db()
+    assert clerk.person is None
+    assert list(
+        AuditEvent.objects.filter(action__in=["user.link_person", "user.unlink_person"])
+        .values_list("action", "region_code")
+        .order_by("pk")
+    ) == [("user.link_person", veteran.region_id), ("user.unlink_person", "")]
+
+
+def test_a_person_outside_the_managers_reach_is_not_found_for_a_link(login_as, persona, make_person):
+    foreign = make_person(name="钱外乡", village="320583400001")
+    answer = login_as("xinhu_head").post(
+        reverse("system:staff_person", args=[persona("xinhu_clerk").pk]), {"id_number": foreign.id_number}
+    )
+    assert "未找到该身份证号的人员" in answer.content.decode()
+    assert persona("xinhu_clerk").person is None
+
+
+def test_merging_the_linked_duplicate_moves_the_accounts_link_to_the_kept_person(persona, make_person):
+    from yizhan.accounts.services import link_person
+    from yizhan.people.services import create_person, merge_people
+    from yizhan.regions.models import Region
+
+    keep = make_person(name="韩晓东")
+    duplicate = create_person(actor=None, name="韩晓东", region=Region.objects.get(code="371402001001"))
+    clerk = persona("xinhu_clerk")
+    link_person(actor=persona("xinhu_head"), user=clerk, person=duplicate)
+    merge_people(actor=persona("xinhu_head"), keep=keep, duplicate=duplicate, reason="重复登记")
+    clerk.refresh_from_db()
+    assert clerk.person == keep

@@ -19,6 +19,13 @@ class User(AbstractUser):
     # must choose a new one (issue #12). password_changed_at drives the expiry policy.
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # A veteran working at the station is also in the registry: the account and the person stay
+    # two records, linked here (named by string: people sits above accounts). On a merge of
+    # duplicates the link moves with the person's other records.
+    person = models.OneToOneField(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_account",
+        verbose_name="本人登记信息",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "工作人员"

@@ -124,6 +124,25 @@ def set_locked(*, actor: User | None, user: User, locked: bool) -> User:
 
 
 @transaction.atomic
+def link_person(*, actor: User | None, user: User, person) -> User:
+    """Links the account to its holder's own registry person (None: unlinks). The caller found
+    the person through the actor's jurisdiction; the two records stay separate."""
+    authority.check(authority.may_manage(actor, user))
+    if person is not None and User.objects.filter(person=person).exclude(pk=user.pk).exists():
+        raise ValidationError({"id_number": "该人员已关联其他账号。"})
+    if user.person_id == (person.pk if person else None):
+        return user
+    region = person.region_id if person is not None else ""
+    user.person = person
+    user.save(update_fields=["person"])
+    record(
+        actor=actor, action="user.link_person" if person else "user.unlink_person", object_type="user",
+        object_id=user.pk, region_code=region, changes={"person": person.pk if person else ""},
+    )  # fmt: skip
+    return user
+
+
+@transaction.atomic
 def grant_post(
     *, actor: User | None, user: User, role: str, department: str, region_code: str | None, title: str = ""
 ) -> Post:

@@ -95,6 +95,10 @@ SCOPES: dict[str, Scope] = {
         why="a post serves its region: the county officer and the station head who manage posts "
         "(accounts.authority) see those under their region; administrators see every post",
     ),
+    "accounts.User": unscoped(
+        why="an account is reached through its posts (accounts.Post); the registry person it is "
+        "linked to is shown only to those who see that person"
+    ),
     "accounts.Device": own("region_id", why="a kiosk or screen belongs to the station it was issued for"),
     "audit.AuditEvent": own(
         "region_code",

@@ -129,3 +129,7 @@ class RegionListForm(StyledForm):
     file = forms.FileField(
         label="区划代码表（CSV）", help_text="表头含“统计用区划代码”和“名称”两列，UTF-8 或 GBK 编码"
     )
+
+
+class PersonLinkForm(StyledForm):
+    id_number = forms.CharField(label="本人身份证号", max_length=18)

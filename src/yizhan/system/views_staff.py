@@ -18,8 +18,10 @@ from yizhan.accounts import authority, services
 from yizhan.accounts.roles import Perm, require
 from yizhan.core.forms import add_errors
 from yizhan.core.masking import mask_name
+from yizhan.core.pinyin import query_kind
 from yizhan.core.scoping import get_in_scope
-from yizhan.system.forms import AccountForm, PostForm, StaffFilter
+from yizhan.people.selectors import people_visible_to, search_people
+from yizhan.system.forms import AccountForm, PersonLinkForm, PostForm, StaffFilter
 from yizhan.system.picker import picker, tree
 from yizhan.system.selectors import posts_for, staff_for
 from yizhan.worklist.selectors import open_work_of
@@ -99,15 +101,57 @@ def staff_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已设置岗位：{post}")
             return redirect("system:staff_detail", user_pk=account.pk)
+    return _detail(request, account, form=form)
+
+
+def _detail(request: HttpRequest, account, *, form=None, person_form=None) -> HttpResponse:
+    form = form or PostForm(user=request.user)
     posts = [(p, authority.may_end(request.user, p)) for p in account.posts.select_related("region")]
+    # His own registry person, named only to those who may see that person.
+    person = (
+        people_visible_to(request.user).filter(pk=account.person_id).first() if account.person_id else None
+    )
     return render(
         request,
         "system/staff_detail.html",
         {
             "account": account, "posts": posts, "form": form, "picker": _post_picker(request, form),
-            "manageable": authority.may_manage(request.user, account),
+            "manageable": authority.may_manage(request.user, account), "person": person,
+            "person_form": person_form or PersonLinkForm(), "links_people": request.user.can(Perm.VIEW_PEOPLE),
         },
     )  # fmt: skip
+
+
+@require_POST
+@login_required
+def staff_person(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Links the account to his own registry person, found by ID number among the people the
+    manager sees (a person outside them is "not found", like a missing one); or unlinks it."""
+    require(request.user, Perm.VIEW_PEOPLE)
+    account = _managed(request, user_pk)
+    form = PersonLinkForm(request.POST)
+    if request.POST.get("action") == "unlink":
+        services.link_person(actor=request.user, user=account, person=None)
+        messages.success(request, "已取消关联。")
+        return redirect("system:staff_detail", user_pk=account.pk)
+    if form.is_valid():
+        number = form.cleaned_data["id_number"]
+        found = (
+            search_people(user=request.user, query=number, limit=2)
+            if query_kind(number) == "id_number"
+            else []
+        )
+        if len(found) != 1:
+            form.add_error("id_number", "未找到该身份证号的人员。")
+        else:
+            try:
+                services.link_person(actor=request.user, user=account, person=found[0])
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"已关联本人登记信息：{found[0].name}。")
+                return redirect("system:staff_detail", user_pk=account.pk)
+    return _detail(request, account, person_form=form)
 
 
 @require_POST
