@@ -54,9 +54,19 @@ def test_the_clerk_sees_his_name_and_post_on_the_workbench(login_as):
     ("username", "shown", "hidden"),
     [
         (
-            "xinhu_head",
-            {"people", "conscription", "veterans", "benefits", "care", "hall", "ledgers", "reports"},
-            {"system"},
+            "xinhu_head",  # 系统 too: he manages his station's clerks, liaisons, grids and devices
+            {
+                "people",
+                "conscription",
+                "veterans",
+                "benefits",
+                "care",
+                "hall",
+                "ledgers",
+                "reports",
+                "system",
+            },
+            set(),
         ),
         (
             "xinhu_clerk",
@@ -68,7 +78,7 @@ def test_the_clerk_sees_his_name_and_post_on_the_workbench(login_as):
             {"people", "conscription", "veterans", "care"},
             {"hall", "ledgers", "reports", "system"},
         ),
-        ("decheng", {"people", "ledgers", "reports"}, {"hall", "system"}),
+        ("decheng", {"people", "ledgers", "reports", "system"}, {"hall"}),
         ("admin", {"system"}, {"people", "conscription", "veterans"}),
     ],
 )
