@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from tests.benefits.factories import benefits_of
 from tests.files import png
+from yizhan.accounts.roles import Role
+from yizhan.accounts.services import create_user, grant_post, issue_device
 from yizhan.benefits.models import AllowanceRate, BonusRate
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
@@ -142,8 +144,16 @@ def world_of(
         name="checkin.days", region_code=county, effective_from=datetime.date(2026, 1, 1), value=int(amount),
         reason=f"{marker}依据",
     )  # fmt: skip
-    grid = Grid.objects.create(village_id=village, name=f"{marker}网格")
+    # The station's staff side: a liaison's account and post, his grid, the hall's screen.
+    liaison = create_user(actor=None, username=f"liaison_{village}", display_name="网格员", password="x" * 12)
+    post = grant_post(
+        actor=None, user=liaison, role=Role.VILLAGE_LIAISON, department="both", region_code=village
+    )
+    grid = Grid.objects.create(village_id=village, name=f"{marker}网格", liaison=liaison)
+    device, _ = issue_device(actor=None, region_code=township, kind="screen", name=f"{marker}叫号屏")
     return {
+        "accounts.Post": [post],
+        "accounts.Device": [device],
         "people.Person": [person, relative],
         "people.Household": [person.household],
         "people.Relation": [relation],

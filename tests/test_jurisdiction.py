@@ -58,6 +58,10 @@ PARAMETERS = {
     "award_pk": "people.Award",
     "event_pk": "lifecycle.DomainEvent",
     "checkin_pk": "veterans.Checkin",
+    "user_pk": "accounts.User",
+    "post_pk": "accounts.Post",
+    "device_pk": "accounts.Device",
+    "grid_pk": "regions.Grid",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -83,6 +87,7 @@ ID_FIELDS = {
     "campaign": "conscription.Campaign",
     "award": "people.Award",
     "assignee": "accounts.User",
+    "liaison": "accounts.User",
     "region": "village",
     "village": "village",
     "township": "township",

@@ -19,6 +19,13 @@ class User(AbstractUser):
     # must choose a new one (issue #12). password_changed_at drives the expiry policy.
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # A veteran working at the station is also in the registry: the account and the person stay
+    # two records, linked here (named by string: people sits above accounts). On a merge of
+    # duplicates the link moves with the person's other records.
+    person = models.OneToOneField(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="staff_account",
+        verbose_name="本人登记信息",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "工作人员"
@@ -105,3 +112,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+
+class DeviceKind(models.TextChoices):
+    KIOSK = "kiosk", "大厅取号机"
+    SCREEN = "screen", "大厅叫号屏"
+    DASHBOARD = "dashboard", "领导大屏"
+
+
+class Device(models.Model):
+    """A screen or kiosk of a station, signed in by a token instead of a person: it opens only
+    the pages made for devices (accounts.devices.device_required), never a staff page. Only a
+    SHA-256 of the token is stored; the token is shown once, when issued."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="devices", verbose_name="所属站点"
+    )
+    kind = models.CharField("类型", max_length=20, choices=DeviceKind.choices)
+    name = models.CharField("名称", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("发放时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "设备"
+        ordering = ["region_id", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.name}（{self.get_kind_display()}）"

@@ -31,25 +31,43 @@ class Perm:
     MERGE_PEOPLE = "merge_people"
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
+    # Staff accounts and posts: a sysadmin everywhere; a county officer and a station head for
+    # the posts GRANTS lets them give, under their own region.
     MANAGE_ACCOUNTS = "manage_accounts"
+    # Add or rename villages (a sysadmin everywhere, a county officer in his county).
     MANAGE_REGIONS = "manage_regions"
+    # Grids under villages and their liaisons; device tokens for the hall and the 大屏.
+    MANAGE_GRIDS = "manage_grids"
+    MANAGE_DEVICES = "manage_devices"
     # The official holiday calendar and the national default policies (no region above them).
     MANAGE_SETTINGS = "manage_settings"
 
 
 STATION_WORK = {Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.REVEAL_PII, Perm.EXPORT}
+STATION_RUNNING = {Perm.MANAGE_ACCOUNTS, Perm.MANAGE_GRIDS, Perm.MANAGE_DEVICES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COUNTY_OFFICER: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
-    Role.STATION_HEAD: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
+    Role.COUNTY_OFFICER: frozenset(
+        STATION_WORK | STATION_RUNNING | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT, Perm.MANAGE_REGIONS}
+    ),
+    Role.STATION_HEAD: frozenset(STATION_WORK | STATION_RUNNING | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
     Role.STATION_DEPUTY: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE}),
     Role.STATION_CLERK: frozenset(STATION_WORK),
     # Liaisons visit and collect information; they see people masked and export nothing.
     Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
     # Administrators run accounts and regions; by default they see no personal data in bulk.
-    Role.SYSADMIN: frozenset(
-        {Perm.MANAGE_ACCOUNTS, Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}
+    Role.SYSADMIN: frozenset(STATION_RUNNING | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}),
+}
+
+# Which posts a holder of each role may give and end (and so manage the accounts that hold only
+# such posts), at or under his own region: nobody manages his own level or above, and no role
+# sits above the county but the administrator's.
+GRANTS: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset(Role),
+    Role.COUNTY_OFFICER: frozenset(
+        {Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK, Role.VILLAGE_LIAISON}
     ),
+    Role.STATION_HEAD: frozenset({Role.STATION_CLERK, Role.VILLAGE_LIAISON}),
 }
 
 STAFF_ROLES = [r for r in Role if r != Role.SYSADMIN]
@@ -74,7 +92,7 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
         ALL_DEPTS,
         "core:area",
     ),
-    # County officers and station heads open 参数设置 there (core.policy_values.may_read_policies).
+    # County officers and station heads open 参数设置 and their staff pages there.
     ("system", "系统", [Role.SYSADMIN, Role.COUNTY_OFFICER, Role.STATION_HEAD], ALL_DEPTS, "system:index"),
     ("audit", "审计记录", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "audit:list"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from yizhan.accounts import views
 from yizhan.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -15,4 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("device/", views.device_home, name="device"),
+    path("device/activate/", views.device_activate, name="device_activate"),
 ]

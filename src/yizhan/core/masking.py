@@ -40,6 +40,16 @@ def mask_bank_account(value: str) -> str:
     return f"{digits[:4]} **** **** {digits[-4:]}"
 
 
+def mask_name(value: str) -> str:
+    """商*旺, 商*: the family name (and a long name's last character), as hall screens call
+    people — for pages shown to those who may not see the registry (devices, administrators)."""
+    if len(value) <= 1:
+        return "*" * len(value)
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
 def _keep_ends(value: str, *, head: int, tail: int) -> str:
     if len(value) < _SHORTEST_PARTLY_SHOWN:
         return "*" * len(value)

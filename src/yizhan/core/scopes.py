@@ -90,9 +90,16 @@ SCOPES: dict[str, Scope] = {
     "people.Document": person("person"),
     "regions.Region": own("code", why="a region is its own jurisdiction"),
     "regions.Grid": own("village_id", why="a grid lies in its village"),
-    "accounts.Post": unscoped(
-        why="a post is what defines jurisdiction; administrators manage posts and accounts"
+    "accounts.Post": own(
+        "region_id",
+        why="a post serves its region: the county officer and the station head who manage posts "
+        "(accounts.authority) see those under their region; administrators see every post",
     ),
+    "accounts.User": unscoped(
+        why="an account is reached through its posts (accounts.Post); the registry person it is "
+        "linked to is shown only to those who see that person"
+    ),
+    "accounts.Device": own("region_id", why="a kiosk or screen belongs to the station it was issued for"),
     "audit.AuditEvent": own(
         "region_code",
         why="the trail stays with the region where the act was done; system events carry no "

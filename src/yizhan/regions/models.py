@@ -36,6 +36,23 @@ def parent_code(code: str) -> str | None:
     return code[:length].ljust(12, "0")
 
 
+# What a township's or a village's code says it is (统计用区划代码编制规则): the three digits of
+# its level, by range.
+KINDS = {
+    Level.TOWNSHIP: [(1, 99, "街道"), (100, 199, "镇"), (200, 399, "乡"), (400, 599, "类似乡级单位")],
+    Level.VILLAGE: [(1, 199, "居委会"), (200, 399, "村委会"), (400, 599, "类似村级单位")],
+}
+
+
+def kind_of(code: str) -> str:
+    """街道/镇/乡 for a township, 居委会/村委会 for a village, "" for the levels above."""
+    level = level_of(code)
+    if level not in KINDS:
+        return ""
+    digits = int(code[PREFIX_LENGTH[level] - 3 : PREFIX_LENGTH[level]])
+    return next((label for lo, hi, label in KINDS[level] if lo <= digits <= hi), "")
+
+
 def scope_bounds(code: str) -> tuple[str, str]:
     """The half-open range [lo, hi) of 12-digit codes lying under `code` (itself included).
 
@@ -77,6 +94,10 @@ class Region(models.Model):
         return list(reversed(chain))
 
     @property
+    def kind(self) -> str:
+        return kind_of(self.code)
+
+    @property
     def full_name(self) -> str:
         return "".join(r.name for r in [*self.ancestors(), self] if r.level != Level.PROVINCE)
 
@@ -86,6 +107,11 @@ class Grid(models.Model):
 
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grids")
     name = models.CharField("网格名称", max_length=100)
+    # Named by string: regions sits below accounts and imports nothing of it.
+    liaison = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="grids",
+        verbose_name="网格联络员",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "网格"

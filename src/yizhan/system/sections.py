@@ -14,8 +14,15 @@ def _settings(user: User) -> bool:
     return user.can(Perm.MANAGE_SETTINGS)
 
 
+def _may(perm: str) -> Callable[[User], bool]:
+    return lambda user: user.can(perm)
+
+
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("参数设置", "system:policy", may_read_policies),
+    ("人员与岗位", "system:staff", _may(Perm.MANAGE_ACCOUNTS)),
+    ("区划与网格", "system:regions", _may(Perm.MANAGE_GRIDS)),
+    ("设备令牌", "system:devices", _may(Perm.MANAGE_DEVICES)),
     ("法定节假日与调休", "lifecycle:calendar", _settings),
     ("兵役登记设置（全国默认）", "conscription:settings", _settings),
     ("优待金标准（全国默认）", "benefits:allowance_rates", _settings),

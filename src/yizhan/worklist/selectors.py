@@ -54,3 +54,13 @@ def tasks_of_person(*, user, person) -> QuerySet[Task]:
         .filter(Q(person=person) | Q(household_id=person.household_id, household__isnull=False))
         .order_by("-created_at")
     )
+
+
+def open_work_of(post) -> QuerySet[Task]:
+    """The open tasks a post's holder has taken in that post's region: what ending the post hands
+    back to the station (services.hand_back), shown first as its preview."""
+    if post.region_id is None:
+        return Task.objects.none()
+    return Task.objects.filter(
+        within("worklist.Task", [post.region.bounds]), assignee=post.user, status__in=OPEN_STATUSES
+    ).order_by("due_on", "pk")

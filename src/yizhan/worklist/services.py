@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yizhan.accounts import authority
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
-from yizhan.core.scopes import covers, region_of, within
+from yizhan.core.scopes import covers, region_of
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
+from yizhan.worklist.selectors import open_work_of
 
 
 def _audit(actor, action: str, task: Task, changes: dict | None = None) -> None:
@@ -174,13 +176,7 @@ def cancel(*, actor: User | None, task: Task, reason: str) -> Task:
 def hand_back(*, actor: User | None, post: Post) -> int:
     """Caseload handover: when a post ends, its holder's open tasks in that post's region go back
     to the station's unassigned queue."""
-    if post.region_id is None:
-        return 0
-    tasks = list(
-        Task.objects.filter(
-            within("worklist.Task", [post.region.bounds]), assignee=post.user, status__in=OPEN_STATUSES
-        )
-    )
+    tasks = list(open_work_of(post))
     for task in tasks:
         task.assignee = None
         task.status = TaskStatus.OPEN
@@ -192,7 +188,9 @@ def hand_back(*, actor: User | None, post: Post) -> int:
 @transaction.atomic
 def end_post(*, actor: User | None, post: Post, on: datetime.date | None = None) -> Post:
     """Ends a post and hands its open work back to the station (caseload handover). Here, not in
-    accounts: worklist builds on accounts, and a post must never end with its tasks stranded."""
+    accounts: worklist builds on accounts, and a post must never end with its tasks stranded.
+    Only someone who may give that post ends it (accounts.authority)."""
+    authority.check(authority.may_end(actor, post))
     post.ended_on = on or timezone.localdate()
     post.save(update_fields=["ended_on"])
     handed_back = hand_back(actor=actor, post=post)
