@@ -28,6 +28,7 @@ from yizhan.core.dates import (
     check_enlistment_age,
     planning_limit,
 )
+from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.people.models import (
     Award,
@@ -36,7 +37,7 @@ from yizhan.people.models import (
     ServiceType,
 )
 from yizhan.veterans.models import CardStatus, Checkin, CheckinDocument, PreferentialCard
-from yizhan.veterans.services import CARD_FLOW, CHECKIN_DAYS
+from yizhan.veterans.services import CARD_FLOW
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 from yizhan.worklist.services import reopen as reopen_task
 
@@ -376,8 +377,9 @@ def change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
     check_date(on, field="checked_in_on", born=obj.person.birth_date)
     if on < discharged:
         raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{chinese_day(discharged)}）。"})
-    if (on - discharged).days > CHECKIN_DAYS and not values["late_reason"].strip():
-        raise ValidationError({"late_reason": f"退役后 {CHECKIN_DAYS} 天内未报到，请填写逾期原因。"})
+    allowed = policy_value("checkin.days", region_code=obj.person.region_id, on=discharged)
+    if (on - discharged).days > allowed and not values["late_reason"].strip():
+        raise ValidationError({"late_reason": f"退役后 {allowed} 天内未报到，请填写逾期原因。"})
     obj.checked_in_on, obj.documents, obj.late_reason = (
         on,
         list(values["documents"]),

@@ -569,7 +569,9 @@ def reopen_identity(*, actor, identity: Identity, source: str) -> Identity:
     """A corrected or withdrawn fact reopens the identity it ended."""
     identity.until, identity.ended_by = None, ""
     identity.save(update_fields=["until", "ended_by"])
-    audit_person(actor, "person.identity.reopen", identity.person, {"identity": str(identity), "source": source})
+    audit_person(
+        actor, "person.identity.reopen", identity.person, {"identity": str(identity), "source": source}
+    )
     return identity
 
 

@@ -20,8 +20,6 @@ def audit(actor, action: str, *, object_type: str, object_id, region_code: str, 
     )
 
 
-
-
 def require_staff(actor, region_code: str) -> None:
     """Bank cards and money are station or county work, inside the actor's jurisdiction."""
     if not selectors.staff_covers(actor, region_code):

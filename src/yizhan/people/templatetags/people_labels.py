@@ -22,4 +22,3 @@ def field_label(field: str) -> str:
 @register.filter
 def household_field_label(field: str) -> str:
     return HOUSEHOLD_FIELD_LABELS.get(field, field)
-
