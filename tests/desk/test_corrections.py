@@ -207,7 +207,7 @@ def test_a_corrected_enlistment_date_recounts_the_periods_not_yet_paid_and_tells
     county_task = Task.objects.get(kind=TaskKind.PAID_ITEM_CORRECTED, person=soldier)
     assert (county_task.escalated_to, county_task.cause) == (Escalation.COUNTY, event)
     event.refresh_from_db()
-    assert event.payload["paid_items"] == ["优待金第1期（2026-09-01起）已发放"]
+    assert event.payload["paid_items"] == ["优待金第1期（2026年9月1日起）已发放"]
     assert Identity.objects.get(person=soldier, kind=IdentityKind.ACTIVE_SERVICEMEMBER).since == D(
         2026, 10, 1
     )

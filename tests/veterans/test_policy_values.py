@@ -51,3 +51,15 @@ def test_the_home_service_age_follows_the_county(county_sets, make_person, servi
     assert services.needs_home_service(veteran, on=DISCHARGED, bed_bound=False) is False
     county_sets("card.home_service_age", 75)
     assert services.needs_home_service(veteran, on=DISCHARGED, bed_bound=False) is True
+
+
+def test_the_card_hand_out_period_follows_the_county(county_sets, serving):
+    from yizhan.lifecycle.calendar import add_working_days
+    from yizhan.lifecycle.models import EventKind
+    from yizhan.lifecycle.services import emit
+
+    county_sets("card.handout_working_days", 10)
+    arrived = D(2026, 6, 1)
+    emit(kind=EventKind.CARD_ARRIVED, key="card:1", person=serving, occurred_on=arrived)
+    assert Task.objects.get(kind=TaskKind.CARD_HANDOUT).due_on == add_working_days(arrived, 10)
+    assert add_working_days(arrived, 10) != add_working_days(arrived, 5)

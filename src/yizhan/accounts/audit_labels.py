@@ -8,5 +8,15 @@ ACTIONS = {
     "post.grant": "授予岗位",
     "post.end": "结束岗位",
     "api_token.issue": "签发接口令牌",
+    "user.change_password": "修改密码",
+    "user.reset_password": "重置密码",
+    "user.lock": "锁定账号",
+    "user.unlock": "解锁账号",
+    "user.link_person": "关联本人人员档案",
+    "user.unlink_person": "取消关联本人人员档案",
+    "device.issue": "签发设备令牌",
+    "device.revoke": "吊销设备令牌",
+    "grid.create": "新建网格",
+    "grid.update": "修改网格",
 }
 OBJECTS = {"user": "账号", "post": "岗位"}

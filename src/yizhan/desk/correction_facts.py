@@ -375,6 +375,8 @@ def checkin_fields(checkin: Checkin) -> dict[str, forms.Field]:
 def change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
     on, discharged = values["checked_in_on"], obj.service_record.discharged_on
     check_date(on, field="checked_in_on", born=obj.person.birth_date)
+    if discharged is None:  # a check-in whose discharge was since withdrawn
+        raise ValidationError({"checked_in_on": "本人的退役记录已撤销，请先重新登记退役。"})
     if on < discharged:
         raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{chinese_day(discharged)}）。"})
     allowed = policy_value("checkin.days", region_code=obj.person.region_id, on=discharged)

@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yizhan.accounts.roles import ARMED, VETERANS, Role
-from yizhan.audit.services import record
 from yizhan.care.models import GiftPackDelivery
 from yizhan.conscription.models import (
     Registration,
@@ -83,6 +82,7 @@ from yizhan.people.models import (
     ServiceRecord,
     SettlementType,
 )
+from yizhan.people.services import audit_person
 from yizhan.veterans.models import Checkin, PreferentialCard
 
 
@@ -262,6 +262,8 @@ CORRECTED_ELSEWHERE = {
     EventKind.FAMILY_FACTS_CHANGED: "出生日期等在人员表单中再次修改即是更正",
     EventKind.FACT_CORRECTED: "更正本身可再次更正所更正的记录",
     EventKind.FACT_WITHDRAWN: "撤销后可重新登记",
+    EventKind.CARD_ARRIVED: "优待证“已到县”是优待证的一步，在优待证步骤中更正或撤销（card_step）",
+    EventKind.RELATION_CORRECTED: "亲属关系的更正可再次更正，或删除关系（households/relations）",
 }
 
 
@@ -342,13 +344,11 @@ def _record(*, actor, kind: str, obj, person: Person, payload: dict) -> DomainEv
     """Audits the correction once (with its reason) and emits it as an event of its own."""
     action = "correction" if kind == EventKind.FACT_CORRECTED else "withdrawal"
     shown_values = {k: payload[k] for k in ("label", "before", "after") if k in payload}
-    record(
-        actor=actor,
-        action=f"{action}.{payload['fact']}",
-        object_type="person",
-        object_id=person.pk,
-        region_code=person.region_id,
-        changes={"summary": _summary(payload), **shown_values},
+    audit_person(
+        actor,
+        f"{action}.{payload['fact']}",
+        person,
+        {"summary": _summary(payload), **shown_values},
         reason=payload["reason"],
     )
     event, _ = emit(

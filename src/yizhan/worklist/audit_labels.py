@@ -10,5 +10,7 @@ ACTIONS = {
     "task.hand_back": "退回待办（岗位结束）",
     "task.overdue": "待办逾期",
     "task.escalate": "待办上报站长",
+    "task.reopen": "重新打开待办（记录撤销）",
+    "task.retarget": "待办随更正后的记录调整",
 }
 OBJECTS = {"task": "待办"}
