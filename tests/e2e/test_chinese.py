@@ -25,21 +25,13 @@ from django.db.models import Min
 from django.test import Client
 from django.urls import get_resolver
 
-from tests.test_jurisdiction import PARAMETERS, PK_BY_SECTION, walk
+from tests.test_jurisdiction import LITERALS, PARAMETERS, PK_BY_SECTION, walk
 from yizhan.accounts.models import User
-from yizhan.accounts.roles import AREAS
 from yizhan.core.scopes import visible
-from yizhan.desk.person import TABS
-from yizhan.ledgers.exports.registry import LEDGERS
 
 PERSONAS = ["admin", "decheng", "xinhu_head", "xinhu_clerk", "xinhu_village", "huaqiao_clerk"]
 # Not pages of the UI: signing out, the health probes, the JSON API and its own docs page.
 SKIP = ("accounts/logout/", "healthz", "ping", "api/")
-LITERALS = {
-    "tab": [key for key, _ in TABS],
-    "slug": list(LEDGERS),
-    "key": [key for key, *_ in AREAS],
-}
 # A model's rows that show differently: one of each value of these fields is opened.
 VARIETY = ("kind", "status", "stage", "level", "card_type", "identities__kind")
 # Written in Latin letters in Chinese offices' own forms: abbreviations, file types, paper and
@@ -81,7 +73,7 @@ def problems_in(text: str) -> list[str]:
         # The check letter of an ID number (371402********123X) belongs to the number.
         if word in ABBREVIATIONS or (word == "X" and before[-1:].isdigit()):
             continue
-        if not any(word in token for token in found):
+        if not any(word in token.split("_") for token in found):
             found.append(word)
     found += [f"{match.group()}（日期应写作 2026年12月1日）" for match in ISO_DATE.finditer(text)]
     return found

@@ -70,7 +70,7 @@ def test_a_discharged_member_gets_his_card_with_only_the_photo_typed(
     known = clerk.get_by_test_id("known")
     expect(known).to_contain_text("商春旺")
     expect(known).to_contain_text("退字2026001")
-    expect(known).to_contain_text(enlisted.isoformat())
+    expect(known).to_contain_text(f"{enlisted.year}年{enlisted.month}月{enlisted.day}日")
     form = clerk.get_by_test_id("card-form")
     expect(form.get_by_label("联系电话（登记中缺失时填写）")).to_have_count(0)  # known already: not asked
     submit_with_a_white_photo(form)
