@@ -25,7 +25,7 @@ from yizhan.conscription.forms import (
     StageForm,
     VerificationForm,
 )
-from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, Stage
+from yizhan.conscription.models import Campaign, Candidate, CandidateStatus, Half, RegistrationYear, Stage
 from yizhan.conscription.workflow import NEXT, public_notice_days
 from yizhan.core.pages import form_page
 from yizhan.core.policy import NATIONAL, policy_regions_of, region_label
@@ -113,7 +113,13 @@ def registration_settings(request: HttpRequest) -> HttpResponse:
     if region not in dict(regions):
         region = regions[0][0]
     current = selectors.registration_settings(year, region)
-    initial = {"window_start": f"{year}-01-01", "window_end": f"{year}-10-31"}
+    # Nothing set anywhere yet: the model's national defaults (DOMAIN.md's ages), so a new year
+    # starts from a full form rather than five empty required numbers.
+    initial = {
+        f.name: f.default for f in RegistrationYear._meta.fields if f.name in RegistrationYearForm.base_fields
+        and f.has_default()
+    }
+    initial.update(window_start=f"{year}-01-01", window_end=f"{year}-10-31")
     if current is not None:  # its own row, or the one it inherits: the starting point of its own
         initial = {f: getattr(current, f) for f in RegistrationYearForm.base_fields}
     initial.update(region_code=region, year=year)
