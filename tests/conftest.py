@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from yizhan.accounts import demo as accounts_demo
 from yizhan.accounts.models import User
 from yizhan.regions import demo as regions_demo
 
 PASSWORD = "yizhan-demo"
+
+# Tests never assert on wall-clock time (DESIGN.md): Hypothesis's deadline and its too-slow health
+# check would, and fail a correct test on a loaded machine (seen with seven agents on two cores).
+hypothesis_settings.register_profile("yizhan", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("yizhan")
 
 
 @pytest.fixture(autouse=True)

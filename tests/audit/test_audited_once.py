@@ -61,6 +61,7 @@ NOT_A_WRITE = {
     "spec_of": "a read", "row_in_force": "a read", "policy_value": "a read", "values_visible_to": "a read",
     "may_read_policies": "a check", "readable_regions": "a read",
     "hang_with_gift_pack": "a rule effect's write, counted with record_gift_pack",
+    "take_down_gift_pack_plaque": "a correction's rule effect, counted with correct/withdraw",
     "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
     "revoke_identity": "a correction's rule effect, counted with correct/withdraw",
     "reopen_identity": "a correction's rule effect, counted with correct/withdraw",

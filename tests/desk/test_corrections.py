@@ -430,6 +430,70 @@ def test_a_gift_pack_delivery_date_is_corrected(family, persona):
     assert in_force(EventKind.GIFT_PACK_DELIVERED, f"gift_pack:{delivery.pk}").occurred_on == D(2026, 9, 3)
 
 
+def test_a_withdrawn_return_of_a_recruit_opens_again_the_work_it_cancelled(candidate, advance, persona):
+    from yizhan.benefits.models import HonorPlaque, PlaqueStatus
+    from yizhan.people import services as people_services
+
+    man = candidate.person
+    people_services.create_household(actor=None, region=man.region, members=[man], head=man)
+    candidate = advance(candidate, up_to=Stage.APPROVAL)
+    household = type(man).objects.get(pk=man.pk).household
+    assert HonorPlaque.objects.filter(household=household, status=PlaqueStatus.DUE).exists()
+    candidate = conscription.record_stage(
+        actor=None, candidate=candidate, stage=Stage.RETURNED, passed=False, on=D(2026, 9, 20), reason="复查"
+    )
+    cancelled = Task.objects.filter(person=man, status=TaskStatus.CANCELLED)
+    assert {t.kind for t in cancelled} >= {TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT}
+    assert not HonorPlaque.objects.filter(household=household).exists()
+
+    head = persona("xinhu_head")
+    withdraw(
+        actor=head, fact="stage", obj=candidate.results.get(stage=Stage.RETURNED), reason="退兵录入错人"
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.ENLISTED
+    assert IdentityKind.ACTIVE_SERVICEMEMBER in current(man, D(2026, 10, 1))
+    reopened = Task.objects.filter(person=man, kind__in=[TaskKind.GIFT_PACK, TaskKind.ALLOWANCE_RECIPIENT])
+    assert {t.status for t in reopened} == {TaskStatus.OPEN}
+    assert all(t.cancelled_by == "" for t in reopened)
+    assert HonorPlaque.objects.filter(household=household, status=PlaqueStatus.DUE).count() == 1
+
+
+def test_a_gift_pack_delivery_recorded_by_mistake_is_withdrawn_and_its_plaque_is_due_again(family, persona):
+    from yizhan.benefits.models import HonorPlaque, PlaqueStatus
+    from yizhan.care.models import GiftPackDelivery
+    from yizhan.care.services import record_gift_pack
+
+    soldier, household = family["soldier"], family["household"]
+    approve(soldier)
+    task = Task.objects.get(person=soldier, kind=TaskKind.GIFT_PACK)
+    items = ["plaque", "service_guide", "policy_handbook"]
+    delivery = record_gift_pack(
+        actor=None, task=task, delivered_on=D(2026, 9, 5), received_by="商建国", items=items, signed=True
+    )
+    plaque = HonorPlaque.objects.get(household=household)
+    assert plaque.status == PlaqueStatus.HUNG
+    plaque_task = plaque.task
+    assert plaque_task.status == TaskStatus.DONE
+
+    withdraw(actor=persona("xinhu_head"), fact="gift_pack", obj=delivery, reason="登记错了人家")
+    assert not GiftPackDelivery.objects.filter(pk=delivery.pk).exists()
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+    plaque.refresh_from_db()
+    assert (plaque.status, plaque.hung_on, plaque.hung_through) == (PlaqueStatus.DUE, None, "")
+    plaque_task.refresh_from_db()
+    assert plaque_task.status == TaskStatus.OPEN
+    assert AuditEvent.objects.filter(action="withdrawal.gift_pack", reason="登记错了人家").count() == 1
+
+    # Delivered for real afterwards: the plaque hangs again through the new delivery.
+    record_gift_pack(
+        actor=None, task=task, delivered_on=D(2026, 9, 9), received_by="商建国", items=items, signed=True
+    )
+    plaque.refresh_from_db()
+    assert (plaque.status, plaque.hung_on) == (PlaqueStatus.HUNG, D(2026, 9, 9))
+
+
 EXERCISED = {
     "stage": test_a_stage_recorded_with_a_wrong_date_is_corrected_and_the_candidate_reaches_approval,
     "registration": test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registrant_identity,

@@ -19,6 +19,7 @@ ACTIONS = {
     "benefits.plaque.due": "登记待挂光荣牌",
     "benefits.plaque.hang": "悬挂光荣牌",
     "benefits.plaque.withdraw": "撤销光荣牌登记",
+    "benefits.plaque.take_down": "光荣牌恢复待挂（随礼包悬挂的登记已撤销）",
     "demo.seed_benefits": "载入演示优抚数据",
 }
 OBJECTS = {"allowance_batch": "优待金发放批次", "allowance_rate": "优待金标准", "bonus_rate": "奖励金标准"}

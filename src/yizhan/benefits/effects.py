@@ -120,7 +120,11 @@ def plaque_no_longer_due(event: DomainEvent) -> None:
     ):
         return
     services.withdraw_plaque_due(
-        actor=event.actor, household=person.household, servicemember=person, reason="退兵，光荣牌无需再挂"
+        actor=event.actor,
+        household=person.household,
+        servicemember=person,
+        reason="退兵，光荣牌无需再挂",
+        by=f"event:{event.pk}",
     )
 
 
@@ -137,10 +141,28 @@ def gift_pack_plaque_hung(event: DomainEvent) -> None:
         delivered_on=event.occurred_on,
         received_by=event.payload.get("received_by", ""),
         signed=bool(event.payload.get("signed")),
+        through=f"event:{event.pk}",
     )
 
 
 # --- corrections and withdrawals (desk/rules.py FACT_CORRECTED / FACT_WITHDRAWN) ------------------
+
+
+def plaque_due_again(event: DomainEvent) -> None:
+    """A withdrawn 退兵: his household is due its 光荣牌 again (after its plaque task reopened)."""
+    original = original_of(event)
+    if original is not None and original.kind == EventKind.RECRUIT_RETURNED:
+        plaque_due(original)
+
+
+def take_down_gift_pack_plaque(event: DomainEvent) -> None:
+    """A withdrawn (or corrected) 入伍礼包 delivery: the plaque it hung is due again; a corrected
+    delivery hangs it anew when it is applied again."""
+    original = original_of(event)
+    if original is not None and original.kind == EventKind.GIFT_PACK_DELIVERED:
+        services.take_down_gift_pack_plaque(
+            actor=event.actor, through=f"event:{original.pk}", reason=event.payload.get("reason", "")
+        )
 
 
 def restore_stopped_allowance(event: DomainEvent) -> None:

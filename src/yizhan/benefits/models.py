@@ -304,6 +304,9 @@ class HonorPlaque(models.Model):
     )
     signed = models.BooleanField("家属已签收", default=False)
     signature_note = models.CharField("签收说明", max_length=200, blank=True)
+    # "event:<pk>" when it was hung with an 入伍礼包 (GIFT_PACK_DELIVERED): withdrawing that
+    # delivery, recorded by mistake, leaves the plaque due again.
+    hung_through = models.CharField(max_length=30, blank=True)
     task = models.ForeignKey(
         "worklist.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

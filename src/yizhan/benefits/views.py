@@ -31,7 +31,7 @@ from yizhan.benefits.models import (
     BonusStatus,
     PlaqueStatus,
 )
-from yizhan.core.forms import add_errors
+from yizhan.core.pages import form_page
 from yizhan.core.policy import NATIONAL, administrators_rows, policy_regions_of, region_label
 from yizhan.core.scopes import scoped
 from yizhan.core.scoping import get_in_scope
@@ -85,41 +85,48 @@ def _rates_visible(user, model, label: str):
     return model.objects.filter(scoped(user, label) | administrators_rows(user))
 
 
-def _rates_page(request: HttpRequest, kind: str, rates, form) -> HttpResponse:
-    rates = list(rates)
-    names = dict(Region.objects.filter(code__in={r.region_code for r in rates}).values_list("code", "name"))
-    for rate in rates:
-        rate.region_name = names.get(rate.region_code) or region_label(rate.region_code)
-    return render(request, "benefits/rates.html", {"kind": kind, "rates": rates, "form": form})
+def _rates_page(request: HttpRequest, *, kind: str, model, form_class, save, saved: str) -> HttpResponse:
+    """A rates table with its form (for officers who set rates; a table only for the others)."""
+    _require_rates_reader(request.user)
+    regions = _rate_regions(request.user)
+
+    def page(form) -> HttpResponse:
+        rates = list(_rates_visible(request.user, model, f"benefits.{model.__name__}"))
+        names = dict(
+            Region.objects.filter(code__in={r.region_code for r in rates}).values_list("code", "name")
+        )
+        for rate in rates:
+            rate.region_name = names.get(rate.region_code) or region_label(rate.region_code)
+        context = {"kind": kind, "rates": rates, "form": form if regions else None}
+        return render(request, "benefits/rates.html", context)
+
+    return form_page(
+        request,
+        form_class(request.POST or None, regions=regions),
+        save=save,
+        saved=saved,
+        then=lambda _: redirect(request.path),
+        page=page,
+    )
 
 
 @login_required
 def allowance_rates(request: HttpRequest) -> HttpResponse:
-    _require_rates_reader(request.user)
-    regions = _rate_regions(request.user)
-    form = AllowanceRateForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.set_allowance_rate(
-                actor=request.user,
-                region_code=data["region_code"],
-                year=data["year"],
-                annual_amount=data["annual_amount"],
-                graduate_extra=data["graduate_extra"] or 0,
-                hardship_extra=data["hardship_extra"] or 0,
-                note=data["note"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, "已保存优待金标准。")
-            return redirect("benefits:allowance_rates")
     return _rates_page(
         request,
-        "allowance",
-        _rates_visible(request.user, AllowanceRate, "benefits.AllowanceRate"),
-        form if regions else None,
+        kind="allowance",
+        model=AllowanceRate,
+        form_class=AllowanceRateForm,
+        save=lambda data: services.set_allowance_rate(
+            actor=request.user,
+            region_code=data["region_code"],
+            year=data["year"],
+            annual_amount=data["annual_amount"],
+            graduate_extra=data["graduate_extra"] or 0,
+            hardship_extra=data["hardship_extra"] or 0,
+            note=data["note"],
+        ),
+        saved="已保存优待金标准。",
     )
 
 
@@ -266,44 +273,46 @@ def _recipient_form(request: HttpRequest, servicemember, task=None) -> HttpRespo
         "graduate": any(p.graduate for p in periods),
         "hardship": any(p.hardship for p in periods),
     }
-    form = RecipientForm(request.POST or None, candidates=candidates, initial=initial)
     open_task = task is None or task.is_open
-    if request.method == "POST" and open_task and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict):
+        if not open_task:
+            raise ValidationError(f"该待办已{task.get_status_display()}。")
         recipient = get_in_scope(people_visible_to(request.user), pk=data["recipient"])
-        try:
-            services.designate_recipient(
-                actor=request.user,
-                servicemember=servicemember,
-                recipient=recipient,
-                bank_name=data["bank_name"],
-                account=data["account"],
-                on=data["designated_on"],
-                graduate=data["graduate"],
-                hardship=data["hardship"],
-                task=task,
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, f"已确定优待金领取人：{recipient.name}" + ("，待办已办结。" if task else "。")
-            )
-            return redirect("benefits:person", servicemember.pk)
-    return render(
+        services.designate_recipient(
+            actor=request.user,
+            servicemember=servicemember,
+            recipient=recipient,
+            bank_name=data["bank_name"],
+            account=data["account"],
+            on=data["designated_on"],
+            graduate=data["graduate"],
+            hardship=data["hardship"],
+            task=task,
+        )
+        return recipient
+
+    return form_page(
         request,
-        "benefits/recipient_form.html",
-        {
-            "servicemember": servicemember,
-            "task": task,
-            "open_task": open_task,
-            "form": form,
-            "allowance": allowance,
-            "no_candidates": not candidates,
-        },
-        status=400 if request.method == "POST" else 200,
+        RecipientForm(request.POST or None, candidates=candidates, initial=initial),
+        save=save,
+        saved=lambda recipient: (
+            f"已确定优待金领取人：{recipient.name}" + ("，待办已办结。" if task else "。")
+        ),
+        then=lambda _: redirect("benefits:person", servicemember.pk),
+        page=lambda form: render(
+            request,
+            "benefits/recipient_form.html",
+            {
+                "servicemember": servicemember,
+                "task": task,
+                "open_task": open_task,
+                "form": form,
+                "allowance": allowance,
+                "no_candidates": not candidates,
+            },
+            status=400 if request.method == "POST" else 200,
+        ),
     )
 
 
@@ -391,22 +400,13 @@ def bonus_pay(request: HttpRequest, entitlement_pk: int) -> HttpResponse:
 
 @login_required
 def bonus_rates(request: HttpRequest) -> HttpResponse:
-    _require_rates_reader(request.user)
-    regions = _rate_regions(request.user)
-    form = BonusRateForm(request.POST or None, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_bonus_rate(actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, "已保存奖励金标准。")
-            return redirect("benefits:bonus_rates")
     return _rates_page(
         request,
-        "bonus",
-        _rates_visible(request.user, BonusRate, "benefits.BonusRate"),
-        form if regions else None,
+        kind="bonus",
+        model=BonusRate,
+        form_class=BonusRateForm,
+        save=lambda data: services.set_bonus_rate(actor=request.user, **data),
+        saved="已保存奖励金标准。",
     )
 
 
@@ -416,36 +416,36 @@ def bonus_rates(request: HttpRequest) -> HttpResponse:
 def _plaque_form(request: HttpRequest, *, household, task=None, plaque=None) -> HttpResponse:
     plaque = plaque or selectors.plaque_of(household)
     category = plaque.category if plaque else selectors.plaque_category_for(task.cause if task else None)
-    form = PlaqueForm(request.POST or None, initial={"category": category, "hung_on": timezone.localdate()})
     already_hung = plaque is not None and plaque.status == PlaqueStatus.HUNG
     open_task = task is None or task.is_open
-    if request.method == "POST" and form.is_valid():
-        try:
-            if household is None:
-                raise ValidationError("该军人尚未设户，请先在人员页面建立户后再登记光荣牌。")
-            if not open_task:
-                raise ValidationError(f"该待办已{task.get_status_display()}。")
-            services.hang_plaque(actor=request.user, household=household, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已登记悬挂光荣牌" + ("，待办已办结。" if task else "。"))
-            return redirect("benefits:plaques")
-    return render(
+
+    def save(data: dict) -> None:
+        if household is None:
+            raise ValidationError("该军人尚未设户，请先在人员页面建立户后再登记光荣牌。")
+        if not open_task:
+            raise ValidationError(f"该待办已{task.get_status_display()}。")
+        services.hang_plaque(actor=request.user, household=household, task=task, **data)
+
+    return form_page(
         request,
-        "benefits/plaque_form.html",
-        {
-            "household": household,
-            "members": people_visible_to(request.user).filter(household=household) if household else [],
-            "task": task,
-            "plaque": plaque,
-            "already_hung": already_hung,
-            "open_task": open_task,
-            "form": form,
-        },
-        status=400 if request.method == "POST" else 200,
+        PlaqueForm(request.POST or None, initial={"category": category, "hung_on": timezone.localdate()}),
+        save=save,
+        saved="已登记悬挂光荣牌" + ("，待办已办结。" if task else "。"),
+        then=lambda _: redirect("benefits:plaques"),
+        page=lambda form: render(
+            request,
+            "benefits/plaque_form.html",
+            {
+                "household": household,
+                "members": people_visible_to(request.user).filter(household=household) if household else [],
+                "task": task,
+                "plaque": plaque,
+                "already_hung": already_hung,
+                "open_task": open_task,
+                "form": form,
+            },
+            status=400 if request.method == "POST" else 200,
+        ),
     )
 
 

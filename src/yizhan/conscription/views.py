@@ -116,31 +116,29 @@ def registration_settings(request: HttpRequest) -> HttpResponse:
     # Nothing set anywhere yet: the model's national defaults (DOMAIN.md's ages), so a new year
     # starts from a full form rather than five empty required numbers.
     initial = {
-        f.name: f.default for f in RegistrationYear._meta.fields if f.name in RegistrationYearForm.base_fields
-        and f.has_default()
+        f.name: f.default
+        for f in RegistrationYear._meta.fields
+        if f.name in RegistrationYearForm.base_fields and f.has_default()
     }
     initial.update(window_start=f"{year}-01-01", window_end=f"{year}-10-31")
     if current is not None:  # its own row, or the one it inherits: the starting point of its own
         initial = {f: getattr(current, f) for f in RegistrationYearForm.base_fields}
     initial.update(region_code=region, year=year)
-    form = RegistrationYearForm(request.POST or None, initial=initial, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_registration_year(actor=user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
-            messages.success(request, f"已保存{region_label(region)} {year} 年兵役登记设置。")
-            return redirect(f"{reverse('conscription:index')}?year={year}")
     context = {
-        "form": form,
         "year": year,
         "current": current,
         "inherited": current is not None and current.region_code != region,
         "source": region_label(current.region_code) if current else "",
         "region_name": region_label(region),
     }
-    return render(request, "conscription/settings.html", context)
+    return form_page(
+        request,
+        RegistrationYearForm(request.POST or None, initial=initial, regions=regions),
+        save=lambda data: services.set_registration_year(actor=user, **data),
+        saved=f"已保存{region_label(region)} {year} 年兵役登记设置。",
+        then=lambda _: redirect(f"{reverse('conscription:index')}?year={year}"),
+        page=lambda form: render(request, "conscription/settings.html", {**context, "form": form}),
+    )
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -200,23 +198,22 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     user = request.user
     _require(selectors.works_on_conscription(user))
     person = get_person(user=user, pk=person_id)
-    form = None
     if request.method == "POST":
         _require(selectors.can_record(user))
-        form = RegistrationForm(request.POST)
-        if form.is_valid():
-            try:
-                registration = services.record_registration(actor=user, person=person, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    f"已登记：{person.name}（{registration.get_kind_display()}，{registration.get_conclusion_display()}）",
-                )
-                return redirect("conscription:person", person_id=person.pk)
-    return render(
-        request, "conscription/person.html", _person_context(request, person, registration_form=form)
+    return form_page(
+        request,
+        # Pre-filled from what the registry knows (education, family contacts already recorded).
+        RegistrationForm(
+            request.POST or None, initial=selectors.registration_initial(user=user, person=person)
+        ),
+        save=lambda data: services.record_registration(actor=user, person=person, **data),
+        saved=lambda registration: (
+            f"已登记：{person.name}（{registration.get_kind_display()}，{registration.get_conclusion_display()}）"
+        ),
+        then=lambda _: redirect("conscription:person", person_id=person.pk),
+        page=lambda form: render(
+            request, "conscription/person.html", _person_context(request, person, registration_form=form)
+        ),
     )
 
 
@@ -333,28 +330,29 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     editable = selectors.may_run_intake(user, campaign.county_id)
     townships = [row.township for row in sheet.rows]
     initial = {f"quota_{row.township.code}": row.quota for row in sheet.rows}
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("乡镇征集任务由区县（或上级）人武部业务主管分配。")
+    use_suggested = "use_suggested" in request.POST
+
+    def page(form: QuotaForm) -> HttpResponse:
+        context = {
+            "campaign": campaign,
+            "sheet": sheet,
+            "rows": [(row, form[f"quota_{row.township.code}"]) for row in sheet.rows],
+            "form": form,
+            "editable": editable,
+        }
+        return render(request, "conscription/campaign.html", context)
+
     form = QuotaForm(request.POST or None, townships=townships, initial=initial)
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("乡镇征集任务由区县（或上级）人武部业务主管分配。")
-        if form.is_valid():
-            use_suggested = "use_suggested" in request.POST
-            try:
-                changed = _save_quotas(user, campaign, sheet, form.quotas(), use_suggested)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, f"已保存 {changed} 个乡镇（街道）的任务数。")
-                return redirect("conscription:campaign", campaign_id=campaign.pk)
-    fields = {row.township.code: form[f"quota_{row.township.code}"] for row in sheet.rows}
-    context = {
-        "campaign": campaign,
-        "sheet": sheet,
-        "rows": [(row, fields[row.township.code]) for row in sheet.rows],
-        "form": form,
-        "editable": editable,
-    }
-    return render(request, "conscription/campaign.html", context)
+    return form_page(
+        request,
+        form,
+        save=lambda data: _save_quotas(user, campaign, sheet, form.quotas(), use_suggested),
+        saved=lambda changed: f"已保存 {changed} 个乡镇（街道）的任务数。",
+        then=lambda _: redirect("conscription:campaign", campaign_id=campaign.pk),
+        page=page,
+    )
 
 
 def _save_quotas(user, campaign: Campaign, sheet, typed: dict, use_suggested: bool) -> int:

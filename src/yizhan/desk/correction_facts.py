@@ -440,3 +440,12 @@ def change_gift_pack(*, obj: GiftPackDelivery, values: Values, original: DomainE
 
 def chinese_day(value: datetime.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def withdraw_gift_pack(*, obj: GiftPackDelivery, actor, reason: str, **_) -> None:
+    """A delivery recorded by mistake (another family, or not yet handed over): the record goes
+    and the gift-pack task is to be done again; the plaque it hung is due again (rules.py)."""
+    task = obj.task
+    obj.delete()
+    if task is not None:
+        reopen_task(actor=actor, task=task, reason=f"入伍礼包送达已撤销：{reason}")

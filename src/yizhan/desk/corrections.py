@@ -69,6 +69,7 @@ from yizhan.desk.correction_facts import (
     withdraw_award,
     withdraw_card_step,
     withdraw_checkin,
+    withdraw_gift_pack,
     withdraw_registration,
     withdraw_stage,
     withdraw_status,
@@ -222,7 +223,9 @@ FACTS: dict[str, Fact] = {
         },
         values=lambda d: {"delivered_on": d.delivered_on, "received_by": d.received_by},
         change=change_gift_pack,
-        # The plaque in the pack hangs on the household's door: taking it down is not a correction.
+        # Withdrawn when it was recorded by mistake: the plaque it hung is due again (rules.py).
+        refuse_withdrawal=lambda d: None,
+        withdraw=withdraw_gift_pack,
     ),
     "checkin": Fact(
         label="退役报到",

@@ -11,11 +11,13 @@ from yizhan.benefits.effects import (
     bonus_entitlement,
     gift_pack_plaque_hung,
     plaque_due,
+    plaque_due_again,
     plaque_no_longer_due,
     recount_unpaid_allowance,
     restore_stopped_allowance,
     schedule_allowance_periods,
     stop_allowance,
+    take_down_gift_pack_plaque,
     withdraw_unpaid_bonus,
 )
 from yizhan.conscription.services import enter_open_campaign
@@ -36,6 +38,7 @@ from yizhan.lifecycle.effects import (
     policy_days,
     policy_working_days,
     reapply_corrected_fact,
+    reopen_cancelled_work,
     reopen_service_record,
     reverse_identities,
     task,
@@ -138,6 +141,9 @@ RULES = {
 REVERSE_THE_ORIGINAL = [
     reverse_identities,  # granted ones taken back, ended ones open again
     reopen_service_record,  # closed by a discharge, death or 退兵
+    reopen_cancelled_work,  # e.g. the gift pack a 退兵 cancelled
+    plaque_due_again,  # a withdrawn 退兵: the household is due its 光荣牌 again
+    take_down_gift_pack_plaque,  # hung by a gift pack recorded by mistake: due again
     restore_stopped_allowance,
     recount_unpaid_allowance,  # scheduled and unpaid: counted again from a corrected date
     withdraw_unpaid_bonus,

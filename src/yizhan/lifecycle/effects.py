@@ -18,6 +18,7 @@ from yizhan.people.models import Identity, IdentityKind, Person, Relation, Relat
 from yizhan.worklist.models import OPEN_STATUSES, Escalation, Task, TaskDepartment, TaskKind
 from yizhan.worklist.services import cancel as cancel_task
 from yizhan.worklist.services import carry_forward, ensure_task, retarget
+from yizhan.worklist.services import reopen as reopen_task
 
 Effect = Callable[[DomainEvent], None]
 DueRule = Callable[[DomainEvent], datetime.date]
@@ -302,7 +303,12 @@ def cancel_open_tasks(*kinds: str) -> Effect:
 
     def apply(event: DomainEvent) -> None:
         for open_task in Task.objects.filter(person=event.person, kind__in=kinds, status__in=OPEN_STATUSES):
-            cancel_task(actor=event.actor, task=open_task, reason=f"{event.get_kind_display()}，无需再办")
+            cancel_task(
+                actor=event.actor,
+                task=open_task,
+                reason=f"{event.get_kind_display()}，无需再办",
+                by=f"event:{event.pk}",
+            )
 
     apply.__name__ = "cancel_open_tasks_" + "_".join(kinds)
     return apply
@@ -341,6 +347,19 @@ def reopen_service_record(event: DomainEvent) -> None:
     for item in original.person.service_records.filter(closed_by=f"event:{original.pk}"):
         people_services.reopen_service_record(
             actor=event.actor, service_record=item, source=f"event:{event.pk}"
+        )
+
+
+def reopen_cancelled_work(event: DomainEvent) -> None:
+    """Tasks the original cancelled (a 退兵's gift pack and 优待金 recipient) are open again."""
+    original = original_of(event)
+    if original is None:
+        return
+    for item in Task.objects.filter(cancelled_by=f"event:{original.pk}"):
+        reopen_task(
+            actor=event.actor,
+            task=item,
+            reason=f"{original.get_kind_display()}已{EventKind(event.kind).label}：{event.payload.get('reason', '')}",
         )
 
 

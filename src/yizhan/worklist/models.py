@@ -73,6 +73,9 @@ class Task(models.Model):
         "lifecycle.DomainEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
     rule = models.CharField("规则", max_length=80)
+    # "event:<pk>" of the fact that cancelled it (a 退兵 cancels the gift pack): withdrawing that
+    # fact opens the task again (desk/rules.py REVERSE_THE_ORIGINAL).
+    cancelled_by = models.CharField(max_length=30, blank=True)
     # Subject and period make the task unique per rule: replays and repeated ticks add nothing.
     subject_key = models.CharField(max_length=40)
     period = models.CharField(max_length=20, blank=True)

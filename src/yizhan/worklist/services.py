@@ -101,8 +101,8 @@ def reopen(*, actor: User | None, task: Task, reason: str) -> Task:
     if task.status in OPEN_STATUSES:
         return task
     task.status, task.completed_at, task.completed_by = TaskStatus.OPEN, None, None
-    task.outcome = ""
-    task.save(update_fields=["status", "completed_at", "completed_by", "outcome"])
+    task.outcome = task.cancelled_by = ""
+    task.save(update_fields=["status", "completed_at", "completed_by", "outcome", "cancelled_by"])
     _audit(actor, "task.reopen", task, {"reason": reason})
     return task
 
@@ -163,11 +163,12 @@ def complete(*, actor: User, task: Task, outcome: str, on: datetime.date | None 
 
 
 @transaction.atomic
-def cancel(*, actor: User | None, task: Task, reason: str) -> Task:
+def cancel(*, actor: User | None, task: Task, reason: str, by: str = "") -> Task:
+    """`by` is the "event:<pk>" of the fact that made the work pointless, when a fact did."""
     _check_open(task)
     task.status = TaskStatus.CANCELLED
-    task.outcome = reason
-    task.save(update_fields=["status", "outcome"])
+    task.outcome, task.cancelled_by = reason, by
+    task.save(update_fields=["status", "outcome", "cancelled_by"])
     _audit(actor, "task.cancel", task, {"reason": reason})
     return task
 

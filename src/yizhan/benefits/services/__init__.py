@@ -31,6 +31,7 @@ from yizhan.benefits.services.honors import (
     pay_bonus,
     register_plaque_due,
     set_bonus_rate,
+    take_down_gift_pack_plaque,
     withdraw_bonus,
     withdraw_plaque_due,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "set_allowance_rate",
     "set_bonus_rate",
     "stop_periods",
+    "take_down_gift_pack_plaque",
     "withdraw_bonus",
     "withdraw_plaque_due",
     "withdraw_unpaid_periods",

@@ -240,6 +240,7 @@ def hang_with_gift_pack(
     delivered_on: datetime.date,
     received_by: str,
     signed: bool,
+    through: str = "",
 ) -> HonorPlaque | None:
     """The 入伍礼包's 光荣之家 plaque is the household's 光荣牌: delivering it hangs it on the
     register and closes the plaque task. A household whose plaque already hangs keeps it (one
@@ -252,13 +253,13 @@ def hang_with_gift_pack(
     return _hang(
         actor=actor, plaque=plaque, household=household, category=category, hung_on=delivered_on,
         hung_by=f"随入伍礼包送达（{actor or '系统'}登记）", signed=signed,
-        signature_note=f"{received_by}签收入伍礼包" if signed else "", task=task,
+        signature_note=f"{received_by}签收入伍礼包" if signed else "", task=task, through=through,
     )  # fmt: skip
 
 
 def _hang(
     *, actor, plaque: HonorPlaque | None, household: Household, category: str, hung_on: datetime.date,
-    hung_by: str, signed: bool, signature_note: str, task: Task | None,
+    hung_by: str, signed: bool, signature_note: str, task: Task | None, through: str = "",
 ) -> HonorPlaque:  # fmt: skip
     values = {
         "category": category,
@@ -267,6 +268,7 @@ def _hang(
         "hung_by": hung_by,
         "signed": signed,
         "signature_note": signature_note.strip(),
+        "hung_through": through,
         "recorded_by": actor,
     }
     if plaque is None:
@@ -296,7 +298,7 @@ def _hang(
 
 @transaction.atomic
 def withdraw_plaque_due(
-    *, actor: User | None, household: Household | None, servicemember: Person, reason: str
+    *, actor: User | None, household: Household | None, servicemember: Person, reason: str, by: str = ""
 ) -> bool:
     """The fact that made the household due was annulled (退兵): it leaves the due list — its due
     row and its open plaque task go. A plaque already hung stays, for good. True if it left."""
@@ -313,6 +315,25 @@ def withdraw_plaque_due(
             left = True
     task = selectors.open_plaque_task(household, servicemember)
     if task is not None:
-        worklist_services.cancel(actor=actor, task=task, reason=reason)
+        worklist_services.cancel(actor=actor, task=task, reason=reason, by=by)
         left = True
     return left
+
+
+@transaction.atomic
+def take_down_gift_pack_plaque(*, actor: User | None, through: str, reason: str) -> HonorPlaque | None:
+    """The 入伍礼包 delivery that hung the plaque was withdrawn (recorded by mistake): the plaque
+    was never hung, so the household is due again and its plaque task open. A plaque hung by
+    hand, or already hung before the pack, is not touched."""
+    plaque = (
+        HonorPlaque.objects.select_for_update().filter(hung_through=through, status=PlaqueStatus.HUNG).first()
+    )
+    if plaque is None:
+        return None
+    plaque.status, plaque.hung_on, plaque.hung_by = PlaqueStatus.DUE, None, ""
+    plaque.signed, plaque.signature_note, plaque.hung_through = False, "", ""
+    plaque.save(update_fields=["status", "hung_on", "hung_by", "signed", "signature_note", "hung_through"])
+    _audit_household(actor, "benefits.plaque.take_down", plaque.household, {"reason": reason})
+    if plaque.task is not None:
+        worklist_services.reopen(actor=actor, task=plaque.task, reason=reason)
+    return plaque
