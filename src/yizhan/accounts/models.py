@@ -134,6 +134,9 @@ class PasswordHistory(models.Model):
         verbose_name = "历史密码"
         ordering = ["-replaced_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.replaced_at:%Y-%m-%d}"
+
 
 class ActiveSession(models.Model):
     """A signed-in browser session, for 在线用户: made at login, removed at logout or when ended;

@@ -32,10 +32,6 @@ def required_for(user: User) -> bool:
     return settings.REQUIRE_OTP and any(p.role in OTP_ROLES for p in user.active_posts)
 
 
-def totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 def enabled(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -120,6 +116,10 @@ def verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
 
 
 def throttled(user: User) -> bool:
-    """Whether repeated failures make the authenticator refuse codes for a while."""
-    device = totp_device(user)
-    return device is not None and not device.verify_is_allowed()[0]
+    """Whether recent failures make the authenticator or the recovery codes refuse any code
+    for a while."""
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+    return any(not device.verify_is_allowed()[0] for device in devices)

@@ -68,15 +68,16 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # After each failure the authenticator refuses codes for a doubling delay (django-otp).
+        if otp.throttled(user):
+            form.add_error("code", "验证码错误次数过多，请稍等片刻再试。")
+            return render(request, "accounts/otp_verify.html", {"form": form})
         device = otp.verify(user=user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect("core:home")
         record(actor=user, action="login.otp_failed", object_type="user", object_id=user.pk)
-        if otp.throttled(user):
-            form.add_error("code", "验证码错误次数过多，请稍等片刻再试。")
-        else:
-            form.add_error("code", "验证码不正确，请输入身份验证器上当前的 6 位数字，或一个恢复码。")
+        form.add_error("code", "验证码不正确，请输入身份验证器上当前的 6 位数字，或一个恢复码。")
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
