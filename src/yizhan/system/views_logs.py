@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.accounts.sessions import login_region
@@ -183,6 +184,7 @@ def _page(request: HttpRequest, *, title: str, header: list, form, events, row) 
 
 
 @login_required
+@require_GET
 def operations(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     form = OperationFilter(request.GET)
@@ -195,6 +197,7 @@ def operations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def logins(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     form = LoginFilter(request.GET)
