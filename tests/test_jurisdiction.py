@@ -62,6 +62,7 @@ PARAMETERS = {
     "post_pk": "accounts.Post",
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
+    "session_pk": "accounts.ActiveSession",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
