@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from tests.benefits.factories import benefits_of
 from tests.files import png
+from yizhan.accounts.models import ActiveSession, ApiToken
 from yizhan.accounts.roles import Role
 from yizhan.accounts.services import create_user, grant_post, issue_device
-from yizhan.accounts.models import ActiveSession
 from yizhan.benefits.models import AllowanceRate, BonusRate
 from yizhan.care import services as care_services
 from yizhan.care.models import GIFT_PACK_ITEMS
@@ -156,6 +156,8 @@ def world_of(
     session = ActiveSession.objects.create(
         session_key=f"walk-{township}", user=requester, region_code=township, user_agent=marker
     )
+    # An integration token (administrators' pages only: no township sees any).
+    token = ApiToken.objects.create(user=requester, name=f"{marker}对接", key_hash=f"walk-{township}")
     return {
         "accounts.Post": [post],
         "accounts.Device": [device],
@@ -170,6 +172,7 @@ def world_of(
         "regions.Grid": [grid],
         "audit.AuditEvent": [],  # the services above wrote his trail
         "accounts.ActiveSession": [session],
+        "accounts.ApiToken": [token],
         "worklist.Task": [*tasks.values(), benefits["recipient_task"], benefits["plaque_task"]],
         "lifecycle.DomainEvent": [event],
         "care.MeritNoticeDelivery": [care["merit_notice"]],

@@ -63,6 +63,7 @@ PARAMETERS = {
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
     "session_pk": "accounts.ActiveSession",
+    "token_pk": "accounts.ApiToken",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.

@@ -56,6 +56,8 @@ def test_the_login_log_filters_by_account_and_result(world):
     head = _login("xinhu_head")
     rows = _rows(head.get(reverse("system:logins"), {"account": "xinhu_clerk", "result": "login_failed"}))
     assert rows and {(row[1], row[3]) for row in rows} == {("xinhu_clerk", "密码错误")}
+    rows = _rows(head.get(reverse("system:logins"), {"account": "xinhu_clerk", "result": "login"}))
+    assert rows and {(row[1], row[3]) for row in rows} == {("xinhu_clerk", "登录成功")}
 
 
 def test_the_operation_log_filters_by_person_user_action_and_dates(make_person, persona):

@@ -54,12 +54,12 @@ def filtered(
     since=None,
     until=None,
 ) -> QuerySet[AuditEvent]:
-    """The log pages' filters. `actor`: a user name or part of a display name; `action`: an
-    action or its prefix (`person.` for every person change); `until` includes its day."""
+    """The log pages' filters. `actor`: a user name or part of a display name; `until` includes
+    its day."""
     if actor:
         events = events.filter(Q(actor__username=actor) | Q(actor_name__contains=actor))
     if action:
-        events = events.filter(action__startswith=action)
+        events = events.filter(action=action)
     if object_ids is not None:
         events = events.filter(object_type=object_type, object_id__in=object_ids)
     # Local midnights as bounds, so the index on `at` serves the range.
