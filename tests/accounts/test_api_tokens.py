@@ -42,7 +42,7 @@ def test_an_expired_token_stops_answering(world, client):
 
 
 def test_an_ended_post_stops_the_token_at_once(world, client):
-    from yizhan.accounts.services import end_post
+    from yizhan.worklist.services import end_post
 
     user = User.objects.get(username="xinhu_clerk")
     token = issue_api_token(actor=None, user=user, name="对接测试")

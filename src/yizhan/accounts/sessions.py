@@ -14,13 +14,10 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from yizhan.accounts.models import ActiveSession, User
-from yizhan.accounts.roles import Perm, Role
 from yizhan.audit.services import record
-from yizhan.core.scopes import scoped
 
 STARTED = "yizhan_started"
 SEEN = "yizhan_seen"
@@ -92,18 +89,6 @@ def touch(session: SessionBase) -> None:
     session[SEEN] = now
     if session.session_key:
         ActiveSession.objects.filter(session_key=session.session_key).update(last_seen_at=timezone.now())
-
-
-def sessions_visible_to(user: User) -> QuerySet[ActiveSession]:
-    """在线用户: sessions seen within the idle limit, an administrator's all of them, a station
-    head's those of his region (never an administrator's)."""
-    if not user.can(Perm.END_SESSIONS):
-        return ActiveSession.objects.none()
-    alive = timezone.now() - datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS)
-    rows = ActiveSession.objects.filter(last_seen_at__gte=alive).select_related("user")
-    if any(p.role == Role.SYSADMIN for p in user.active_posts):
-        return rows
-    return rows.filter(scoped(user, "accounts.ActiveSession"))
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from yizhan.accounts.models import ActiveSession
 from yizhan.accounts.roles import Perm, Role
 from yizhan.audit.models import AuditEvent
 from yizhan.core.policy import POLICY_OBJECT_TYPES, policy_chain
@@ -72,3 +74,15 @@ def filtered(
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def sessions_visible_to(user) -> QuerySet[ActiveSession]:
+    """在线用户: sessions seen within the idle limit, an administrator's all of them, a station
+    head's those of his region (never an administrator's)."""
+    if not user.can(Perm.END_SESSIONS):
+        return ActiveSession.objects.none()
+    alive = timezone.now() - datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS)
+    rows = ActiveSession.objects.filter(last_seen_at__gte=alive).select_related("user")
+    if any(p.role == Role.SYSADMIN for p in user.active_posts):
+        return rows
+    return rows.filter(scoped(user, "accounts.ActiveSession"))

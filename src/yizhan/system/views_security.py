@@ -17,12 +17,13 @@ from yizhan.accounts.models import ApiToken, User
 from yizhan.accounts.roles import Perm, require
 from yizhan.accounts.services import TokenRefused, issue_api_token, revoke_api_token
 from yizhan.core.forms import StyledForm
+from yizhan.desk.selectors import sessions_visible_to
 
 
 @login_required
 def online(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.END_SESSIONS)
-    rows = sessions.sessions_visible_to(request.user)
+    rows = sessions_visible_to(request.user)
     current = request.session.session_key
     return render(request, "system/online.html", {"area_key": "system", "rows": rows, "current": current})
 
@@ -32,7 +33,7 @@ def online(request: HttpRequest) -> HttpResponse:
 def end_session(request: HttpRequest, session_pk: int) -> HttpResponse:
     require(request.user, Perm.END_SESSIONS)
     # Out of the user's region answers like missing.
-    active = get_object_or_404(sessions.sessions_visible_to(request.user), pk=session_pk)
+    active = get_object_or_404(sessions_visible_to(request.user), pk=session_pk)
     if active.session_key == request.session.session_key:
         messages.error(request, "不能在这里结束自己的会话，请用“退出”。")
     else:
