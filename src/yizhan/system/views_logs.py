@@ -142,11 +142,11 @@ OPERATION_HEADER = ["时间", "操作人", "岗位", "操作", "对象", "区划
 
 
 def _export(
-    request: HttpRequest, *, events: QuerySet[AuditEvent], name: str, header: list, row
+    request: HttpRequest, *, events: QuerySet[AuditEvent], title: str, header: list, row
 ) -> HttpResponse:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(title)
     write_xlsx_row(sheet, 0, header)
     count = 0
     for count, event in enumerate(events.order_by("-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=2000), 1):
@@ -157,9 +157,9 @@ def _export(
         action="audit.export",
         object_type="audit",
         region_code=login_region(request.user),
-        changes={"log": name, "rows": count, "filters": request.GET.dict()},
+        changes={"log": title, "rows": count, "filters": request.GET.dict()},
     )
-    filename = f"{name}-{datetime.date.today():%Y%m%d}.xlsx"
+    filename = f"{title}-{datetime.date.today():%Y%m%d}.xlsx"
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -167,7 +167,10 @@ def _export(
     return response
 
 
-def _page(request: HttpRequest, *, title: str, header: list, form, events, row) -> HttpResponse:
+def _log(request: HttpRequest, *, title: str, header: list, form, events, row) -> HttpResponse:
+    """The page of a log, or with `export` its xlsx."""
+    if request.GET.get("export"):
+        return _export(request, events=events, title=title, header=header, row=row)
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -189,9 +192,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     form = OperationFilter(request.GET)
     events = _operations(request, form)
-    if request.GET.get("export"):
-        return _export(request, events=events, name="操作日志", header=OPERATION_HEADER, row=_operation_row)
-    return _page(
+    return _log(
         request, title="操作日志", header=OPERATION_HEADER, form=form, events=events, row=_operation_row
     )
 
@@ -201,7 +202,11 @@ def operations(request: HttpRequest) -> HttpResponse:
 def logins(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_AUDIT)
     form = LoginFilter(request.GET)
-    events = _logins(request, form)
-    if request.GET.get("export"):
-        return _export(request, events=events, name="登录日志", header=LOGIN_HEADER, row=_login_row)
-    return _page(request, title="登录日志", header=LOGIN_HEADER, form=form, events=events, row=_login_row)
+    return _log(
+        request,
+        title="登录日志",
+        header=LOGIN_HEADER,
+        form=form,
+        events=_logins(request, form),
+        row=_login_row,
+    )
