@@ -57,12 +57,12 @@ def test_none_of_the_last_five_passwords_comes_back(persona):
     user = persona("xinhu_clerk")
     used = [f"Hongqi-{n}-2027" for n in range(5)]
     for password in used:
-        change_password(user=user, new_password=password)
+        change_password(actor=user, user=user, password=password)
     for password in used:
         with pytest.raises(ValidationError, match="最近 5 次"):
-            change_password(user=user, new_password=password)
-    change_password(user=user, new_password="Hongqi-5-2027")
-    change_password(user=user, new_password=used[0])  # six changes ago: allowed again
+            change_password(actor=user, user=user, password=password)
+    change_password(actor=user, user=user, password="Hongqi-5-2027")
+    change_password(actor=user, user=user, password=used[0])  # six changes ago: allowed again
     assert user.check_password(used[0])
 
 

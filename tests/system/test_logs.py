@@ -80,10 +80,14 @@ def test_the_operation_log_filters_by_person_user_action_and_dates(make_person, 
     assert {row[3] for row in by_action} == {"修改信息"}
     today = timezone.localdate()
     assert _rows(client.get(url, {"since": today.isoformat(), "until": today.isoformat()}))
-    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
-    assert _rows(client.get(url, {"since": tomorrow})) == []
-    reversed_range = client.get(url, {"since": tomorrow, "until": today.isoformat()})
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    assert _rows(client.get(url, {"until": yesterday})) == []
+    reversed_range = client.get(url, {"since": today.isoformat(), "until": yesterday})
     assert "截止日期不能早于起始日期。" in reversed_range.content.decode()
+    # No trail lies ahead: a future day is refused beside its field, and what was typed stays.
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    ahead = client.get(url, {"since": tomorrow}).content.decode()
+    assert "不能晚于" in ahead and f'value="{tomorrow}"' in ahead
     refused = client.get(url, {"person": "371402199905010011"})
     assert "身份证号不放在网址里" in refused.content.decode()
 

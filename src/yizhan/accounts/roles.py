@@ -43,6 +43,9 @@ class Perm:
     MANAGE_SETTINGS = "manage_settings"
     # 在线用户: end another user's session (an administrator anywhere, a station head in his station).
     END_SESSIONS = "end_sessions"
+    # 接口令牌 for system integrations: administrators only (a token reaches a whole post's scope
+    # without a second factor, so no station manages them).
+    MANAGE_TOKENS = "manage_tokens"
 
 
 STATION_WORK = {Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.REVEAL_PII, Perm.EXPORT}
@@ -61,7 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
     # Administrators run accounts and regions; by default they see no personal data in bulk.
     Role.SYSADMIN: frozenset(
-        STATION_RUNNING | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT, Perm.END_SESSIONS}
+        STATION_RUNNING
+        | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT, Perm.END_SESSIONS, Perm.MANAGE_TOKENS}
     ),
 }
 
@@ -104,7 +108,13 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     # County officers and station heads open 参数设置, their staff pages and their region's logs and
     # online users there (system/sections.py).
     ("system", "系统", [Role.SYSADMIN, Role.COUNTY_OFFICER, Role.STATION_HEAD], ALL_DEPTS, "system:index"),
-    ("audit", "操作日志", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "system:operations"),
+    (
+        "audit",
+        "操作日志",
+        [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN],
+        ALL_DEPTS,
+        "system:operations",
+    ),
 ]
 
 

@@ -170,9 +170,7 @@ def issue_api_token(
     if expires_at is not None and expires_at <= timezone.now():
         raise TokenRefused("有效期须晚于现在。")
     token = secrets.token_urlsafe(32)
-    issued = ApiToken.objects.create(
-        user=user, name=name, key_hash=token_hash(token), expires_at=expires_at
-    )
+    issued = ApiToken.objects.create(user=user, name=name, key_hash=token_hash(token), expires_at=expires_at)
     record(
         actor=actor,
         action="api_token.issue",

@@ -26,7 +26,7 @@ SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("操作日志", "system:operations", _may(Perm.VIEW_AUDIT)),
     ("登录日志", "system:logins", _may(Perm.VIEW_AUDIT)),
     ("在线用户", "system:online", _may(Perm.END_SESSIONS)),
-    ("接口令牌", "system:tokens", _may(Perm.MANAGE_ACCOUNTS)),
+    ("接口令牌", "system:tokens", _may(Perm.MANAGE_TOKENS)),
     ("法定节假日与调休", "lifecycle:calendar", _settings),
     ("兵役登记设置（全国默认）", "conscription:settings", _settings),
     ("优待金标准（全国默认）", "benefits:allowance_rates", _settings),

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yizhan.system import views, views_devices, views_logs, views_policy, views_regions, views_security, views_staff
+from yizhan.system import (
+    views,
+    views_devices,
+    views_logs,
+    views_policy,
+    views_regions,
+    views_security,
+    views_staff,
+)
 
 app_name = "system"
 urlpatterns = [

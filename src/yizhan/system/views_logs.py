@@ -21,14 +21,16 @@ from django.views.decorators.http import require_GET
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.accounts.sessions import login_region
-from yizhan.audit import selectors
+from yizhan.audit.labels import ACTIONS, action_label, object_label
 from yizhan.audit.models import AuditEvent
 from yizhan.audit.services import record
+from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.search import looks_like_id_number
 from yizhan.core.sheets import write_xlsx_row
+from yizhan.desk import selectors
 from yizhan.people.selectors import search_people
-from yizhan.people.templatetags.people_tags import ACTIONS, action_label
 
 EXPORT_MAX_ROWS = 100_000  # a year of a county's trail; narrow the dates for more
 LOGIN_RESULTS = {
@@ -41,8 +43,8 @@ LOGOUT_REASONS = {"idle": "（超时未操作）", "max_age": "（超过最长�
 
 
 class _DateRange(StyledForm):
-    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = FactDateField(label="起始日期", required=False)
+    until = FactDateField(label="截止日期", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +65,8 @@ class OperationFilter(_DateRange):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "全部操作"), *sorted(ACTIONS.items(), key=lambda kv: kv[0])]
+        # By name, as a clerk looks for them (the audit labels registry, audit/labels.py).
+        self.fields["action"].choices = [("", "全部操作"), *sorted(ACTIONS.items(), key=lambda kv: kv[1])]
 
     def clean_person(self) -> str:
         value = self.cleaned_data["person"].strip()
@@ -108,6 +111,11 @@ def _logins(request: HttpRequest, form: LoginFilter) -> QuerySet[AuditEvent]:
     return events.select_related("actor")
 
 
+def _when(event: AuditEvent) -> str:
+    at = timezone.localtime(event.at)
+    return f"{chinese_date(at.date())} {at:%H:%M:%S}"
+
+
 def _login_row(event: AuditEvent) -> list:
     account = event.actor.username if event.actor_id else event.changes.get("username", "")
     result = LOGIN_RESULTS.get(event.action, event.action)
@@ -115,7 +123,7 @@ def _login_row(event: AuditEvent) -> list:
         result = "账号不存在"
     result += LOGOUT_REASONS.get(event.changes.get("reason", ""), "")
     return [
-        timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+        _when(event),
         account,
         event.actor_name,
         result,
@@ -126,11 +134,11 @@ def _login_row(event: AuditEvent) -> list:
 
 def _operation_row(event: AuditEvent) -> list:
     return [
-        timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+        _when(event),
         event.actor_name or "系统",
         event.post,
         action_label(event.action),
-        f"{event.object_type} {event.object_id}".strip(),
+        f"{object_label(event.object_type)} {event.object_id}".strip(),
         event.region_code,
         event.ip or "",
         event.reason,

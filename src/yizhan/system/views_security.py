@@ -70,7 +70,7 @@ class TokenForm(StyledForm):
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.MANAGE_ACCOUNTS)
+    require(request.user, Perm.MANAGE_TOKENS)
     form = TokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -97,7 +97,7 @@ def _tokens_of(user: User):
     """Tokens are the administrators' to manage; for anyone else there are none (a token id
     answers 404, like a missing one)."""
     return (
-        ApiToken.objects.select_related("user") if user.can(Perm.MANAGE_ACCOUNTS) else ApiToken.objects.none()
+        ApiToken.objects.select_related("user") if user.can(Perm.MANAGE_TOKENS) else ApiToken.objects.none()
     )
 
 
