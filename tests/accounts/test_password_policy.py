@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,3 +127,18 @@ def test_the_change_page_says_every_mistake_in_chinese_and_changes_nothing(perso
 def test_every_user_has_the_change_page(login_as):
     for name in ["admin", "decheng", "xinhu_head", "xinhu_clerk", "xinhu_village", "huaqiao_clerk"]:
         assert login_as(name).get(reverse("accounts:password_change")).status_code == 200, name
+
+
+def test_the_demo_password_does_not_expire_in_local_mode_but_another_one_does(persona, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    User.objects.filter(username="xinhu_clerk").update(password_changed_at=long_ago, date_joined=long_ago)
+    demo = Client()
+    demo.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": "yizhan-demo"})
+    assert demo.get(reverse("core:home")).status_code == 200
+    user = persona("xinhu_clerk")
+    user.set_password(GOOD)
+    user.save(update_fields=["password"])
+    own = Client()
+    own.post(reverse("accounts:login"), {"username": "xinhu_clerk", "password": GOOD})
+    assert own.get(reverse("core:home")).url == reverse("accounts:password_change")

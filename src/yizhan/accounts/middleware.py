@@ -26,12 +26,22 @@ def _open_paths() -> tuple[str, ...]:
     return (*(reverse(name) for name in names), settings.STATIC_URL)
 
 
+def password_to_change(request: HttpRequest) -> str:
+    """Why this user must change his password now ("first" or "expired"), or ""."""
+    user = request.user
+    if user.must_change_password:
+        return "first"
+    if password_expired(user) and not request.session.get(sessions.DEMO_PASSWORD):
+        return "expired"
+    return ""
+
+
 def gate_for(request: HttpRequest) -> str | None:
     """The page this user must pass before any other, if any."""
     user = request.user
     if not user.is_verified() and otp.enabled(user):
         return "accounts:otp_verify"
-    if user.must_change_password or password_expired(user):
+    if password_to_change(request):
         return "accounts:password_change"
     if otp.required_for(user) and not user.is_verified():
         return "accounts:otp_setup"

@@ -21,6 +21,9 @@ from yizhan.audit.services import record
 
 STARTED = "yizhan_started"
 SEEN = "yizhan_seen"
+# Signed in with the demo password in local mode: its expiry is not enforced (the demo keeps
+# working past 90 days; production refuses the demo password altogether).
+DEMO_PASSWORD = "yizhan_demo_password"
 IDLE, TOO_LONG = "idle", "max_age"
 ENDED_BECAUSE = {
     IDLE: "长时间未操作，已自动退出，请重新登录。",

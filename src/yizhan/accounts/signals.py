@@ -23,6 +23,8 @@ def _audit_login(sender, request, user, **kwargs):
     )
     if request is not None and hasattr(request, "session"):
         sessions.start(request=request, user=user, ip=client_address(request))
+        if getattr(user, "demo_password", False):  # local mode only (accounts.backends)
+            request.session[sessions.DEMO_PASSWORD] = True
 
 
 @receiver(user_logged_out)

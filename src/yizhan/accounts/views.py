@@ -18,7 +18,8 @@ from django_otp import login as otp_login
 from yizhan.accounts import otp
 from yizhan.accounts.devices import COOKIE, COOKIE_AGE, device_for, device_required
 from yizhan.accounts.forms import OtpCodeForm, PasswordChangeForm
-from yizhan.accounts.services import change_password, password_expired
+from yizhan.accounts.middleware import password_to_change
+from yizhan.accounts.services import change_password
 from yizhan.audit.services import record
 
 SETUP_KEY = "otp_setup_key"  # the secret being enrolled, until a code proves the app has it
@@ -28,11 +29,10 @@ SETUP_KEY = "otp_setup_key"  # the secret being enrolled, until a code proves th
 def password_change(request: HttpRequest) -> HttpResponse:
     """Every user's own password; the page a first, reset or expired password leads to."""
     user = request.user
-    why = ""
-    if user.must_change_password:
-        why = "这是管理员为您设置的密码，请先修改为只有您自己知道的密码。"
-    elif password_expired(user):
-        why = "您的密码已到期，请修改后继续使用。"
+    why = {
+        "first": "这是管理员为您设置的密码，请先修改为只有您自己知道的密码。",
+        "expired": "您的密码已到期，请修改后继续使用。",
+    }.get(password_to_change(request), "")
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
