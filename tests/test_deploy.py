@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+import yizhan
 from yizhan import config
 
 CLI = Path(sys.executable).with_name("yizhan")
+# The child processes run the code under test (a worktree's src/), not whatever the venv installed.
+SOURCE = str(Path(yizhan.__file__).resolve().parents[1])
 
 
 def _production(tmp_path, **extra) -> dict[str, str]:
@@ -25,6 +28,7 @@ def _production(tmp_path, **extra) -> dict[str, str]:
 
     return {
         "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": SOURCE,
         "YIZHAN_MODE": "production",
         "YIZHAN_DATA_DIR": str(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(64),
@@ -81,7 +85,7 @@ def test_behind_a_tls_proxy_the_proxy_redirects_and_says_the_scheme(tmp_path):
 
 def test_local_mode_keeps_plain_http_and_optional_two_factor(tmp_path):
     values = _settings_of(
-        {"PATH": os.environ.get("PATH", ""), "YIZHAN_DATA_DIR": str(tmp_path)},
+        {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": SOURCE, "YIZHAN_DATA_DIR": str(tmp_path)},
         "SECURE_SSL_REDIRECT", "REQUIRE_OTP",
     )  # fmt: skip
     assert not values["SECURE_SSL_REDIRECT"] and values["REQUIRE_OTP"] is False

@@ -147,6 +147,9 @@ def _operation_row(event: AuditEvent) -> list:
 
 LOGIN_HEADER = ["时间", "账号", "姓名", "结果", "IP", "浏览器"]
 OPERATION_HEADER = ["时间", "操作人", "岗位", "操作", "对象", "区划", "IP", "事由"]
+# Columns of values as typed or sent (a user name, a browser's user agent), shown as data.
+LOGIN_CODE_COLUMNS = {1, 5}
+OPERATION_CODE_COLUMNS = {1}
 
 
 def _export(
@@ -175,7 +178,9 @@ def _export(
     return response
 
 
-def _log(request: HttpRequest, *, title: str, header: list, form, events, row) -> HttpResponse:
+def _log(
+    request: HttpRequest, *, title: str, header: list, code_columns: set[int], form, events, row
+) -> HttpResponse:
     """The page of a log, or with `export` its xlsx."""
     if request.GET.get("export"):
         return _export(request, events=events, title=title, header=header, row=row)
@@ -186,6 +191,7 @@ def _log(request: HttpRequest, *, title: str, header: list, form, events, row) -
         "area_key": "system",
         "title": title,
         "header": header,
+        "code_columns": code_columns,
         "form": form,
         "page": page,
         "rows": [row(e) for e in page],
@@ -201,7 +207,13 @@ def operations(request: HttpRequest) -> HttpResponse:
     form = OperationFilter(request.GET)
     events = _operations(request, form)
     return _log(
-        request, title="操作日志", header=OPERATION_HEADER, form=form, events=events, row=_operation_row
+        request,
+        title="操作日志",
+        header=OPERATION_HEADER,
+        code_columns=OPERATION_CODE_COLUMNS,
+        form=form,
+        events=events,
+        row=_operation_row,
     )
 
 
@@ -214,6 +226,7 @@ def logins(request: HttpRequest) -> HttpResponse:
         request,
         title="登录日志",
         header=LOGIN_HEADER,
+        code_columns=LOGIN_CODE_COLUMNS,
         form=form,
         events=_logins(request, form),
         row=_login_row,
