@@ -26,14 +26,6 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (API tokens are cached for a minute)."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _calendar_read_afresh():
     """The official calendar is cached per process: each test reads its own database's."""
     from yizhan.lifecycle.calendar import forget_official_days

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tests.benefits.factories import benefits_of
 from tests.files import png
+from yizhan.accounts.models import ActiveSession, ApiToken
 from yizhan.accounts.roles import Role
 from yizhan.accounts.services import create_user, grant_post, issue_device
 from yizhan.benefits.models import AllowanceRate, BonusRate
@@ -151,6 +152,12 @@ def world_of(
     )
     grid = Grid.objects.create(village_id=village, name=f"{marker}网格", liaison=liaison)
     device, _ = issue_device(actor=None, region_code=township, kind="screen", name=f"{marker}叫号屏")
+    # Someone signed in at this township (在线用户), as the walker's requester for want of another.
+    session = ActiveSession.objects.create(
+        session_key=f"walk-{township}", user=requester, region_code=township, user_agent=marker
+    )
+    # An integration token (administrators' pages only: no township sees any).
+    token = ApiToken.objects.create(user=requester, name=f"{marker}对接", key_hash=f"walk-{township}")
     return {
         "accounts.Post": [post],
         "accounts.Device": [device],
@@ -164,6 +171,8 @@ def world_of(
         "regions.Region": [region, Region.objects.get(code=village)],
         "regions.Grid": [grid],
         "audit.AuditEvent": [],  # the services above wrote his trail
+        "accounts.ActiveSession": [session],
+        "accounts.ApiToken": [token],
         "worklist.Task": [*tasks.values(), benefits["recipient_task"], benefits["plaque_task"]],
         "lifecycle.DomainEvent": [event],
         "care.MeritNoticeDelivery": [care["merit_notice"]],

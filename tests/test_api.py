@@ -29,22 +29,6 @@ def test_a_person_out_of_scope_answers_404_through_the_api(make_person, login_as
     assert "钱外乡" not in response.content.decode()
 
 
-def test_a_token_is_checked_against_the_database_once_a_minute_not_on_every_call(
-    world, django_assert_num_queries
-):
-    from django.core.cache import cache
-
-    from yizhan.accounts.services import user_for_token
-
-    cache.clear()
-    token = issue_api_token(actor=None, user=User.objects.get(username="xinhu_clerk"), name="对接测试")
-    first = user_for_token(token)
-    with django_assert_num_queries(0):
-        again = user_for_token(token)
-    assert again.pk == first.pk and again.scope_bounds == first.scope_bounds
-    assert user_for_token("not-a-token") is None
-
-
 def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 

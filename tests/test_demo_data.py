@@ -16,7 +16,8 @@ LISTS = {
     "xinhu_head": [
         "/", "/tasks/", "/people/", "/conscription/", "/conscription/unregistered/", "/veterans/",
         "/veterans/cards/", "/benefits/", "/benefits/allowance/batches/", "/benefits/allowance/ledger/",
-        "/benefits/bonuses/", "/benefits/plaques/", "/care/", "/ledgers/runs/", "/audit/",
+        "/benefits/bonuses/", "/benefits/plaques/", "/care/", "/ledgers/runs/", "/system/logs/operations/",
+        "/system/logs/logins/", "/system/online/",
     ],
     "decheng": ["/conscription/", "/veterans/cards/", "/benefits/allowance/batches/", "/benefits/bonuses/"],
 }  # fmt: skip

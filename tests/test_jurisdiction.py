@@ -62,6 +62,8 @@ PARAMETERS = {
     "post_pk": "accounts.Post",
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
+    "session_pk": "accounts.ActiveSession",
+    "token_pk": "accounts.ApiToken",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -262,7 +264,7 @@ def test_lists_searches_counts_and_the_api_leave_the_foreign_person_out(worlds, 
         body = client.get(url).content.decode()
         assert link not in body, url
         assert "没有找到匹配的人员" in body or "钱外乡" not in body, url  # the box shows what was typed
-    assert "钱外乡" not in client.get("/audit/").content.decode()
+    assert "钱外乡" not in client.get("/system/logs/operations/").content.decode()
     assert client.get("/api/people", {"q": "钱外乡"}).json() == []
     assert client.get("/api/people-count", {"region_code": "320583400001"}).json() == {"count": 0}
     assert client.get("/api/people-count").json() == {"count": 2}  # 商春旺 and his father

@@ -50,6 +50,10 @@ class Limits:
     upload_max_ratio: int = 200  # any member's decompressed size / compressed size
     upload_max_rows: int = 200_000
     dry_run_rows_per_hour: int = 5000  # per clerk: a dry run tests ID numbers against the registry
+    # 等保 session and password controls (decisions.md "Logs and 等保 controls (#12)").
+    session_idle_minutes: int = 30  # no request for this long: signed out
+    session_max_hours: int = 8  # signed out this long after signing in, busy or not
+    password_max_age_days: int = 90  # then the password must be changed before anything else
 
 
 LIMIT_VARIABLES = {
@@ -59,6 +63,9 @@ LIMIT_VARIABLES = {
     "YIZHAN_UPLOAD_MAX_RATIO": "upload_max_ratio",
     "YIZHAN_UPLOAD_MAX_ROWS": "upload_max_rows",
     "YIZHAN_DRY_RUN_ROWS_PER_HOUR": "dry_run_rows_per_hour",
+    "YIZHAN_SESSION_IDLE_MINUTES": "session_idle_minutes",
+    "YIZHAN_SESSION_MAX_HOURS": "session_max_hours",
+    "YIZHAN_PASSWORD_MAX_AGE_DAYS": "password_max_age_days",
 }
 
 
@@ -87,6 +94,12 @@ class Config:
     csrf_trusted_origins: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=lambda: Limits())
     trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
+    # Two-factor login for sysadmins, county officers and station heads: always in production,
+    # on request in local mode (where the demo accounts sign in with their password alone).
+    require_otp: bool = False
+    # TLS ends at a reverse proxy in front of us: the proxy redirects to https and says so in
+    # X-Forwarded-Proto; we do not redirect ourselves.
+    tls_at_proxy: bool = False
 
     @property
     def production(self) -> bool:
@@ -292,6 +305,19 @@ def load(env: dict[str, str] | None = None) -> Config:
             "生产模式不使用演示密码，请删除 YIZHAN_DEMO_PASSWORD。(no demo password in production)"
         )
 
+    debug = _bool("DEBUG", env.get("DEBUG", "false"))
+    if production and debug:
+        raise ConfigError(
+            "生产模式不能开启 DEBUG（会在错误页显示设置与数据）；请删除 DEBUG 或设为 false。"
+            "(DEBUG=true is refused in production mode)"
+        )
+    require_otp = production or _bool("YIZHAN_REQUIRE_OTP", env.get("YIZHAN_REQUIRE_OTP", "false"))
+    if production and not _bool("YIZHAN_REQUIRE_OTP", env.get("YIZHAN_REQUIRE_OTP", "true")):
+        raise ConfigError(
+            "生产模式必须对管理员、区县业务主管和站长启用双因素登录，不能设置 YIZHAN_REQUIRE_OTP=false。"
+            "(two-factor login cannot be turned off in production mode)"
+        )
+
     trusted_proxies = _networks("YIZHAN_TRUSTED_PROXIES", env.get("YIZHAN_TRUSTED_PROXIES", ""))
     origins = [o.strip() for o in env.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
     return Config(
@@ -300,10 +326,12 @@ def load(env: dict[str, str] | None = None) -> Config:
         database_url=database_url,
         secret_key=secret_key,
         allowed_hosts=allowed_hosts,
-        debug=_bool("DEBUG", env.get("DEBUG", "false")),
+        debug=debug,
         keyring=keyring,
         demo_password=demo_password,
         csrf_trusted_origins=origins,
         limits=_limits(env),
         trusted_proxies=trusted_proxies,
+        require_otp=require_otp,
+        tls_at_proxy=_bool("YIZHAN_TLS_AT_PROXY", env.get("YIZHAN_TLS_AT_PROXY", "false")),
     )

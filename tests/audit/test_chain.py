@@ -49,9 +49,11 @@ def test_login_and_failed_login_are_audited_with_the_address(world, client):
         reverse("accounts:login"),
         {"username": "xinhu_clerk", "password": "wrong-password"},
         REMOTE_ADDR="10.1.2.3",
+        HTTP_USER_AGENT="Mozilla/5.0 test",
     )
     failed = AuditEvent.objects.filter(action="login_failed").latest("id")
-    assert failed.changes == {"username": "xinhu_clerk"}
+    assert failed.changes == {"username": "xinhu_clerk", "user_agent": "Mozilla/5.0 test"}
+    assert failed.region_code == "371402001000"  # filed under the account's station
     assert failed.ip == "10.1.2.3"
     assert "wrong-password" not in str(failed.changes)
 

@@ -34,8 +34,8 @@ def test_a_403_says_why_in_the_sentence_require_raises(login_as):
     response = login_as("admin").get(reverse("people:list"))  # administrators see no people
     assert response.status_code == 403
     assert "您的岗位没有此项权限。" in page_of(response)
-    audit = login_as("xinhu_clerk").get(reverse("audit:list"))
-    assert "您的岗位不能查看审计记录。" in page_of(audit)
+    audit = login_as("xinhu_clerk").get(reverse("system:operations"))
+    assert "您的岗位没有此项权限。" in page_of(audit)
 
 
 def test_a_403_from_a_service_keeps_its_own_chinese_reason(rf):

@@ -54,7 +54,9 @@ def test_the_clerk_sees_his_name_and_post_on_the_workbench(login_as):
     ("username", "shown", "hidden"),
     [
         (
-            "xinhu_head",  # 系统 too: 参数设置 (read only), his station's clerks, liaisons, grids and devices
+            # 系统 too: 参数设置 (read only), his station's clerks, liaisons, grids, devices, logs and
+            # online users.
+            "xinhu_head",
             {
                 "people",
                 "conscription",

@@ -22,12 +22,16 @@ def test_a_reset_password_leads_only_to_the_change_page_until_changed(persona):
         assert (answer.status_code, answer["Location"]) == (302, reverse("accounts:password_change")), url
     short = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "abc", "new_password2": "abc"},
+        {"old_password": password, "new_password": "abc", "new_password_again": "abc"},
     )
     assert "密码" in short.content.decode() and short.status_code == 200
     changed = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "Hubin-2027-desk", "new_password2": "Hubin-2027-desk"},
+        {
+            "old_password": password,
+            "new_password": "Hubin-2027-desk",
+            "new_password_again": "Hubin-2027-desk",
+        },
     )
     assert changed.status_code == 302
     clerk.refresh_from_db()

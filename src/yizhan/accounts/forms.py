@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -18,16 +17,49 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    error_messages = {
-        "password_mismatch": "两次输入的新密码不一致。",
-        "password_incorrect": "原密码不正确。",
-    }
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password_again = forms.CharField(
+        label="再次输入新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = {"old_password": "原密码", "new_password1": "新密码", "new_password2": "再次输入新密码"}
-        for name, label in labels.items():
-            self.fields[name].label = label
-            self.fields[name].widget.attrs["class"] = "form-control"
-        self.fields["new_password1"].help_text = ""
+        self.user = user
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+            field.error_messages["required"] = "请填写此项。"
+
+    def clean_old_password(self) -> str:
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("当前密码不正确。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", "两次输入的新密码不一致。")
+        return data
+
+
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+    )

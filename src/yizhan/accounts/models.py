@@ -105,6 +105,7 @@ class ApiToken(models.Model):
     name = models.CharField("用途", max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -112,6 +113,50 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已停用"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords: a new one may not repeat the last few."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.replaced_at:%Y-%m-%d}"
+
+
+class ActiveSession(models.Model):
+    """A signed-in browser session, for 在线用户: made at login, removed at logout or when ended;
+    last activity is written at most once a minute (accounts.middleware)."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    # The user's region when he signed in ("" for an administrator): who may see and end it.
+    region_code = models.CharField("区划", max_length=12, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
+    started_at = models.DateTimeField("登录时间", default=timezone.now)
+    last_seen_at = models.DateTimeField("最后活动", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "在线会话"
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class DeviceKind(models.TextChoices):

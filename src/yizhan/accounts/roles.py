@@ -41,6 +41,11 @@ class Perm:
     MANAGE_DEVICES = "manage_devices"
     # The official holiday calendar and the national default policies (no region above them).
     MANAGE_SETTINGS = "manage_settings"
+    # 在线用户: end another user's session (an administrator anywhere, a station head in his station).
+    END_SESSIONS = "end_sessions"
+    # 接口令牌 for system integrations: administrators only (a token reaches a whole post's scope
+    # without a second factor, so no station manages them).
+    MANAGE_TOKENS = "manage_tokens"
 
 
 STATION_WORK = {Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE, Perm.REVEAL_PII, Perm.EXPORT}
@@ -50,13 +55,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_OFFICER: frozenset(
         STATION_WORK | STATION_RUNNING | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT, Perm.MANAGE_REGIONS}
     ),
-    Role.STATION_HEAD: frozenset(STATION_WORK | STATION_RUNNING | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT}),
+    Role.STATION_HEAD: frozenset(
+        STATION_WORK | STATION_RUNNING | {Perm.MERGE_PEOPLE, Perm.VIEW_AUDIT, Perm.END_SESSIONS}
+    ),
     Role.STATION_DEPUTY: frozenset(STATION_WORK | {Perm.MERGE_PEOPLE}),
     Role.STATION_CLERK: frozenset(STATION_WORK),
     # Liaisons visit and collect information; they see people masked and export nothing.
     Role.VILLAGE_LIAISON: frozenset({Perm.VIEW_PEOPLE, Perm.EDIT_PEOPLE}),
     # Administrators run accounts and regions; by default they see no personal data in bulk.
-    Role.SYSADMIN: frozenset(STATION_RUNNING | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT}),
+    Role.SYSADMIN: frozenset(
+        STATION_RUNNING
+        | {Perm.MANAGE_REGIONS, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT, Perm.END_SESSIONS, Perm.MANAGE_TOKENS}
+    ),
 }
 
 # Which posts a holder of each role may give and end (and so manage the accounts that hold only
@@ -69,6 +79,9 @@ GRANTS: dict[str, frozenset[str]] = {
     ),
     Role.STATION_HEAD: frozenset({Role.STATION_CLERK, Role.VILLAGE_LIAISON}),
 }
+
+# Roles that must sign in with a second factor (TOTP) when settings.REQUIRE_OTP is on.
+OTP_ROLES = frozenset({Role.SYSADMIN, Role.COUNTY_OFFICER, Role.STATION_HEAD})
 
 STAFF_ROLES = [r for r in Role if r != Role.SYSADMIN]
 STATION_ROLES = [Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK]
@@ -92,9 +105,16 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
         ALL_DEPTS,
         "core:area",
     ),
-    # County officers and station heads open 参数设置 and their staff pages there.
+    # County officers and station heads open 参数设置, their staff pages and their region's logs and
+    # online users there (system/sections.py).
     ("system", "系统", [Role.SYSADMIN, Role.COUNTY_OFFICER, Role.STATION_HEAD], ALL_DEPTS, "system:index"),
-    ("audit", "审计记录", [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN], ALL_DEPTS, "audit:list"),
+    (
+        "audit",
+        "操作日志",
+        [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.SYSADMIN],
+        ALL_DEPTS,
+        "system:operations",
+    ),
 ]
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
-from django.core.cache import cache
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yizhan.accounts import authority
-from yizhan.accounts.models import ApiToken, Device, Post, User
-from yizhan.accounts.roles import Perm
+from yizhan.accounts.models import ApiToken, Device, PasswordHistory, Post, User
+from yizhan.accounts.roles import Perm, Role
 from yizhan.accounts.selectors import liaisons_for
 from yizhan.audit.services import record
 from yizhan.regions.models import Grid, Region
@@ -87,17 +90,6 @@ def create_account(
 
 
 @transaction.atomic
-def change_password(*, actor: User, user: User, password: str) -> User:
-    """The holder's own new password (validated by the form against AUTH_PASSWORD_VALIDATORS)."""
-    user.set_password(password)
-    user.must_change_password = False
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    record(actor=actor, action="user.change_password", object_type="user", object_id=user.pk)
-    return user
-
-
-@transaction.atomic
 def reset_password(*, actor: User | None, user: User) -> str:
     """A new one-time password (shown once); the holder must change it at his next login."""
     authority.check(authority.may_manage(actor, user))
@@ -161,33 +153,94 @@ def grant_post(
     return post
 
 
+class TokenRefused(ValueError):
+    """An API token the policy does not allow (the message is Chinese)."""
+
+
 @transaction.atomic
-def issue_api_token(*, actor: User | None, user: User, name: str) -> str:
+def issue_api_token(
+    *, actor: User | None, user: User, name: str, expires_at: datetime.datetime | None = None
+) -> str:
+    """A new token (returned once; only its hash is kept). Administrators get none: a token
+    acting as a sysadmin would bypass his second factor."""
+    if any(p.role == Role.SYSADMIN for p in user.active_posts):
+        raise TokenRefused("系统管理员账号不能持有接口令牌。")
+    if not user.active_posts:
+        raise TokenRefused("该账号没有有效岗位，不能持有接口令牌。")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise TokenRefused("有效期须晚于现在。")
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(token.encode()).hexdigest())
+    issued = ApiToken.objects.create(user=user, name=name, key_hash=token_hash(token), expires_at=expires_at)
     record(
-        actor=actor, action="api_token.issue", object_type="user", object_id=user.pk, changes={"name": name}
+        actor=actor,
+        action="api_token.issue",
+        object_type="api_token",
+        object_id=issued.pk,
+        changes={
+            "user": user.username,
+            "name": name,
+            "expires_at": expires_at.isoformat() if expires_at else "",
+        },
     )
     return token
 
 
-# An integration calls the API many times a second; the token's user and his posts are kept for
-# this long (per process), so a revoked token or an ended post takes effect within a minute.
-TOKEN_CACHE_SECONDS = 60
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            actor=actor,
+            action="api_token.revoke",
+            object_type="api_token",
+            object_id=token.pk,
+            changes={"user": token.user.username, "name": token.name},
+        )
+    return token
 
 
 def user_for_token(token: str) -> User | None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    key = f"api-token:{digest}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    found = ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True).select_related("user").first()
+    """The user a bearer token acts as, read from the database on every call: a revoked or
+    expired token, an ended post or a locked account stops answering at once. (A per-process
+    cache used to keep a revoked token alive for a minute; the lookup is one indexed query.)"""
+    found = (
+        ApiToken.objects.filter(key_hash=token_hash(token), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .select_related("user")
+        .first()
+    )
     if found is None or not found.user.is_active or not found.user.active_posts:
         return None
-    user = found.user
-    _ = user.permissions, user.scope_bounds, user.menu_areas  # computed once, cached with the user
-    cache.set(key, user, TOKEN_CACHE_SECONDS)
+    if any(p.role == Role.SYSADMIN for p in found.user.active_posts):
+        return None
+    return found.user
+
+
+def password_expired(user: User) -> bool:
+    """Older than PASSWORD_MAX_AGE_DAYS (counted from the account's creation when it was never
+    changed)."""
+    changed = user.password_changed_at or user.date_joined
+    return changed + datetime.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS) <= timezone.now()
+
+
+@transaction.atomic
+def change_password(*, actor: User, user: User, password: str) -> User:
+    """Sets the user's own new password after the policy's checks (ValidationError with the
+    Chinese reasons); the one it replaces joins the history the policy compares with."""
+    validate_password(password, user=user)
+    if user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+    # The current password plus this many earlier ones make "the last PASSWORD_HISTORY".
+    keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+        : settings.PASSWORD_HISTORY - 1
+    ]
+    PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+    user.set_password(password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record(actor=actor, action="user.change_password", object_type="user", object_id=user.pk)
     return user
 
 

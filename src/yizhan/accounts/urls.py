@@ -16,7 +16,12 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", views.security, name="security"),
     path("password/", views.password_change, name="password_change"),
+    path("otp/", views.otp_verify, name="otp_verify"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
+    path("otp/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("otp/disable/", views.otp_disable, name="otp_disable"),
     path("device/", views.device_home, name="device"),
     path("device/activate/", views.device_activate, name="device_activate"),
 ]

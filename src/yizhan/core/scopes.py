@@ -100,6 +100,11 @@ SCOPES: dict[str, Scope] = {
         "linked to is shown only to those who see that person"
     ),
     "accounts.Device": own("region_id", why="a kiosk or screen belongs to the station it was issued for"),
+    "accounts.ActiveSession": own(
+        "region_code",
+        why="在线用户: a session is filed under its user's region at login; an administrator's carries "
+        "none and is seen by administrators only (accounts.sessions)",
+    ),
     "audit.AuditEvent": own(
         "region_code",
         why="the trail stays with the region where the act was done; system events carry no "

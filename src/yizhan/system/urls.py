@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yizhan.system import views, views_devices, views_policy, views_regions, views_staff
+from yizhan.system import (
+    views,
+    views_devices,
+    views_logs,
+    views_policy,
+    views_regions,
+    views_security,
+    views_staff,
+)
 
 app_name = "system"
 urlpatterns = [
@@ -26,4 +34,11 @@ urlpatterns = [
     # 设备令牌
     path("devices/", views_devices.devices, name="devices"),
     path("devices/<int:device_pk>/revoke/", views_devices.device_revoke, name="device_revoke"),
+    # 日志、在线用户与接口令牌
+    path("logs/operations/", views_logs.operations, name="operations"),
+    path("logs/logins/", views_logs.logins, name="logins"),
+    path("online/", views_security.online, name="online"),
+    path("online/<int:session_pk>/end/", views_security.end_session, name="end_session"),
+    path("tokens/", views_security.tokens, name="tokens"),
+    path("tokens/<int:token_pk>/revoke/", views_security.revoke_token, name="revoke_token"),
 ]
