@@ -87,6 +87,8 @@ class Config:
     csrf_trusted_origins: list[str] = field(default_factory=list)
     limits: Limits = field(default_factory=lambda: Limits())
     trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
+    # A PostgreSQL streaming replica for reports and large exports (core/replica.py); "" for none.
+    database_replica_url: str = ""
 
     @property
     def production(self) -> bool:
@@ -251,6 +253,14 @@ def load(env: dict[str, str] | None = None) -> Config:
         raise ConfigError(
             f"DATABASE_URL 仅支持 sqlite:/// 与 postgres://。(unsupported: {database_url.split(':')[0]})"
         )
+    replica_url = env.get("DATABASE_REPLICA_URL", "").strip()
+    if replica_url and not (
+        replica_url.startswith(("postgres://", "postgresql://")) and not database_url.startswith("sqlite:")
+    ):
+        raise ConfigError(
+            "DATABASE_REPLICA_URL 须是 PostgreSQL 只读副本（postgres://），且 DATABASE_URL 也须是 PostgreSQL。"
+            "(a replica needs PostgreSQL on both sides)"
+        )
     local = (
         None
         if production
@@ -306,4 +316,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         csrf_trusted_origins=origins,
         limits=_limits(env),
         trusted_proxies=trusted_proxies,
+        database_replica_url=replica_url,
     )
