@@ -6,11 +6,11 @@ import random
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from yizhan.core import crypto
+from yizhan.core import crypto, replica
 from yizhan.people.models import ID_CONTEXT, Person
 from yizhan.people.selectors import search_people
 from yizhan.regions.models import scope_bounds
@@ -44,15 +44,21 @@ def sample_people(k: int, *, seed: int = 7) -> list[Person]:
     return list(Person.objects.filter(pk__in=rng.sample(ids, min(k, len(ids)))))
 
 
-def _raw(sql: str, params: list) -> list:
-    with connection.cursor() as cursor:
+def _raw(sql: str, params: list, alias: str = "default") -> list:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def search(user, people: list[Person]) -> dict:
     """search_ms through people.selectors.search_people (what the box and the API call) and
-    raw_search_ms through one hand-written indexed query each, same scope, same answers' size."""
+    raw_search_ms through one hand-written indexed query each, same scope, same answers' size.
+    Both read the replica when DATABASE_REPLICA_URL names one (core.replica), the primary else."""
+    with replica.reads() as alias:
+        return {"read_from": alias, **_search(user, people, alias)}
+
+
+def _search(user, people: list[Person], alias: str) -> dict:
     lo, hi = scope_bounds(township_code(0))
     top = "\U0010ffff" if connection.vendor == "sqlite" else "\uffff"
     cases = {
@@ -87,7 +93,7 @@ def search(user, people: list[Person]) -> dict:
         for (query, sql, params), person in zip(rows, people, strict=True):
             arguments = params(person)
             via_selector += timed(lambda q=query: search_people(user=user, query=q, limit=20), 1)
-            raw += timed(lambda s=sql, a=arguments: _raw(s, a), 1)
+            raw += timed(lambda s=sql, a=arguments: _raw(s, a, alias), 1)
         selector_p, raw_p = percentiles(via_selector), percentiles(raw)
         result[name] = {
             "search_ms": selector_p,

@@ -100,6 +100,8 @@ class Config:
     # TLS ends at a reverse proxy in front of us: the proxy redirects to https and says so in
     # X-Forwarded-Proto; we do not redirect ourselves.
     tls_at_proxy: bool = False
+    # A PostgreSQL streaming replica for reports and large exports (core/replica.py); "" for none.
+    database_replica_url: str = ""
 
     @property
     def production(self) -> bool:
@@ -264,6 +266,14 @@ def load(env: dict[str, str] | None = None) -> Config:
         raise ConfigError(
             f"DATABASE_URL 仅支持 sqlite:/// 与 postgres://。(unsupported: {database_url.split(':')[0]})"
         )
+    replica_url = env.get("DATABASE_REPLICA_URL", "").strip()
+    if replica_url and not (
+        replica_url.startswith(("postgres://", "postgresql://")) and not database_url.startswith("sqlite:")
+    ):
+        raise ConfigError(
+            "DATABASE_REPLICA_URL 须是 PostgreSQL 只读副本（postgres://），且 DATABASE_URL 也须是 PostgreSQL。"
+            "(a replica needs PostgreSQL on both sides)"
+        )
     local = (
         None
         if production
@@ -334,4 +344,5 @@ def load(env: dict[str, str] | None = None) -> Config:
         trusted_proxies=trusted_proxies,
         require_otp=require_otp,
         tls_at_proxy=_bool("YIZHAN_TLS_AT_PROXY", env.get("YIZHAN_TLS_AT_PROXY", "false")),
+        database_replica_url=replica_url,
     )

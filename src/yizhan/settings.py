@@ -150,6 +150,14 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+if CONFIG.database_replica_url:
+    # Read-only streaming replica: reached only through core.replica.reads(). In tests it stands for
+    # the primary's test database, which streaming replication copies to the standby by itself.
+    DATABASES["replica"] = {
+        **dj_database_url.parse(CONFIG.database_replica_url, conn_max_age=60, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["yizhan.core.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The 等保 password policy (accounts/validators.py): every message Chinese.

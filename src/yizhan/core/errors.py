@@ -4,11 +4,13 @@ page shows an exception's text unless it is one of our own Chinese sentences."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import sys
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -17,6 +19,10 @@ logger = logging.getLogger("yizhan.errors")
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 NOT_ALLOWED = "您的岗位没有此项权限。"
+DATABASE_DOWN = "数据库暂时无法连接，您的操作没有保存。请稍候片刻再试；如持续出现，请联系系统管理员。"
+DISK_FULL = "服务器磁盘空间已满，文件没有保存（也没有留下不完整的文件）。请联系系统管理员清理空间后重新上传。"
+# A full disk or a file-size limit: the write failed and nothing of it was kept.
+_NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 CONFLICT = "保存失败：与已有的记录冲突（可能刚被他人登记或修改）。请刷新页面，核对后再试。"
 
 
@@ -48,14 +54,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the layout's menu and user would ask the database, which may be down.
-    body = loader.get_template("errors/page.html").render(
-        {
-            "status": 500,
-            "title": "系统出错",
-            "lines": ["系统处理时出错，已记录。请稍后重试；如仍出错，请联系系统管理员。"],
-        }
-    )
-    return HttpResponse(body, status=500)
+    # Django calls this inside its except block, so the exception is at hand.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        # The database is unreachable (restarting, network cut): the next request reconnects.
+        response = _bare_page(503, "暂时无法服务", DATABASE_DOWN)
+        response["Retry-After"] = "5"
+        return response
+    if isinstance(exception, OSError) and exception.errno in _NO_SPACE:
+        # From the upload's own temporary file or from the sealed store: either way the write
+        # failed whole (core.files removes its partial file) and its transaction rolled back.
+        return _bare_page(507, "磁盘空间不足", DISK_FULL)
+    return _bare_page(500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍出错，请联系系统管理员。")
+
+
+def _bare_page(status: int, title: str, line: str) -> HttpResponse:
+    body = loader.get_template("errors/page.html").render({"status": status, "title": title, "lines": [line]})
+    return HttpResponse(body, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

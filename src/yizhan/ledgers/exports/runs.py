@@ -28,7 +28,7 @@ from django.utils import timezone
 from yizhan.accounts.reveal import full_values
 from yizhan.accounts.roles import Perm
 from yizhan.audit.services import record
-from yizhan.core import files, jobs
+from yizhan.core import files, jobs, replica
 from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.ledgers.exports import service
@@ -118,15 +118,18 @@ def execute_export(run: ExportRun) -> ExportRun:
 
     try:
         ledger = LEDGERS[run.ledger]
-        export = service.write_export(
-            actor=actor,
-            ledger=ledger,
-            region=run.region,
-            year=run.year,
-            target=partial,
-            full=run.full,
-            progress=progress,
-        )
+        # A large export reads the replica when there is one (once it has replayed the request
+        # that queued this run); its checkpoints are writes and stay on the primary.
+        with replica.reads():
+            export = service.write_export(
+                actor=actor,
+                ledger=ledger,
+                region=run.region,
+                year=run.year,
+                target=partial,
+                full=run.full,
+                progress=progress,
+            )
     except (Http404, PermissionDenied):
         failure = "申请人已无权导出该区域的此台账。"
     except jobs.Lost:
