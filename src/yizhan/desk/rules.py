@@ -129,6 +129,15 @@ RULES = {
     EventKind.CARD_ARRIVED: [  # the county received the made 优待证: the station hands it out
         task(Kind.CARD_HANDOUT, dept=Dept.VETERANS, due=policy_working_days("card.handout_working_days")),
     ],
+    # The veterans' workflows record their facts; the hall case (办件) waiting for one closes.
+    EventKind.CHECKIN_RECORDED: [],
+    EventKind.PROFILE_RECORDED: [],
+    EventKind.CARD_ACCEPTED: [],
+    EventKind.CARD_ISSUED: [],
+    EventKind.RECIPIENT_NAMED: [],
+    EventKind.ASSISTANCE_APPLIED: [],
+    EventKind.EMPLOYMENT_SERVED: [],
+    EventKind.PLAQUE_HUNG: [],
 }
 
 # A fact corrected or withdrawn (desk/corrections.py, one table of what each fact kind allows):
