@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yizhan.veterans",
     "yizhan.benefits",
     "yizhan.care",
+    "yizhan.hall",
     "yizhan.ledgers",
     "yizhan.system",
     "yizhan.desk",
