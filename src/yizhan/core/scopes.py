@@ -172,6 +172,11 @@ SCOPES: dict[str, Scope] = {
     "hall.Ticket": own(
         "region_id", why="a ticket is a visit to the station's hall, wherever its visitor lives"
     ),
+    "hall.ServiceCase": own("region_id", why="a case is handled by the station whose window accepted it"),
+    "hall.CaseMaterial": through("case", "hall.ServiceCase"),
+    "hall.CaseStep": through("case", "hall.ServiceCase"),
+    "hall.Rating": through("case", "hall.ServiceCase"),
+    "hall.Rectification": through("rating", "hall.Rating"),
     # --- ledgers: files belong to the region they were imported into or exported for --------
     "ledgers.ImportRun": own("region_id", why="an imported file belongs to the region it was imported into"),
     "ledgers.ImportRunRow": through("run", "ledgers.ImportRun"),

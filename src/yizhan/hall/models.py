@@ -319,3 +319,6 @@ class Ticket(models.Model):
     def name_masked(self) -> str:
         """张* on the hall screen; blank for an unknown visitor."""
         return mask_name(self.person.name) if self.person_id else ""
+
+
+from yizhan.hall.case_models import *  # noqa: E402, F403 — the 办件 models, kept in their own module
