@@ -62,6 +62,8 @@ PARAMETERS = {
     "post_pk": "accounts.Post",
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
+    "service_case_pk": "hall.ServiceCase",
+    "rectification_pk": "hall.Rectification",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
