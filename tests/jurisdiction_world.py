@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tests.benefits.factories import benefits_of
 from tests.files import png
+from tests.jurisdiction_cases import cases_of
 from yizhan.accounts.models import ActiveSession, ApiToken
 from yizhan.accounts.roles import Role
 from yizhan.accounts.services import create_user, grant_post, issue_device
@@ -205,6 +206,7 @@ def world_of(
         "ledgers.MappingTemplate": [template],
         "ledgers.HouseholdKey": [household_key],
         "ledgers.ExportRun": [export_run],
+        **cases_of(person, township, requester, DAY),
     }
 
 

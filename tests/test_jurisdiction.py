@@ -64,6 +64,8 @@ PARAMETERS = {
     "grid_pk": "regions.Grid",
     "session_pk": "accounts.ActiveSession",
     "token_pk": "accounts.ApiToken",
+    "service_case_pk": "hall.ServiceCase",
+    "rectification_pk": "hall.Rectification",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.

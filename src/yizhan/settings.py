@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "yizhan.veterans",
     "yizhan.benefits",
     "yizhan.care",
+    "yizhan.hall",
     "yizhan.ledgers",
     "yizhan.system",
     "yizhan.desk",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),
     path("corrections/", include("yizhan.desk.correction_urls")),
+    path("cases/", include("yizhan.hall.case_urls")),
     path("api/", api.urls),
     path("", include("yizhan.desk.urls")),
 ]

@@ -373,6 +373,14 @@ def test_a_withdrawn_check_in_reopens_its_task_and_a_corrected_one_keeps_it_clos
         values={"checked_in_on": D(2028, 9, 12), "documents": ["file"], "late_reason": ""},
         reason="日期录错",
     )
+    correct(
+        actor=clerk,
+        fact="checkin",
+        obj=checkin,
+        values={"checked_in_on": D(2028, 9, 11), "documents": ["file"], "late_reason": ""},
+        reason="又录错了",
+    )
+    assert in_force(EventKind.CHECKIN_RECORDED, f"checkin:{checkin.pk}").occurred_on == D(2028, 9, 11)
     task = Task.objects.get(person=soldier, kind=TaskKind.DISCHARGE_CHECKIN)
     assert task.status == TaskStatus.DONE
     withdraw(actor=clerk, fact="checkin", obj=checkin, reason="报到的是另一人")
@@ -447,9 +455,7 @@ def test_a_withdrawn_return_of_a_recruit_opens_again_the_work_it_cancelled(candi
     assert not HonorPlaque.objects.filter(household=household).exists()
 
     head = persona("xinhu_head")
-    withdraw(
-        actor=head, fact="stage", obj=candidate.results.get(stage=Stage.RETURNED), reason="退兵录入错人"
-    )
+    withdraw(actor=head, fact="stage", obj=candidate.results.get(stage=Stage.RETURNED), reason="退兵录入错人")
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.ENLISTED
     assert IdentityKind.ACTIVE_SERVICEMEMBER in current(man, D(2026, 10, 1))
@@ -494,6 +500,44 @@ def test_a_gift_pack_delivery_recorded_by_mistake_is_withdrawn_and_its_plaque_is
     assert (plaque.status, plaque.hung_on) == (PlaqueStatus.HUNG, D(2026, 9, 9))
 
 
+def test_an_employment_service_corrected_twice_is_recorded_again_each_time_then_withdrawn(family, persona):
+    soldier = family["soldier"]
+    approve(soldier)
+    veterans.record_discharge(actor=None, person=soldier, on=D(2028, 9, 1), settlement_type="self_employed")
+    job = veterans.add_employment_service(
+        actor=None, person=soldier, kind="referral", on=D(2028, 9, 20), details="推荐物流岗位"
+    )
+    clerk = persona("xinhu_clerk")
+    values = {"on": D(2028, 9, 21), "kind": "referral", "details": "推荐物流岗位", "outcome": ""}
+    correct(actor=clerk, fact="employment", obj=job, values=values, reason="日期录错")
+    correct(actor=clerk, fact="employment", obj=job, values={**values, "kind": "training"}, reason="类型录错")
+    event = in_force(EventKind.EMPLOYMENT_SERVED, f"employment:{job.pk}")
+    assert (event.key, event.occurred_on, event.payload["kind"]) == (
+        f"employment:{job.pk}:c2",
+        D(2028, 9, 21),
+        "training",
+    )
+    withdraw(actor=clerk, fact="employment", obj=job, reason="登记错人")
+    assert not soldier.employment_services.exists()
+
+
+def test_an_assistance_application_is_corrected_but_withdrawn_only_before_its_assessment(family, persona):
+    from yizhan.veterans.models import AssistanceStatus
+
+    soldier = family["soldier"]
+    clerk = persona("xinhu_clerk")
+    case = veterans.open_assistance(
+        actor=None, person=soldier, on=D(2028, 9, 20), hardship="因病", description="住院"
+    )
+    values = {"applied_on": D(2028, 9, 19), "hardship": "因病", "description": "父亲住院"}
+    correct(actor=clerk, fact="assistance", obj=case, values=values, reason="情况补充")
+    case.refresh_from_db()
+    assert (case.applied_on, case.description) == (D(2028, 9, 19), "父亲住院")
+    veterans.move_assistance(actor=clerk, case=case, to=AssistanceStatus.ASSESSED, note="属实")
+    with pytest.raises(ValidationError, match="不能撤销申请"):
+        withdraw(actor=clerk, fact="assistance", obj=case, reason="x")
+
+
 EXERCISED = {
     "stage": test_a_stage_recorded_with_a_wrong_date_is_corrected_and_the_candidate_reaches_approval,
     "registration": test_a_registration_corrected_and_withdrawn_moves_and_takes_back_the_registrant_identity,
@@ -505,4 +549,6 @@ EXERCISED = {
     "checkin": test_a_withdrawn_check_in_reopens_its_task_and_a_corrected_one_keeps_it_closed,
     "card_step": test_a_card_step_is_withdrawn_by_the_office_whose_step_it_was,
     "gift_pack": test_a_gift_pack_delivery_date_is_corrected,
+    "employment": test_an_employment_service_corrected_twice_is_recorded_again_each_time_then_withdrawn,
+    "assistance": test_an_assistance_application_is_corrected_but_withdrawn_only_before_its_assessment,
 }

@@ -50,6 +50,7 @@ TOPICS = [
     ("card", "优待证"),
     ("visits", "走访慰问与常态化联系"),
     ("calendar", "法定节假日"),
+    ("hall", "服务大厅"),
 ]
 TOPIC_LABELS = dict(TOPICS)
 
@@ -194,6 +195,10 @@ REGISTRY: dict[str, PolicySpec] = {
         _spec(
             "visits.visit_days", "visits", "走访周期", 365, VETERANS, unit="天", low=30, high=730,
             basis="一县之例：每年走访一次",
+        ),
+        _spec(
+            "hall.rectification_working_days", "hall", "差评整改期限", 5, ALL_DEPTS, unit="个工作日", low=1,
+            high=15, basis="国办发〔2019〕51号：差评核实整改并回访，各地 5–15 个工作日",
         ),
     ]
 }  # fmt: skip

@@ -165,6 +165,23 @@ SCOPES: dict[str, Scope] = {
     "benefits.AllowanceRecipient": person("servicemember"),
     "benefits.BonusEntitlement": person("person"),
     "benefits.HonorPlaque": household("household"),
+    # --- 服务大厅 ------------------------------------------------------------------------------
+    "hall.ServiceItem": unscoped(why="the 事项清单 is national (DOMAIN.md); counties adjust it by override"),
+    "hall.ServiceItemOverride": covering(
+        "region_code",
+        why="a county (or city, province) adjusts an item for its stations; the most specific applies",
+    ),
+    "hall.Window": own("region_id", why="a window is part of its station's hall"),
+    "hall.WindowSignIn": through("window", "hall.Window"),
+    # A visitor from another township is still served at this hall: the ticket is the station's.
+    "hall.Ticket": own(
+        "region_id", why="a ticket is a visit to the station's hall, wherever its visitor lives"
+    ),
+    "hall.ServiceCase": own("region_id", why="a case is handled by the station whose window accepted it"),
+    "hall.CaseMaterial": through("case", "hall.ServiceCase"),
+    "hall.CaseStep": through("case", "hall.ServiceCase"),
+    "hall.Rating": through("case", "hall.ServiceCase"),
+    "hall.Rectification": through("rating", "hall.Rating"),
     # --- ledgers: files belong to the region they were imported into or exported for --------
     "ledgers.ImportRun": own("region_id", why="an imported file belongs to the region it was imported into"),
     "ledgers.ImportRunRow": through("run", "ledgers.ImportRun"),

@@ -36,7 +36,16 @@ from yizhan.people.models import (
     ServiceRecord,
     ServiceType,
 )
-from yizhan.veterans.models import CardStatus, Checkin, CheckinDocument, PreferentialCard
+from yizhan.veterans.models import (
+    AssistanceCase,
+    AssistanceStatus,
+    CardStatus,
+    Checkin,
+    CheckinDocument,
+    EmploymentKind,
+    EmploymentService,
+    PreferentialCard,
+)
 from yizhan.veterans.services import CARD_FLOW
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 from yizhan.worklist.services import reopen as reopen_task
@@ -372,7 +381,7 @@ def checkin_fields(checkin: Checkin) -> dict[str, forms.Field]:
     }
 
 
-def change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
+def change_checkin(*, obj: Checkin, values: Values, original: DomainEvent | None = None, **_) -> Again:
     on, discharged = values["checked_in_on"], obj.service_record.discharged_on
     check_date(on, field="checked_in_on", born=obj.person.birth_date)
     if discharged is None:  # a check-in whose discharge was since withdrawn
@@ -388,7 +397,8 @@ def change_checkin(*, obj: Checkin, values: Values, **_) -> Again:
         values["late_reason"].strip(),
     )
     obj.save(update_fields=["checked_in_on", "documents", "late_reason"])
-    return None
+    # Recorded again (its rules are idempotent), so the corrected check-in may be corrected again.
+    return None if original is None else (original.kind, on, original.payload)
 
 
 def withdraw_checkin(*, obj: Checkin, actor, reason: str, **_) -> None:
@@ -449,3 +459,51 @@ def withdraw_gift_pack(*, obj: GiftPackDelivery, actor, reason: str, **_) -> Non
     obj.delete()
     if task is not None:
         reopen_task(actor=actor, task=task, reason=f"入伍礼包送达已撤销：{reason}")
+
+
+# --- 就业创业服务 and 帮扶援助申请: a row each, corrected in place and recorded again ------------
+
+
+def employment_fields(service: EmploymentService) -> dict[str, forms.Field]:
+    return {
+        "on": FactDateField(label="日期"),
+        "kind": forms.ChoiceField(label="服务类型", choices=EmploymentKind.choices),
+        "details": forms.CharField(label="内容", max_length=300),
+        "outcome": forms.CharField(label="结果", max_length=300, required=False),
+    }
+
+
+def change_employment(*, obj: EmploymentService, values: Values, original: DomainEvent | None, **_) -> Again:
+    check_date(values["on"], field="on", born=obj.person.birth_date)
+    if not values["details"].strip():
+        raise ValidationError({"details": "请填写服务内容。"})
+    obj.on, obj.kind = values["on"], values["kind"]
+    obj.details, obj.outcome = values["details"].strip(), values["outcome"].strip()
+    obj.save(update_fields=["on", "kind", "details", "outcome"])
+    return None if original is None else (original.kind, obj.on, {"kind": obj.kind})
+
+
+def assistance_fields(case: AssistanceCase) -> dict[str, forms.Field]:
+    return {
+        "applied_on": FactDateField(label="申请日期"),
+        "hardship": forms.CharField(label="困难类型", max_length=100),
+        "description": forms.CharField(label="困难情况", widget=forms.Textarea),
+    }
+
+
+def change_assistance(*, obj: AssistanceCase, values: Values, original: DomainEvent | None, **_) -> Again:
+    check_date(values["applied_on"], field="applied_on", born=obj.person.birth_date)
+    if obj.paid_on and values["applied_on"] > obj.paid_on:
+        raise ValidationError({"applied_on": f"申请日期不能晚于发放日期（{chinese_day(obj.paid_on)}）。"})
+    if not values["hardship"].strip() or not values["description"].strip():
+        raise ValidationError({"description": "请填写困难类型和困难情况。"})
+    obj.applied_on, obj.hardship = values["applied_on"], values["hardship"].strip()
+    obj.description = values["description"].strip()
+    obj.save(update_fields=["applied_on", "hardship", "description"])
+    return None if original is None else (original.kind, obj.applied_on, {})
+
+
+def refuse_assistance_withdrawal(case: AssistanceCase) -> str | None:
+    if case.status != AssistanceStatus.APPLIED:
+        return f"帮扶案件已{case.get_status_display()}，不能撤销申请；请按流程办结。"
+    return None

@@ -38,13 +38,16 @@ from yizhan.core.scopes import covers
 from yizhan.desk.correction_facts import (
     Again,
     Values,
+    assistance_fields,
     award_fields,
     award_values,
     card_step_office,
+    change_assistance,
     change_award,
     change_checkin,
     change_death,
     change_discharge,
+    change_employment,
     change_enlistment,
     change_gift_pack,
     change_registration,
@@ -52,12 +55,14 @@ from yizhan.desk.correction_facts import (
     change_status,
     checkin_fields,
     chinese_day,
+    employment_fields,
     enlistment_event,
     event_values,
     in_force,
     itself,
     next_key,
     refuse_after_checkin,
+    refuse_assistance_withdrawal,
     refuse_award_withdrawal,
     refuse_card_withdrawal,
     refuse_registration_withdrawal,
@@ -84,7 +89,7 @@ from yizhan.people.models import (
     SettlementType,
 )
 from yizhan.people.services import audit_person
-from yizhan.veterans.models import Checkin, PreferentialCard
+from yizhan.veterans.models import AssistanceCase, Checkin, EmploymentService, PreferentialCard
 
 
 @dataclass(frozen=True)
@@ -231,9 +236,9 @@ FACTS: dict[str, Fact] = {
         label="退役报到",
         model=Checkin,
         departments=VETERANS,
-        events=(),
+        events=(EventKind.CHECKIN_RECORDED,),
         person=lambda c: c.person,
-        event_of=lambda c: None,
+        event_of=lambda c: in_force(EventKind.CHECKIN_RECORDED, f"checkin:{c.pk}"),
         fields=checkin_fields,
         values=lambda c: {
             "checked_in_on": c.checked_in_on,
@@ -248,12 +253,38 @@ FACTS: dict[str, Fact] = {
         label="优待证办理步骤",
         model=PreferentialCard,
         departments=VETERANS,
-        events=(),
+        events=(EventKind.CARD_ACCEPTED, EventKind.CARD_ARRIVED, EventKind.CARD_ISSUED),
         person=lambda c: c.person,
         event_of=lambda c: None,
         # A step has no fields of its own to correct: the step is withdrawn and done again.
         refuse_withdrawal=refuse_card_withdrawal,
         withdraw=withdraw_card_step,
+    ),
+    "employment": Fact(
+        label="就业创业服务",
+        model=EmploymentService,
+        departments=VETERANS,
+        events=(EventKind.EMPLOYMENT_SERVED,),
+        person=lambda s: s.person,
+        event_of=lambda s: in_force(EventKind.EMPLOYMENT_SERVED, f"employment:{s.pk}"),
+        fields=employment_fields,
+        values=lambda s: {"on": s.on, "kind": s.kind, "details": s.details, "outcome": s.outcome},
+        change=change_employment,
+        refuse_withdrawal=lambda s: None,
+        withdraw=lambda *, obj, **_: obj.delete(),
+    ),
+    "assistance": Fact(
+        label="帮扶援助申请",
+        model=AssistanceCase,
+        departments=VETERANS,
+        events=(EventKind.ASSISTANCE_APPLIED,),
+        person=lambda c: c.person,
+        event_of=lambda c: in_force(EventKind.ASSISTANCE_APPLIED, f"assistance:{c.pk}"),
+        fields=assistance_fields,
+        values=lambda c: {"applied_on": c.applied_on, "hardship": c.hardship, "description": c.description},
+        change=change_assistance,
+        refuse_withdrawal=refuse_assistance_withdrawal,  # only before it is assessed
+        withdraw=lambda *, obj, **_: obj.delete(),
     ),
 }
 
@@ -265,7 +296,9 @@ CORRECTED_ELSEWHERE = {
     EventKind.FAMILY_FACTS_CHANGED: "出生日期等在人员表单中再次修改即是更正",
     EventKind.FACT_CORRECTED: "更正本身可再次更正所更正的记录",
     EventKind.FACT_WITHDRAWN: "撤销后可重新登记",
-    EventKind.CARD_ARRIVED: "优待证“已到县”是优待证的一步，在优待证步骤中更正或撤销（card_step）",
+    EventKind.PROFILE_RECORDED: "建档立卡的内容在建档立卡表单中修改即是更正（每次修改留痕）",
+    EventKind.RECIPIENT_NAMED: "重新确定领取人即取代原指定（原指定保留并注明被取代）",
+    EventKind.PLAQUE_HUNG: "光荣牌一户一块、挂上后不撤下（同入伍礼包中的光荣之家牌），悬挂不作撤销",
     EventKind.RELATION_CORRECTED: "亲属关系的更正可再次更正，或删除关系（households/relations）",
 }
 

@@ -22,6 +22,8 @@ from yizhan.benefits.effects import (
 )
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
+from yizhan.hall.case_services import mark_overdue_cases
+from yizhan.hall.effects import close_waiting_case
 from yizhan.lifecycle.effects import (
     FAMILY,
     HOUSEHOLD,
@@ -59,6 +61,7 @@ RULES = {
     EventKind.REGISTRATION_RECORDED: [
         identity(Identity.REGISTRANT),
         enter_open_campaign,  # if he wants to enlist and his county's intake is open
+        close_waiting_case,  # the 兵役登记 case at the window is done
     ],
     EventKind.CANDIDATE_FAILED: [
         end_identity(Identity.APPLICANT),
@@ -84,6 +87,7 @@ RULES = {
     ],
     EventKind.GIFT_PACK_DELIVERED: [
         gift_pack_plaque_hung,  # its 光荣之家 plaque is the household's 光荣牌
+        close_waiting_case,
     ],
     EventKind.AWARD_RECORDED: [
         task(Kind.MERIT_NOTICE, dept=Dept.JOINT, due=policy_working_days("merit_notice.log_working_days")),
@@ -132,6 +136,16 @@ RULES = {
     EventKind.CARD_ARRIVED: [  # the county received the made 优待证: the station hands it out
         task(Kind.CARD_HANDOUT, dept=Dept.VETERANS, due=policy_working_days("card.handout_working_days")),
     ],
+    # The workflows a hall case opens record their facts: the case (办件) waiting for one closes
+    # (or its 一件事 step is ticked).
+    EventKind.CHECKIN_RECORDED: [close_waiting_case],
+    EventKind.PROFILE_RECORDED: [close_waiting_case],
+    EventKind.CARD_ACCEPTED: [close_waiting_case],
+    EventKind.CARD_ISSUED: [close_waiting_case],
+    EventKind.RECIPIENT_NAMED: [close_waiting_case],
+    EventKind.ASSISTANCE_APPLIED: [close_waiting_case],
+    EventKind.EMPLOYMENT_SERVED: [close_waiting_case],
+    EventKind.PLAQUE_HUNG: [close_waiting_case],
 }
 
 # A fact corrected or withdrawn (desk/corrections.py, one table of what each fact kind allows):
@@ -161,6 +175,7 @@ RULES[EventKind.FACT_WITHDRAWN] = [
 # Time-driven rules, run by `yizhan tick` (daily in deployments); each is idempotent.
 TIME_RULES = [
     ("标记逾期待办", mark_overdue),
+    ("标记超期承诺件", mark_overdue_cases),
     ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
     ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
     ("更新数据库查询统计", refresh_statistics),

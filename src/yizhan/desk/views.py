@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from yizhan.benefits.models import BatchStatus
 from yizhan.benefits.selectors import batches_waiting_for
 from yizhan.conscription.selectors import campaigns_to_split, must_register, works_on_conscription
+from yizhan.hall.case_selectors import overdue_count
 from yizhan.veterans.models import CardStatus
 from yizhan.veterans.selectors import cards_waiting_for
 from yizhan.worklist.selectors import workbench
@@ -85,6 +86,9 @@ def waiting_for(user) -> list[Waiting]:
         Waiting(BATCH_WAITING[status], n, reverse("benefits:batches"))
         for status, n in batches_waiting_for(user=user).items()
     ]
+    late = overdue_count(user)
+    if late:
+        rows.append(Waiting("承诺件已超期，待办结", late, reverse("hall_cases:list") + "?overdue=1"))
     return rows
 
 

@@ -23,6 +23,15 @@ class EventKind(models.TextChoices):
     FACT_CORRECTED = "fact_corrected", "更正"
     FACT_WITHDRAWN = "fact_withdrawn", "撤销"
     CARD_ARRIVED = "card_arrived", "优待证已到县"
+    # Facts of the veterans' workflows that a hall case (办件) waits for: each closes its case.
+    CHECKIN_RECORDED = "checkin_recorded", "退役报到"
+    PROFILE_RECORDED = "profile_recorded", "建档立卡"
+    CARD_ACCEPTED = "card_accepted", "优待证受理"
+    CARD_ISSUED = "card_issued", "优待证发放"
+    RECIPIENT_NAMED = "recipient_named", "确定优待金领取人"
+    ASSISTANCE_APPLIED = "assistance_applied", "帮扶援助申请"
+    EMPLOYMENT_SERVED = "employment_served", "就业创业服务"
+    PLAQUE_HUNG = "plaque_hung", "悬挂光荣牌"
 
 
 class StatusChange(models.TextChoices):

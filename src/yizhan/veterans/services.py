@@ -202,6 +202,13 @@ def record_checkin(
     audit_person(
         actor, "veteran.checkin", person, {"on": on.isoformat(), "documents": documents, "late": late}
     )
+    emit(
+        kind=EventKind.CHECKIN_RECORDED,
+        key=f"checkin:{checkin.pk}",
+        person=person,
+        occurred_on=on,
+        actor=actor,
+    )
     _close_task(
         actor, person, TaskKind.DISCHARGE_CHECKIN, f"{chinese_date(on)}已报到" + ("（逾期）" if late else "")
     )
@@ -227,6 +234,13 @@ def save_profile(*, actor, person: Person, on: datetime.date, **fields) -> Profi
         {k: str(v) for k, v in fields.items() if k != "notes"},
     )
     if created:
+        emit(
+            kind=EventKind.PROFILE_RECORDED,
+            key=f"profile:{profile.pk}",
+            person=person,
+            occurred_on=on,
+            actor=actor,
+        )
         _close_task(
             actor,
             person,
@@ -263,6 +277,14 @@ def add_employment_service(
     audit_person(
         actor, "veteran.employment", person, {"kind": service.get_kind_display(), "on": on.isoformat()}
     )
+    emit(
+        kind=EventKind.EMPLOYMENT_SERVED,
+        key=f"employment:{service.pk}",
+        person=person,
+        occurred_on=on,
+        actor=actor,
+        payload={"kind": service.kind},
+    )
     return service
 
 
@@ -283,6 +305,13 @@ def open_assistance(
         person=person, applied_on=on, hardship=hardship, description=description
     )
     audit_person(actor, "veteran.assistance.apply", person, {"case": case.pk, "hardship": hardship})
+    emit(
+        kind=EventKind.ASSISTANCE_APPLIED,
+        key=f"assistance:{case.pk}",
+        person=person,
+        occurred_on=on,
+        actor=actor,
+    )
     return case
 
 
@@ -503,6 +532,7 @@ def apply_card(
         person,
         {"card": card.pk, "type": card.get_card_type_display(), "home_service": card.home_service},
     )
+    emit(kind=EventKind.CARD_ACCEPTED, key=f"card:{card.pk}", person=person, occurred_on=on, actor=actor)
     return card
 
 
@@ -548,6 +578,10 @@ def move_card(
             actor=actor,
         )
     if to == CardStatus.ISSUED:
+        # Issued again after a withdrawn hand-out: the same fact, recorded once (emit keeps the first).
+        emit(
+            kind=EventKind.CARD_ISSUED, key=f"card:{card.pk}", person=card.person, occurred_on=on, actor=actor
+        )
         _close_task(
             actor,
             card.person,

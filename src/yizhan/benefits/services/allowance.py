@@ -34,6 +34,8 @@ from yizhan.core import crypto
 from yizhan.core.dates import check_date, planning_limit
 from yizhan.core.masking import mask_bank_account
 from yizhan.core.policy import most_specific, policy_chain, region_label, require_officer
+from yizhan.lifecycle.models import EventKind
+from yizhan.lifecycle.services import emit
 from yizhan.people.models import Person, ServiceRecord, ServiceType
 from yizhan.people.services import audit_person
 from yizhan.regions.models import scope_bounds
@@ -259,6 +261,14 @@ def designate_recipient(
             "replaces": previous.pk if previous else None,
             **flags,
         },
+    )
+    emit(
+        kind=EventKind.RECIPIENT_NAMED,
+        key=f"recipient:{designation.pk}",
+        person=servicemember,
+        occurred_on=on,
+        actor=actor,
+        payload={"recipient": recipient.pk},
     )
     if task is not None:
         worklist_services.complete(

@@ -24,6 +24,8 @@ from yizhan.benefits.services._base import audit, require_staff
 from yizhan.core.dates import check_date
 from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy import in_force, region_label, require_officer
+from yizhan.lifecycle.models import EventKind
+from yizhan.lifecycle.services import emit
 from yizhan.people.models import AwardLevel, Household, Person
 from yizhan.people.services import audit_person
 from yizhan.regions.models import scope_bounds
@@ -285,6 +287,21 @@ def _hang(
         household,
         {"category": label, "hung_on": hung_on.isoformat(), "hung_by": hung_by, "signed": signed},
     )
+    # The fact is the household's; its event names the member the work was for (the soldier
+    # whose enlistment or discharge called for the plaque), else the head: his hall case waits.
+    person = None
+    if task is not None:
+        person = task.person or (task.cause.person if task.cause_id else None)
+    person = person or household.members.order_by("-is_household_head", "pk").first()
+    if person is not None:
+        emit(
+            kind=EventKind.PLAQUE_HUNG,
+            key=f"plaque:{plaque.pk}",
+            person=person,
+            occurred_on=hung_on,
+            actor=actor,
+            payload={"household": household.pk},
+        )
     if task is not None:
         worklist_services.complete(
             actor=actor,

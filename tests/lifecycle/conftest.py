@@ -1,0 +1,3 @@
+"""The workflow events run through the benefits family (a conscript, his father, their household)."""
+
+from tests.benefits.conftest import family, make_family  # noqa: F401
