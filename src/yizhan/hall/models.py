@@ -265,7 +265,9 @@ class Ticket(models.Model):
     # The queue's "first come": a transferred ticket keeps the time its visitor first queued.
     queued_at = models.DateTimeField("排队时间")
     issued_at = models.DateTimeField("取号时间")
-    called_at = models.DateTimeField("叫号时间", null=True, blank=True)
+    called_at = models.DateTimeField("叫号时间", null=True, blank=True)  # the first call: wait ends
+    # The latest call (a recall too): what the hall screen shows first.
+    last_called_at = models.DateTimeField("最近叫号时间", null=True, blank=True)
     started_at = models.DateTimeField("开始办理时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     called_by = models.ForeignKey(

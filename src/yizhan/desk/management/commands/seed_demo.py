@@ -6,6 +6,7 @@ from yizhan.benefits import demo as benefits_demo
 from yizhan.care import demo as care_demo
 from yizhan.conscription import demo as conscription_demo
 from yizhan.core.maintenance import refresh_statistics
+from yizhan.hall import demo as hall_demo
 from yizhan.ledgers import demo as ledgers_demo
 from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
@@ -21,6 +22,7 @@ SEEDERS = [
     ("优抚", benefits_demo.seed),
     ("走访慰问", care_demo.seed),
     ("台账导入", ledgers_demo.seed),
+    ("服务大厅窗口", hall_demo.seed),
 ]
 
 
