@@ -28,3 +28,20 @@ def window(halls):
 def item():
     """item("优待证申领") -> the catalog row of that name."""
     return lambda name: ServiceItem.objects.get(name=name)
+
+
+@pytest.fixture
+def device_client(halls):
+    """device_client("kiosk") -> a client carrying a fresh 新湖 device token of that kind."""
+    from django.test import Client
+
+    from yizhan.accounts.devices import COOKIE
+    from yizhan.accounts.services import issue_device
+
+    def make(kind: str, station: str = XINHU) -> Client:
+        _, token = issue_device(actor=None, region_code=station, kind=kind, name=f"大厅{kind}")
+        client = Client()
+        client.cookies[COOKIE] = token
+        return client
+
+    return make

@@ -17,18 +17,23 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from yizhan.accounts.models import User
+from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS
 from yizhan.audit.services import record
 from yizhan.core import crypto, idnumber
 from yizhan.core.flow import check_move
 from yizhan.core.phone import PhoneError, normalize_phone
+from yizhan.core.policy import region_label, require_officer
 from yizhan.core.policy_values import policy_value
 from yizhan.core.scopes import within
 from yizhan.hall.models import (
     TICKET_ID_CONTEXT,
     TICKET_PHONE_CONTEXT,
     Channel,
+    ItemKind,
+    Owner,
     PriorityReason,
     ServiceItem,
+    ServiceItemOverride,
     Ticket,
     TicketState,
     Window,
@@ -364,3 +369,52 @@ def _audit(actor: User | None, action: str, ticket: Ticket, changes: dict) -> No
         actor=actor, action=action, object_type="ticket", object_id=ticket.pk, region_code=ticket.region_id,
         changes={"号码": ticket.number, **changes},
     )  # fmt: skip
+
+
+# --- the catalog, per county ------------------------------------------------------------------
+
+OWNER_DEPARTMENTS = {Owner.ARMED_FORCES: ARMED, Owner.VETERANS: VETERANS, Owner.JOINT: ALL_DEPTS}
+
+
+@transaction.atomic
+def set_override(
+    *,
+    actor: User | None,
+    item: ServiceItem,
+    region_code: str,
+    offered: bool,
+    promised_days: int | None,
+    visits: int | None,
+    legal_basis: str,
+    note: str,
+    reason: str,
+) -> ServiceItemOverride:
+    """A county's (city's, province's) own settings of a national item; only an officer at or
+    above the region may set them (core.policy), with a reason."""
+    require_officer(
+        actor, region_code, departments=OWNER_DEPARTMENTS[item.owner], what=f"服务事项“{item.name}”"
+    )
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = "请填写修改原因。"
+    if promised_days and item.kind == ItemKind.IMMEDIATE:
+        errors["promised_days"] = "即办件当场办结，没有承诺时限。"
+    if errors:
+        raise ValidationError(errors)
+    row, _ = ServiceItemOverride.objects.update_or_create(
+        item=item, region_code=region_code,
+        defaults=dict(
+            offered=offered, promised_days=promised_days, visits=visits, legal_basis=legal_basis.strip(),
+            note=note.strip(), changed_by=actor,
+        ),
+    )  # fmt: skip
+    record(
+        actor=actor, action="hall.item.override", object_type="service_item", object_id=item.code,
+        region_code=region_code, reason=reason.strip(),
+        changes={
+            "事项": item.name, "地区": region_label(region_code), "本地受理": "是" if offered else "否",
+            "承诺时限": f"{promised_days} 个工作日" if promised_days else "沿用全国清单",
+            "到现场次数": "沿用全国清单" if visits is None else f"{visits} 次",
+        },
+    )  # fmt: skip
+    return row
