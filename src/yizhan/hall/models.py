@@ -143,7 +143,10 @@ class ServiceItemOverride(models.Model):
     )
     legal_basis = models.TextField("本地依据（补充）", blank=True)
     note = models.TextField("本地说明", blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: set by the system itself (a seed, a management command), as core.PolicyValue.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

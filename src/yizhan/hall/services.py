@@ -405,7 +405,7 @@ def set_override(
         item=item, region_code=region_code,
         defaults=dict(
             offered=offered, promised_days=promised_days, visits=visits, legal_basis=legal_basis.strip(),
-            note=note.strip(), changed_by=actor,
+            note=note.strip(), changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         ),
     )  # fmt: skip
     record(
