@@ -30,6 +30,9 @@ from yizhan.conscription.models import (
     Verification,
 )
 from yizhan.core.models import PolicyValue
+from yizhan.hall import demo as hall_demo
+from yizhan.hall import services as hall_services
+from yizhan.hall.models import ServiceItem, WindowSignIn
 from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunRow, MappingTemplate
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.people import services
@@ -159,7 +162,9 @@ def world_of(
     )
     # An integration token (administrators' pages only: no township sees any).
     token = ApiToken.objects.create(user=requester, name=f"{marker}对接", key_hash=f"walk-{township}")
+    hall = hall_rows(region, person, liaison, county, marker)
     return {
+        **hall,
         "accounts.Post": [post],
         "accounts.Device": [device],
         "people.Person": [person, relative],
@@ -207,6 +212,32 @@ def world_of(
         "ledgers.HouseholdKey": [household_key],
         "ledgers.ExportRun": [export_run],
         **cases_of(person, township, requester, DAY),
+    }
+
+
+def hall_rows(region, person, clerk, county, marker) -> dict:
+    """The hall's windows, a clerk signed in at the 退役 window, his ticket called there and one
+    waiting, and the county's own setting of an item (its note carries the marker)."""
+    hall_demo.seed_station(region.code)
+    card_item = ServiceItem.objects.get(code="YZ-S-03")
+    tickets = [
+        hall_services.issue_ticket(
+            actor=None, station=region, item=card_item, channel="kiosk", id_number=person.id_number
+        )
+        for _ in range(2)
+    ]
+    seat = tickets[0].window
+    hall_services.sign_in(actor=clerk, window=seat)
+    hall_services.call_next(actor=clerk, window=seat)
+    override = hall_services.set_override(
+        actor=None, item=card_item, region_code=county, offered=True, promised_days=20, visits=None,
+        legal_basis="", note=f"{marker}说明", reason="区政府文件",
+    )  # fmt: skip
+    return {
+        "hall.Window": list(region.hall_windows.all()),
+        "hall.WindowSignIn": list(WindowSignIn.objects.filter(window__region=region)),
+        "hall.Ticket": tickets,
+        "hall.ServiceItemOverride": [override],
     }
 
 

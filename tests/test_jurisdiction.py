@@ -30,6 +30,8 @@ from yizhan.accounts.roles import AREAS
 from yizhan.core.policy_values import REGISTRY
 from yizhan.core.scopes import SCOPES, UNSCOPED, visible
 from yizhan.desk.person import TABS
+from yizhan.hall import services as hall_services
+from yizhan.hall.views import STEPS as HALL_STEPS
 from yizhan.ledgers.exports.registry import LEDGERS
 
 # What each URL parameter names, by name, and for the generic "pk" by the URL's first segment.
@@ -66,6 +68,8 @@ PARAMETERS = {
     "token_pk": "accounts.ApiToken",
     "service_case_pk": "hall.ServiceCase",
     "rectification_pk": "hall.Rectification",
+    "ticket_pk": "hall.Ticket",
+    "window_pk": "hall.Window",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -75,6 +79,9 @@ LITERALS = {
     "key": [key for key, *_ in AREAS],
     "action": ["correct", "withdraw"],
     "name": list(REGISTRY),
+    "step": list(HALL_STEPS),
+    "station": ["371402001000"],  # a hall's public pages, by the station's code (the walker's)
+    "item_code": ["YZ-S-03", "YZ-A-01"],  # two of the national 事项清单 (hall/migrations/0002_catalog.py)
 }
 
 # Form fields that name an object: what they name. A SCOPES label, a user, or a region level
@@ -98,9 +105,10 @@ ID_FIELDS = {
     "county": "county",
     "county_code": "county",
     "region_code": "county",  # a policy's region (core.policy): county, city, province or ""
+    "to_window": "hall.Window",  # a ticket's transfer
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
-NOT_IDS = {"version", "year", "header_row", "account"}
+NOT_IDS = {"version", "year", "header_row", "account", "visits"}  # visits: 0 or 1 (a hall item's)
 # A region code inside a field name (the quota sheet's quota_<township code>).
 CODE_IN_NAME = re.compile(r"^(?P<stem>\w+?)_(?P<code>\d{12})$")
 
@@ -122,6 +130,8 @@ def worlds(make_person, persona, settings, tmp_path):
         make_person=make_person, requester=walker, files=tmp_path, marker="花桥标记", amount="31415",
     )  # fmt: skip
     home["accounts.User"] = [walker]
+    # The walker sits at his hall's 退役 window, where a ticket is called: its buttons are walked.
+    hall_services.sign_in(actor=walker, window=home["hall.Ticket"][0].window)
     foreign["accounts.User"] = [persona("huaqiao_clerk")]
     return home, foreign
 

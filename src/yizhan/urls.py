@@ -22,6 +22,7 @@ urlpatterns = [
     path("veterans/", include("yizhan.veterans.urls")),
     path("benefits/", include("yizhan.benefits.urls")),
     path("care/", include("yizhan.care.urls")),
+    path("hall/", include("yizhan.hall.urls")),
     path("ledgers/", include("yizhan.ledgers.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),

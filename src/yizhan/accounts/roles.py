@@ -96,7 +96,7 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("veterans", "退役军人", STAFF_ROLES, VETERANS, "veterans:index"),
     ("benefits", "优抚", STAFF_ROLES, VETERANS, "benefits:index"),
     ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "care:index"),
-    ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "core:area"),
+    ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "hall:index"),
     ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "ledgers:index"),
     (
         "reports",

@@ -189,6 +189,14 @@ REGISTRY: dict[str, PolicySpec] = {
             basis="优待证申领：80 周岁以上或卧床的上门服务",
         ),
         _spec(
+            "hall.priority_age", "hall", "取号优先年龄", 80, ALL_DEPTS, unit="周岁", low=60, high=100,
+            basis="政务服务大厅绿色通道：80 周岁以上老人优先（可按本地要求调整）",
+        ),
+        _spec(
+            "hall.no_show_calls", "hall", "叫号几次未到记为过号", 3, ALL_DEPTS, unit="次", low=1, high=10,
+            basis="本站做法：叫号 3 次未到记为过号（可按本地要求调整）",
+        ),
+        _spec(
             "visits.contact_days", "visits", "常态化联系周期", 90, VETERANS, unit="天", low=7, high=365,
             basis="一县之例：每季度联系一次",
         ),

@@ -143,7 +143,10 @@ class ServiceItemOverride(models.Model):
     )
     legal_basis = models.TextField("本地依据（补充）", blank=True)
     note = models.TextField("本地说明", blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: set by the system itself (a seed, a management command), as core.PolicyValue.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -265,7 +268,9 @@ class Ticket(models.Model):
     # The queue's "first come": a transferred ticket keeps the time its visitor first queued.
     queued_at = models.DateTimeField("排队时间")
     issued_at = models.DateTimeField("取号时间")
-    called_at = models.DateTimeField("叫号时间", null=True, blank=True)
+    called_at = models.DateTimeField("叫号时间", null=True, blank=True)  # the first call: wait ends
+    # The latest call (a recall too): what the hall screen shows first.
+    last_called_at = models.DateTimeField("最近叫号时间", null=True, blank=True)
     started_at = models.DateTimeField("开始办理时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     called_by = models.ForeignKey(

@@ -20,6 +20,7 @@ def _may(perm: str) -> Callable[[User], bool]:
 
 SECTIONS: list[tuple[str, str, Callable[[User], bool]]] = [
     ("参数设置", "system:policy", may_read_policies),
+    ("服务事项清单", "hall:items", may_read_policies),
     ("人员与岗位", "system:staff", _may(Perm.MANAGE_ACCOUNTS)),
     ("区划与网格", "system:regions", _may(Perm.MANAGE_GRIDS)),
     ("设备令牌", "system:devices", _may(Perm.MANAGE_DEVICES)),

@@ -143,7 +143,15 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     figures.update(measure.person_page(users["bench_clerk"], people[:100]))
     figures["dashboard_ms"] = None  # the county overview (统计) is not built yet
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
+    figures["hall"] = _hall(http_seconds)
     return figures
+
+
+def _hall(seconds: float) -> dict:
+    """取号 and 叫号 by 50 concurrent clients in one township's hall (bench/yizhan_bench/hall_load.py)."""
+    from yizhan_bench import dataset, hall_load
+
+    return hall_load.run(township=dataset.township_code(1), clients=50, seconds=seconds)
 
 
 def _http(user, people, seconds: float, issue_api_token) -> dict:

@@ -7,6 +7,7 @@ from yizhan.care import demo as care_demo
 from yizhan.conscription import demo as conscription_demo
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.hall import case_demo as hall_case_demo
+from yizhan.hall import demo as hall_demo
 from yizhan.ledgers import demo as ledgers_demo
 from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
@@ -22,6 +23,7 @@ SEEDERS = [
     ("优抚", benefits_demo.seed),
     ("走访慰问", care_demo.seed),
     ("台账导入", ledgers_demo.seed),
+    ("服务大厅窗口", hall_demo.seed),
     ("办件与好差评", hall_case_demo.seed),
 ]
 

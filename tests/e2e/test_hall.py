@@ -1,0 +1,55 @@
+"""The hall with three pages open at once: the kiosk, the hall screen and the clerk's window."""
+
+import importlib
+import re
+
+from django.apps import apps
+from playwright.sync_api import expect
+
+from yizhan.accounts.devices import COOKIE
+from yizhan.accounts.services import issue_device
+from yizhan.hall import demo as hall_demo
+
+XINHU = "371402001000"
+
+
+def device_page(browser, live_server, kind: str):
+    _, token = issue_device(actor=None, region_code=XINHU, kind=kind, name=f"大厅{kind}")
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    context.add_cookies([{"name": COOKIE, "value": token, "url": live_server.url}])
+    return context.new_page()
+
+
+def test_a_kiosk_ticket_waits_on_the_screen_until_the_clerk_calls_it(browser, page, live_server, sign_in):
+    # The live server's database is flushed between tests: the catalog migration's rows are put back.
+    importlib.import_module("yizhan.hall.migrations.0002_catalog").seed(apps, None)
+    hall_demo.seed_station(XINHU)
+    kiosk = device_page(browser, live_server, "kiosk")
+    screen = device_page(browser, live_server, "screen")
+
+    screen.goto(f"{live_server.url}/hall/screen/")
+    screen.get_by_test_id("sound-on").click()
+    expect(screen.locator("body")).to_have_attribute("data-sound", "on")
+    veterans_window = screen.get_by_test_id("screen-window-3")
+    expect(veterans_window.get_by_test_id("screen-waiting")).to_have_text("0")
+
+    kiosk.goto(f"{live_server.url}/hall/kiosk/")
+    kiosk.locator('[data-code="YZ-S-03"]').click()
+    expect(kiosk.get_by_test_id("materials")).to_contain_text("退出现役证明")
+    kiosk.get_by_test_id("take-ticket").click()
+    expect(kiosk.get_by_test_id("ticket-number")).to_have_text("C001")
+
+    expect(veterans_window.get_by_test_id("screen-waiting")).to_have_text("1")
+
+    sign_in(page, "xinhu_clerk")
+    page.goto(f"{live_server.url}/hall/")
+    page.get_by_test_id("window-3").get_by_test_id("open-window").click()
+    page.get_by_test_id("sign-in").click()
+    page.get_by_test_id("call-next").click()
+    expect(page.get_by_test_id("current-number")).to_have_text("C001")
+
+    expect(veterans_window.get_by_test_id("screen-call")).to_contain_text("C001")
+    expect(veterans_window.get_by_test_id("screen-waiting")).to_have_text("0")
+    # The screen noticed the new call (and played the chime, sound being on).
+    expect(screen.get_by_test_id("board")).to_have_attribute("data-chimed", re.compile(r"^\d+-1-"))
