@@ -18,6 +18,7 @@ from yizhan.benefits.effects import (
     stop_allowance,
     withdraw_unpaid_bonus,
 )
+from yizhan.care.campaigns import open_contact_tasks
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.lifecycle.effects import (
@@ -157,5 +158,6 @@ TIME_RULES = [
     ("标记逾期待办", mark_overdue),
     ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
     ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
+    ("常态化联系到期提醒网格联络员", open_contact_tasks),
     ("更新数据库查询统计", refresh_statistics),
 ]

@@ -47,6 +47,8 @@ class TaskKind(models.TextChoices):
     COMPENSATION = "compensation", "抚恤办理"
     PAID_ITEM_CORRECTED = "paid_item_corrected", "更正涉及已发放款项（区县核处）"
     CARD_HANDOUT = "card_handout", "领取优待证（通知本人，签收发放）"
+    CAMPAIGN_VISIT = "campaign_visit", "走访慰问（活动）"
+    CONTACT_DUE = "contact_due", "常态化联系"
     OTHER = "other", "其他"
 
 
