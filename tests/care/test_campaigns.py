@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yizhan.accounts.services import save_grid
 from yizhan.care import campaigns
 from yizhan.care.campaigns import Standard
 from yizhan.care.models import CampaignRun, CampaignVisit, FollowUp, VisitStatus
@@ -26,39 +25,6 @@ SINCE = datetime.date(2020, 1, 1)
 XINHU, COUNTY, VILLAGE = "371402001000", "371402000000", "371402001001"
 PRIORITY = f"identity:{IdentityKind.PRIORITY_ENTITLED.value}"
 MARTYR = "bereaved:martyr"
-
-
-@pytest.fixture
-def grant():
-    def give(person, kind, subtype=""):
-        return people_services.grant_identity(
-            actor=None, person=person, kind=kind, subtype=subtype, since=SINCE, source="manual"
-        )
-
-    return give
-
-
-@pytest.fixture
-def registry(make_person, grant, persona):
-    """A 重点优抚对象 and his wife in one household, a 烈属 alone, a plain veteran; a grid."""
-    grid = save_grid(
-        actor=None,
-        village=Region.objects.get(code=VILLAGE),
-        name="第一网格",
-        liaison=persona("xinhu_village"),
-    )
-    old = make_person(name="商老兵", born=datetime.date(1950, 3, 1))
-    wife = make_person(name="王秀英", born=datetime.date(1952, 3, 1), sex="F")
-    household = people_services.create_household(
-        actor=None, region=old.region, address="运河路 1 号", members=[old, wife], head=old
-    )
-    grant(old, IdentityKind.PRIORITY_ENTITLED)
-    grant(wife, IdentityKind.PRIORITY_ENTITLED)
-    widow = make_person(name="李桂兰", born=datetime.date(1960, 3, 1), sex="F")
-    grant(widow, IdentityKind.BEREAVED_FAMILY, subtype="martyr")
-    plain = make_person(name="赵退伍", born=datetime.date(1995, 3, 1))
-    grant(plain, IdentityKind.VETERAN)
-    return {"old": old, "wife": wife, "household": household, "widow": widow, "plain": plain, "grid": grid}
 
 
 def open_spring(persona, region=XINHU, user="xinhu_head"):

@@ -285,6 +285,10 @@ class CampaignVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign}：{self.person}"
 
+    @property
+    def target_label(self) -> str:
+        return label_of(self.target)
+
 
 class FollowUp(models.TextChoices):
     """What a need found on a visit opens, in the same save."""
