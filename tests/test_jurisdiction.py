@@ -62,6 +62,8 @@ PARAMETERS = {
     "post_pk": "accounts.Post",
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
+    "campaign_pk": "care.VisitCampaign",
+    "campaign_visit_pk": "care.CampaignVisit",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
