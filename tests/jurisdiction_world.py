@@ -236,5 +236,7 @@ def campaign_records(person, township: str, marker: str) -> dict:
         campaign=campaign, subject_key=f"person:{person.pk}", person=person, target="identity:veteran",
         region_code=person.region_id,
     )  # fmt: skip
-    contact = ContactLog.objects.create(person=person, region_code=person.region_id, channel="phone", contacted_on=DAY)
+    contact = ContactLog.objects.create(
+        person=person, region_code=person.region_id, channel="phone", contacted_on=DAY
+    )
     return {"campaign": campaign, "group": group, "run": run, "visit": visit, "contact": contact}
