@@ -140,3 +140,15 @@ def test_a_refusal_needs_its_reason(registry, persona):
     )  # fmt: skip
     rows = coverage(user=persona("xinhu_head"), campaign=campaign, by="village")
     assert [(r.label, r.refused, r.total) for r in rows] == [(registry["old"].region.name, 1, 2)]
+
+
+def test_a_need_left_as_a_task_is_due_within_the_countys_days(registry, persona, county_sets):
+    county_sets("visits.need_days", 3)
+    campaign = open_spring(persona)
+    visit = CampaignVisit.objects.get(campaign=campaign, person=registry["widow"])
+    campaigns.record_campaign_visit(
+        actor=persona("xinhu_village"), visit=visit, outcome=VisitStatus.VISITED,
+        visited_on=datetime.date(2026, 11, 30), participants="联络员", needs="代办医保", follow_up=FollowUp.TASK,
+    )  # fmt: skip
+    need = Task.objects.get(rule="care.need")
+    assert (need.person, need.due_on) == (registry["widow"], datetime.date(2026, 12, 3))
