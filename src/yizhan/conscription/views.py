@@ -116,9 +116,8 @@ def registration_settings(request: HttpRequest) -> HttpResponse:
     # Nothing set anywhere yet: the model's national defaults (DOMAIN.md's ages), so a new year
     # starts from a full form rather than five empty required numbers.
     initial = {
-        f.name: f.default
-        for f in RegistrationYear._meta.fields
-        if f.name in RegistrationYearForm.base_fields and f.has_default()
+        f.name: f.default for f in RegistrationYear._meta.fields if f.name in RegistrationYearForm.base_fields
+        and f.has_default()
     }
     initial.update(window_start=f"{year}-01-01", window_end=f"{year}-10-31")
     if current is not None:  # its own row, or the one it inherits: the starting point of its own
