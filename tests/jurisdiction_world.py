@@ -155,6 +155,7 @@ def world_of(
         actor=None, user=liaison, role=Role.VILLAGE_LIAISON, department="both", region_code=village
     )
     grid = Grid.objects.create(village_id=village, name=f"{marker}网格", liaison=liaison)
+    visits = campaign_records(person, township, marker)
     device, _ = issue_device(actor=None, region_code=township, kind="screen", name=f"{marker}叫号屏")
     # Someone signed in at this township (在线用户), as the walker's requester for want of another.
     session = ActiveSession.objects.create(
@@ -184,6 +185,11 @@ def world_of(
         "care.MeritNoticeDelivery": [care["merit_notice"]],
         "care.GiftPackDelivery": [care["gift_pack"]],
         "care.CondolenceVisit": [care["visit"]],
+        "care.VisitCampaign": [visits["campaign"]],
+        "care.CampaignGroup": [visits["group"]],
+        "care.CampaignRun": [visits["run"]],
+        "care.CampaignVisit": [visits["visit"]],
+        "care.ContactLog": [visits["contact"]],
         "conscription.RegistrationYear": [registration_year],
         "conscription.Registration": [registration],
         "conscription.Verification": [verification],
@@ -256,3 +262,23 @@ def care_records(person, award, tasks) -> dict:
         actor=None, person=person, reason="spring_festival", visited_on=DAY, participants="站长"
     )
     return {"merit_notice": notice, "gift_pack": pack, "visit": visit}
+
+
+def campaign_records(person, township: str, marker: str) -> dict:
+    """His township's 走访慰问 campaign (he is a veteran: one visit, for his household) and one contact."""
+    from yizhan.care.models import CampaignGroup, CampaignRun, CampaignVisit, ContactLog, VisitCampaign
+
+    campaign = VisitCampaign.objects.create(
+        name=f"{marker}春节走访", occasion="spring_festival", region_id=township,
+        starts_on=datetime.date(2027, 1, 20), ends_on=datetime.date(2027, 2, 10),
+    )  # fmt: skip
+    group = CampaignGroup.objects.create(campaign=campaign, target="identity:veteran", money=Decimal(100))
+    run = CampaignRun.objects.create(campaign=campaign, status="done")
+    visit = CampaignVisit.objects.create(
+        campaign=campaign, subject_key=f"person:{person.pk}", person=person, target="identity:veteran",
+        region_code=person.region_id,
+    )  # fmt: skip
+    contact = ContactLog.objects.create(
+        person=person, region_code=person.region_id, channel="phone", contacted_on=DAY
+    )
+    return {"campaign": campaign, "group": group, "run": run, "visit": visit, "contact": contact}

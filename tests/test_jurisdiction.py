@@ -70,6 +70,8 @@ PARAMETERS = {
     "rectification_pk": "hall.Rectification",
     "ticket_pk": "hall.Ticket",
     "window_pk": "hall.Window",
+    "campaign_pk": "care.VisitCampaign",
+    "campaign_visit_pk": "care.CampaignVisit",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.

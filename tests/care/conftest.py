@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 
+from yizhan.accounts.services import save_grid
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
-from yizhan.people.models import RelationKind
+from yizhan.people.models import IdentityKind, RelationKind
+from yizhan.regions.models import Region
 from yizhan.worklist.models import Task, TaskKind
 
 ENLISTED = datetime.date(2025, 9, 1)
@@ -87,3 +89,43 @@ def condolence_task(soldier, on: datetime.date = datetime.date(2026, 6, 1)) -> T
         payload={"subtype": "martyr"},
     )
     return Task.objects.get(cause=event, kind=TaskKind.CONDOLENCE_VISIT)
+
+
+@pytest.fixture
+def grant():
+    """grant(person, kind, subtype="") -> the identity, held since 2020."""
+
+    def give(person, kind, subtype=""):
+        return people_services.grant_identity(
+            actor=None,
+            person=person,
+            kind=kind,
+            subtype=subtype,
+            since=datetime.date(2020, 1, 1),
+            source="manual",
+        )
+
+    return give
+
+
+@pytest.fixture
+def registry(make_person, grant, persona):
+    """A 重点优抚对象 and his wife in one household, a 烈属 alone, a plain veteran; a grid."""
+    grid = save_grid(
+        actor=None,
+        village=Region.objects.get(code="371402001001"),
+        name="第一网格",
+        liaison=persona("xinhu_village"),
+    )
+    old = make_person(name="商老兵", born=datetime.date(1950, 3, 1))
+    wife = make_person(name="王秀英", born=datetime.date(1952, 3, 1), sex="F")
+    household = people_services.create_household(
+        actor=None, region=old.region, address="运河路 1 号", members=[old, wife], head=old
+    )
+    grant(old, IdentityKind.PRIORITY_ENTITLED)
+    grant(wife, IdentityKind.PRIORITY_ENTITLED)
+    widow = make_person(name="李桂兰", born=datetime.date(1960, 3, 1), sex="F")
+    grant(widow, IdentityKind.BEREAVED_FAMILY, subtype="martyr")
+    plain = make_person(name="赵退伍", born=datetime.date(1995, 3, 1))
+    grant(plain, IdentityKind.VETERAN)
+    return {"old": old, "wife": wife, "household": household, "widow": widow, "plain": plain, "grid": grid}

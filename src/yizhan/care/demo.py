@@ -8,14 +8,19 @@ never by invented names of officials.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from yizhan.care import services
-from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.accounts.models import User
+from yizhan.accounts.services import save_grid
+from yizhan.care import campaigns, groups, services
+from yizhan.care.models import GIFT_PACK_ITEMS, CampaignVisit, Occasion, VisitCampaign, VisitStatus
 from yizhan.care.selectors import award_choices
+from yizhan.people.models import IdentityKind
 from yizhan.people.selectors import military_family_of
+from yizhan.regions.models import Grid, Region
 from yizhan.worklist.models import Task, TaskKind
 
 PER_TOWNSHIP = 2
@@ -71,7 +76,42 @@ def seed() -> int:
             items=[field for field, _ in GIFT_PACK_ITEMS], signed=True,
         )  # fmt: skip
         created += 1
-    return created
+    return created + _seed_campaign()
+
+
+# The demo campaign: 新湖's 重阳 visits of 2026, opened by its station head, for the grid of 运河
+# 社区 whose liaison is the demo village account; two households already visited or tried.
+CAMPAIGN = "2026年重阳走访慰问"
+VILLAGE = "371402001001"
+
+
+def _seed_campaign() -> int:
+    if VisitCampaign.objects.filter(name=CAMPAIGN).exists():
+        return 0
+    liaison = User.objects.filter(username="xinhu_village").first()
+    head = User.objects.filter(username="xinhu_head").first()
+    village = Region.objects.filter(code=VILLAGE).first()
+    if head is None or village is None:
+        return 0
+    if not Grid.objects.filter(village=village).exists():
+        save_grid(actor=None, village=village, name="第一网格", liaison=liaison)
+    campaign = campaigns.open_campaign(
+        actor=head, region=village.parent, name=CAMPAIGN, occasion=Occasion.DOUBLE_NINTH,
+        starts_on=datetime.date(2026, 10, 10), ends_on=datetime.date(2026, 10, 31),
+        standards=[
+            campaigns.Standard(groups.AGED, Decimal("300"), "重阳糕、牛奶"),
+            campaigns.Standard(f"identity:{IdentityKind.PRIORITY_ENTITLED.value}", Decimal("500"), "米面油"),
+            campaigns.Standard("bereaved:martyr", Decimal("800"), "米面油"),
+        ],
+    )  # fmt: skip
+    day = min(datetime.date(2026, 10, 20), timezone.localdate())
+    due = list(CampaignVisit.objects.filter(campaign=campaign).order_by("pk")[:2])
+    for visit, outcome in zip(due, [VisitStatus.VISITED, VisitStatus.UNREACHABLE], strict=False):
+        campaigns.record_campaign_visit(
+            actor=liaison, visit=visit, outcome=outcome, visited_on=day, participants=PARTICIPANTS,
+            money=Decimal("300"), notes="老人身体尚好", reason="" if outcome == VisitStatus.VISITED else "外出探亲",
+        )  # fmt: skip
+    return 1 + len(due)
 
 
 def _family_member(task: Task) -> str:

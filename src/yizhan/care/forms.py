@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
-from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.care.campaigns import Standard
+from yizhan.care.groups import GROUPS
+from yizhan.care.models import GIFT_PACK_ITEMS, ContactChannel, FollowUp, Occasion, VisitStatus
 from yizhan.care.services import Photo
-from yizhan.core.dates import FactDateField
-from yizhan.core.forms import StyledForm
+from yizhan.core.dates import FactDateField, PlanningDateField
+from yizhan.core.forms import StyledForm, styled
 from yizhan.people.models import Award
 from yizhan.text import NameField
 
@@ -83,3 +87,74 @@ class VisitForm(PhotoForm):
     notes = forms.CharField(label="走访情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     field_order = ["visited_on", "participants", "money", "goods", "notes", "photo"]
+
+
+class CampaignForm(StyledForm):
+    """A new campaign; each target group's standard comes as money_<n> / goods_<n> of GROUPS[n]."""
+
+    region = forms.ChoiceField(label="活动范围")
+    name = forms.CharField(label="活动名称", max_length=100, help_text="如：2027年春节走访慰问。")
+    occasion = forms.ChoiceField(label="活动类别", choices=Occasion.choices)
+    starts_on = PlanningDateField(label="开始日期")
+    ends_on = PlanningDateField(label="结束日期")
+    targets = forms.MultipleChoiceField(
+        label="慰问对象类别", choices=GROUPS, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.full_name) for r in regions]
+        for n, (_, label) in enumerate(GROUPS):
+            self.fields[f"money_{n}"] = styled(
+                forms.DecimalField(
+                    label=f"{label}慰问金（元）", min_value=0, max_digits=10, decimal_places=2, required=False
+                )
+            )
+            self.fields[f"goods_{n}"] = styled(
+                forms.CharField(label=f"{label}慰问品", max_length=200, required=False)
+            )
+
+    def standard_rows(self):
+        """(checkbox value, label, money field, goods field) for the table of groups."""
+        return [
+            (value, label, self[f"money_{n}"], self[f"goods_{n}"]) for n, (value, label) in enumerate(GROUPS)
+        ]
+
+    def standards(self) -> list[Standard]:
+        data, chosen = self.cleaned_data, set(self.cleaned_data["targets"])
+        return [
+            Standard(value, data.get(f"money_{n}") or Decimal("0"), data.get(f"goods_{n}") or "")
+            for n, (value, _) in enumerate(GROUPS)
+            if value in chosen
+        ]
+
+
+class CampaignVisitForm(PhotoForm):
+    outcome = forms.ChoiceField(
+        label="走访结果", choices=[c for c in VisitStatus.choices if c[0] != VisitStatus.DUE],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}), initial=VisitStatus.VISITED,
+    )  # fmt: skip
+    visited_on = FactDateField(label="走访日期")
+    participants = NameField(
+        label="走访人员", widget=TEXT, multiline=True, required=False,
+        help_text="部站人员、志愿者均可，如：站长 宋某；联络员 魏某；志愿者 刘某。",
+    )  # fmt: skip
+    money = forms.DecimalField(
+        label="慰问金（元）", min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    goods = forms.CharField(label="慰问品", max_length=200, required=False)
+    notes = forms.CharField(label="走访情况", widget=TEXT, required=False)
+    needs = forms.CharField(label="发现的需求", widget=TEXT, required=False)
+    follow_up = forms.ChoiceField(label="需求后续办理", choices=FollowUp.choices, initial=FollowUp.NONE)
+    reason = forms.CharField(label="未能走访的原因", max_length=200, required=False)
+
+    field_order = [
+        "outcome", "visited_on", "participants", "money", "goods", "notes", "needs", "follow_up", "reason", "photo",
+    ]  # fmt: skip
+
+
+class ContactForm(StyledForm):
+    channel = forms.ChoiceField(label="联系方式", choices=ContactChannel.choices)
+    contacted_on = FactDateField(label="联系日期")
+    notes = forms.CharField(label="联系情况", max_length=300, required=False)

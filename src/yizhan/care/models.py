@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from yizhan.care.groups import label_of
+from yizhan.core.jobs import JobRun
 from yizhan.people.models import AwardLevel
 
 
@@ -45,6 +47,7 @@ class VisitReason(models.TextChoices):
     SPRING_FESTIVAL = "spring_festival", "春节走访慰问"
     AUGUST_FIRST = "august_first", "八一走访慰问"
     HARDSHIP = "hardship", "困难帮扶慰问"
+    DOUBLE_NINTH = "double_ninth", "重阳走访慰问"
     OTHER = "other", "其他走访"
 
 
@@ -169,3 +172,191 @@ class CondolenceVisit(CareRecord):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}：{self.person}"
+
+
+# --- 走访慰问活动 (campaigns) and 常态化联系 (regular contact) --------------------------------
+
+
+class Occasion(models.TextChoices):
+    SPRING_FESTIVAL = "spring_festival", "春节走访慰问"
+    AUGUST_FIRST = "august_first", "八一走访慰问"
+    DOUBLE_NINTH = "double_ninth", "重阳走访慰问"
+    HARDSHIP = "hardship", "困难帮扶慰问"
+
+
+class VisitCampaign(models.Model):
+    """A 走访慰问 campaign of a county or a township: its window, its target groups with their
+    standard (CampaignGroup), and one visit per matching household (CampaignVisit)."""
+
+    name = models.CharField("活动名称", max_length=100)
+    occasion = models.CharField("活动类别", max_length=20, choices=Occasion.choices)
+    # The county or township that opened it: its households are the ones visited.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="活动范围"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
+    )
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "走访慰问活动"
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="campaign_window_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rule(self) -> str:
+        """The rule name of its tasks: one task per (campaign, household), never twice."""
+        return f"care.campaign:{self.pk}"
+
+
+class CampaignGroup(models.Model):
+    """A target group of a campaign and what each of its households receives."""
+
+    campaign = models.ForeignKey(VisitCampaign, on_delete=models.CASCADE, related_name="groups")
+    target = models.CharField("慰问对象类别", max_length=40)  # care.groups.GROUPS
+    position = models.PositiveSmallIntegerField(default=0)  # a household in several counts for the first
+    money = models.DecimalField("慰问金标准（元）", max_digits=10, decimal_places=2, default=0)
+    goods = models.CharField("慰问品标准", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "慰问对象类别"
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "target"], name="campaign_group_once"),
+            models.CheckConstraint(condition=Q(money__gte=0), name="campaign_money_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return label_of(self.target)
+
+
+class VisitStatus(models.TextChoices):
+    DUE = "due", "待走访"
+    VISITED = "visited", "已走访"
+    REFUSED = "refused", "拒绝走访"
+    UNREACHABLE = "unreachable", "联系不上"
+
+
+class CampaignVisit(models.Model):
+    """One household (or a person without one) a campaign visits: the row coverage counts. Made in
+    bulk by care.generation; kept when the household no longer matches."""
+
+    campaign = models.ForeignKey(VisitCampaign, on_delete=models.PROTECT, related_name="visits")
+    subject_key = models.CharField(max_length=40)  # as Task.subject_key: "household:N" or "person:N"
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="慰问对象"
+    )
+    target = models.CharField("慰问对象类别", max_length=40)
+    region_code = models.CharField("区划", max_length=12)
+    grid = models.ForeignKey(
+        "regions.Grid", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="网格"
+    )
+    task = models.OneToOneField(
+        "worklist.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="campaign_visit"
+    )
+    status = models.CharField("走访状态", max_length=20, choices=VisitStatus.choices, default=VisitStatus.DUE)
+    reason = models.CharField("原因", max_length=200, blank=True)
+    visit = models.OneToOneField(
+        CondolenceVisit, null=True, blank=True, on_delete=models.PROTECT, related_name="campaign_visit"
+    )
+
+    class Meta:
+        verbose_name = "活动走访对象"
+        ordering = ["region_code", "grid", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "subject_key"], name="campaign_visit_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["due", "visited"]) | ~Q(reason=""), name="campaign_visit_reason_given"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "region_code"], name="campaign_visit_region")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}：{self.person}"
+
+    @property
+    def target_label(self) -> str:
+        return label_of(self.target)
+
+
+class FollowUp(models.TextChoices):
+    """What a need found on a visit opens, in the same save."""
+
+    NONE = "none", "无需后续办理"
+    HARDSHIP = "hardship", "帮扶援助申请"
+    EMPLOYMENT = "employment", "就业创业服务"
+    TASK = "task", "生成待办"
+
+
+class CampaignRunStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    CANCELLED = "cancelled", "已取消"
+
+
+class CampaignRun(JobRun):
+    """One generation of a campaign's visits (the first, or a re-run): the worker's queue row."""
+
+    campaign = models.ForeignKey(VisitCampaign, on_delete=models.PROTECT, related_name="runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=CampaignRunStatus.choices, default=CampaignRunStatus.QUEUED
+    )
+    added = models.PositiveIntegerField("新增走访户数", default=0)
+    failure = models.TextField("失败原因", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "走访对象生成"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}：{self.get_status_display()}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "电话联系"
+    VISIT = "visit", "上门走访"
+    MESSAGE = "message", "短信微信"
+    HALL = "hall", "来站办事"
+
+
+class ContactLog(models.Model):
+    """常态化联系: one contact with a person; the latest one tells when he is due again."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="联系对象"
+    )
+    region_code = models.CharField("区划", max_length=12)
+    channel = models.CharField("联系方式", max_length=10, choices=ContactChannel.choices)
+    contacted_on = models.DateField("联系日期")
+    notes = models.CharField("联系情况", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "联系记录"
+        ordering = ["-contacted_on", "-id"]
+        indexes = [models.Index(fields=["person", "contacted_on"], name="contact_person_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}：{self.person}"

@@ -3,21 +3,31 @@ follows the person), and nothing at all without the right to see people. Anythin
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, Q, QuerySet, Value
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from yizhan.accounts.roles import Perm
+from yizhan.care.groups import CONTACT_KINDS, GROUP_LABELS, cadence
 from yizhan.care.models import (
+    CampaignRun,
+    CampaignVisit,
     CondolenceVisit,
+    ContactChannel,
+    ContactLog,
     DeliveryLevel,
     GiftPackDelivery,
     MeritNoticeDelivery,
+    VisitCampaign,
     VisitReason,
+    VisitStatus,
 )
 from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.people.models import Award, Person
-from yizhan.regions.models import PREFIX_LENGTH, Level, Region
+from yizhan.people.models import Award, Identity, IdentityKind, Person
+from yizhan.regions.models import PREFIX_LENGTH, Grid, Level, Region
 from yizhan.worklist.models import Task
 from yizhan.worklist.selectors import get_task
 
@@ -173,3 +183,150 @@ def records_of_person(*, user, person: Person) -> dict[str, list]:
         "gift_packs": of(gift_packs_visible_to(user)),
         "visits": of(visits_visible_to(user)),
     }
+
+
+# --- 走访慰问活动 and 常态化联系 ------------------------------------------------------------
+
+
+def campaigns_visible_to(user) -> QuerySet[VisitCampaign]:
+    if not user.can(Perm.VIEW_PEOPLE):
+        return VisitCampaign.objects.none()
+    return visible(user, "care.VisitCampaign").select_related("region")
+
+
+def get_campaign(*, user, pk: int) -> VisitCampaign:
+    return get_in_scope(campaigns_visible_to(user), pk=pk)
+
+
+def campaign_visits(*, user, campaign: VisitCampaign) -> QuerySet[CampaignVisit]:
+    """The campaign's households the user may see, by village and grid."""
+    return (
+        visible(user, "care.CampaignVisit")
+        .filter(campaign=campaign)
+        .select_related("person", "household", "grid", "task__assignee")
+        .order_by("region_code", "grid_id", "id")
+    )
+
+
+def get_campaign_visit(*, user, pk: int) -> CampaignVisit:
+    return get_in_scope(
+        visible(user, "care.CampaignVisit").select_related("campaign", "person", "household", "grid", "task"),
+        pk=pk,
+    )
+
+
+COVERAGE_BY = {"village": "region_code", "grid": "grid_id", "target": "target"}
+
+
+@dataclass
+class Coverage:
+    key: object
+    label: str
+    due: int
+    visited: int
+    refused: int
+    unreachable: int
+
+    @property
+    def total(self) -> int:
+        return self.due + self.visited + self.refused + self.unreachable
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.visited / self.total) if self.total else 0
+
+
+def coverage(*, user, campaign: VisitCampaign, by: str) -> list[Coverage]:
+    """Live counts of the campaign's households in the user's scope, by village, grid or group:
+    one GROUP BY over the visits (indexed by campaign and region)."""
+    column = COVERAGE_BY[by]
+    counts = (
+        visible(user, "care.CampaignVisit")
+        .filter(campaign=campaign)
+        .order_by()
+        .values(column)
+        .annotate(**{status: Count("id", filter=Q(status=status)) for status in VisitStatus.values})
+        .order_by(column)
+    )
+    rows = list(counts)
+    keys = [row[column] for row in rows]
+    if by == "village":
+        names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    elif by == "grid":
+        names = {
+            g.pk: str(g) for g in Grid.objects.filter(pk__in=[k for k in keys if k]).select_related("village")
+        }
+    else:
+        names = GROUP_LABELS
+    return [
+        Coverage(
+            key=row[column],
+            label=names.get(row[column], "未划网格") if row[column] else "未划网格",
+            due=row[VisitStatus.DUE],
+            visited=row[VisitStatus.VISITED],
+            refused=row[VisitStatus.REFUSED],
+            unreachable=row[VisitStatus.UNREACHABLE],
+        )
+        for row in rows
+    ]
+
+
+def total_coverage(rows: list[Coverage]) -> Coverage:
+    return Coverage(
+        key=None, label="合计", due=sum(r.due for r in rows), visited=sum(r.visited for r in rows),
+        refused=sum(r.refused for r in rows), unreachable=sum(r.unreachable for r in rows),
+    )  # fmt: skip
+
+
+def latest_run(campaign: VisitCampaign) -> CampaignRun | None:
+    return campaign.runs.order_by("-id").first()
+
+
+@dataclass
+class Due:
+    person: Person
+    last_contact: object
+    last_visit: object
+    needs_visit: bool
+
+
+def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 200) -> list[Due]:
+    """The liaison's week: people kept in regular contact in his grids' villages (else in his
+    scope) whose next contact falls within `horizon` days — never contacted first, then the
+    longest since. Each marked when his home visit is due too (visits.visit_days)."""
+    people = visible(user, "people.Person")
+    villages = list(Grid.objects.filter(liaison=user).values_list("village_id", flat=True))
+    if villages:
+        people = people.filter(region_id__in=villages)
+    held = Identity.objects.filter(Identity.current_q(today), person=OuterRef("pk"))
+    contacts = ContactLog.objects.filter(person=OuterRef("pk")).order_by().values("person")
+    area = villages[0] if villages else (user.active_posts[0].region_id if user.active_posts else "")
+    days = cadence(region_code=area or "", on=today)
+    soon = today + datetime.timedelta(days=horizon)
+    people = (
+        people.filter(Exists(held.filter(kind__in=CONTACT_KINDS)))
+        .annotate(
+            last_contact=Subquery(contacts.annotate(m=Max("contacted_on")).values("m")),
+            last_visit=Subquery(
+                contacts.filter(channel=ContactChannel.VISIT).annotate(m=Max("contacted_on")).values("m")
+            ),
+            priority=Exists(held.filter(kind=IdentityKind.PRIORITY_ENTITLED)),
+        )
+        .filter(
+            Q(last_contact__isnull=True)
+            | Q(priority=True, last_contact__lt=soon - datetime.timedelta(days=days["priority"]))
+            | Q(priority=False, last_contact__lt=soon - datetime.timedelta(days=days["contact"]))
+        )
+        .select_related("region")
+        .order_by(F("last_contact").asc(nulls_first=True), "id")[:limit]
+    )
+    visit_before = today - datetime.timedelta(days=days["visit"])
+    return [
+        Due(person=p, last_contact=p.last_contact, last_visit=p.last_visit,
+            needs_visit=p.last_visit is None or p.last_visit < visit_before)
+        for p in people
+    ]  # fmt: skip
+
+
+def contacts_of(*, user, person: Person) -> QuerySet[ContactLog]:
+    return visible(user, "care.ContactLog").filter(person=person).select_related("recorded_by")

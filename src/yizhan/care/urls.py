@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yizhan.care import views
+from yizhan.care import views, views_campaigns
 
 app_name = "care"
 urlpatterns = [
@@ -19,4 +19,13 @@ urlpatterns = [
     path("gift-packs/<int:gift_pack_pk>/receipt/", views.gift_pack_receipt, name="gift_pack_receipt"),
     path("visits/<int:visit_pk>/", views.visit, name="visit"),
     path("visits/<int:visit_pk>/receipt/", views.visit_receipt, name="visit_receipt"),
+    path("campaigns/", views_campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", views_campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<int:campaign_pk>/", views_campaigns.campaign, name="campaign"),
+    path(
+        "campaigns/<int:campaign_pk>/generate/", views_campaigns.campaign_generate, name="campaign_generate"
+    ),
+    path("campaign-visits/<int:campaign_visit_pk>/", views_campaigns.campaign_visit, name="campaign_visit"),
+    path("contacts/", views_campaigns.contacts, name="contacts"),
+    path("contacts/<int:person_id>/", views_campaigns.contact_log, name="contact_log"),
 ]

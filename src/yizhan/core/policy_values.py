@@ -208,16 +208,21 @@ REGISTRY: dict[str, PolicySpec] = {
             "hall.rectification_working_days", "hall", "差评整改期限", 5, ALL_DEPTS, unit="个工作日", low=1,
             high=15, basis="国办发〔2019〕51号：差评核实整改并回访，各地 5–15 个工作日",
         ),
+        _spec(
+            "visits.priority_contact_days", "visits", "重点优抚对象联系周期", 30, VETERANS, unit="天", low=7,
+            high=365, basis="重点优抚对象联系更勤：每月联系一次",
+        ),
+        _spec(
+            "visits.need_days", "visits", "走访发现需求办理时限", 14, VETERANS, unit="天", low=1, high=90,
+            basis="本站做法：走访发现的需求两周内办理（可按本地要求调整）",
+        ),
     ]
 }  # fmt: skip
 
 # Values in the registry that no rule reads yet, with the work that will read them: shown on
 # the page as such, and exempt from the test that every value is read (that test keeps the
 # list honest: a name here that a rule does read fails it).
-AWAITING_READER = {
-    "visits.contact_days": "常态化联系提醒（走访慰问议题）尚未建成",
-    "visits.visit_days": "常态化联系提醒（走访慰问议题）尚未建成",
-}
+AWAITING_READER: dict[str, str] = {}
 
 
 def spec_of(name: str) -> PolicySpec:

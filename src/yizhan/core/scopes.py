@@ -119,6 +119,14 @@ SCOPES: dict[str, Scope] = {
     "care.MeritNoticeDelivery": person("person"),
     "care.GiftPackDelivery": person("person"),
     "care.CondolenceVisit": person("person"),
+    "care.VisitCampaign": covering(
+        "region_id",
+        why="a county's 走访慰问 campaign is worked by every station under it, a township's by its own",
+    ),
+    "care.CampaignGroup": through("campaign", "care.VisitCampaign"),
+    "care.CampaignRun": through("campaign", "care.VisitCampaign"),
+    "care.CampaignVisit": person("person"),
+    "care.ContactLog": person("person"),
     # --- 兵役登记 and 征兵 ----------------------------------------------------------------------
     "conscription.Registration": person("person"),
     "conscription.Verification": through("registration", "conscription.Registration"),

@@ -20,6 +20,7 @@ from yizhan.benefits.effects import (
     take_down_gift_pack_plaque,
     withdraw_unpaid_bonus,
 )
+from yizhan.care.campaigns import open_contact_tasks
 from yizhan.conscription.services import enter_open_campaign
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.hall.case_services import mark_overdue_cases
@@ -178,5 +179,6 @@ TIME_RULES = [
     ("标记超期承诺件", mark_overdue_cases),
     ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
     ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
+    ("常态化联系到期提醒网格联络员", open_contact_tasks),
     ("更新数据库查询统计", refresh_statistics),
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 
+from yizhan.care.generation import execute_generation
+from yizhan.care.models import CampaignRun, CampaignRunStatus
 from yizhan.core import jobs
 from yizhan.ledgers.exports.runs import execute_export, purge_expired
 from yizhan.ledgers.importing.services import analyse_upload, execute_run
@@ -25,6 +27,11 @@ JOBS = (
     ),
     jobs.Job("导入", ImportRun, execute_run, lambda run: run.file_name),
     jobs.Job("导出", ExportRun, execute_export, lambda run: run.title),
+    # A county-wide 走访慰问 campaign's households and tasks, batch by batch (care.generation).
+    jobs.Job(
+        "生成走访对象", CampaignRun, execute_generation, lambda run: str(run.campaign),
+        queued=CampaignRunStatus.QUEUED, running=CampaignRunStatus.RUNNING, failed=CampaignRunStatus.FAILED,
+    ),
 )  # fmt: skip
 
 

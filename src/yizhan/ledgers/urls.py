@@ -17,4 +17,5 @@ urlpatterns = [
     path("exports/<slug:slug>/print/", views_export.print_ledger, name="print"),
     path("exports/runs/<int:export_run_pk>/", views_export.export_run, name="export_run"),
     path("exports/runs/<int:export_run_pk>/download/", views_export.export_download, name="export_download"),
+    path("exports/campaigns/<int:campaign_pk>/", views_export.campaign_export, name="campaign_export"),
 ]

@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from yizhan.accounts.reveal import CHOICE_LABEL
 from yizhan.accounts.roles import Perm
+from yizhan.care import selectors as care_selectors
 from yizhan.ledgers.exports import runs, service
-from yizhan.ledgers.exports.registry import Ledger, find_ledger
+from yizhan.ledgers.exports.registry import Ledger, campaign_ledger, find_ledger
 from yizhan.ledgers.exports.writer import XLSX
 from yizhan.regions.models import Region
 
@@ -182,3 +183,28 @@ def _form_page(request: HttpRequest, ledger: Ledger, form: ExportForm, region: R
         "background": runs.BACKGROUND_ABOVE,
     }
     return render(request, "ledgers/export_form.html", context)
+
+
+@login_required
+@require_POST
+def campaign_export(request: HttpRequest, campaign_pk: int) -> FileResponse:
+    """The campaign's 走访慰问登记表 for the user's part of it (the campaign's region, or his own
+    region under a county's campaign), written during the request."""
+    user = request.user
+    campaign = care_selectors.get_campaign(user=user, pk=campaign_pk)
+    lo, hi = campaign.region.bounds
+    inside = [post.region for post in user.active_posts if post.region_id and lo <= post.region_id < hi]
+    region = campaign.region if not inside else min(inside, key=lambda r: len(r.code.rstrip("0")))
+    region = service.region_in_scope(user, region.code)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    try:
+        export = service.export_ledger(
+            actor=user, ledger=campaign_ledger(campaign), region=region, year=None, target=handle, reason="走访慰问活动台账",
+        )  # fmt: skip
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=f"{export.title}.xlsx", content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -48,6 +48,8 @@ class TaskKind(models.TextChoices):
     PAID_ITEM_CORRECTED = "paid_item_corrected", "更正涉及已发放款项（区县核处）"
     CARD_HANDOUT = "card_handout", "领取优待证（通知本人，签收发放）"
     RATING_RECTIFICATION = "rating_rectification", "差评整改（核实、整改、回访）"
+    CAMPAIGN_VISIT = "campaign_visit", "走访慰问（活动）"
+    CONTACT_DUE = "contact_due", "常态化联系"
     OTHER = "other", "其他"
 
 

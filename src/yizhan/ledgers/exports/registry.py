@@ -549,6 +549,37 @@ VISITS = Ledger(
 )
 
 
+def campaign_ledger(campaign) -> Ledger:
+    """The 走访慰问登记表 of one campaign: every household it visits, with what came of the visit
+    (exported from the campaign's page, not listed among the yearly ledgers)."""
+
+    def rows(user, region: Region, year: int | None):
+        visits = _under(care.campaign_visits(user=user, campaign=campaign), "region_code", region)
+        return visits.select_related("person__region", "visit", "grid")
+
+    def given(attribute: str):
+        return lambda v: getattr(v.visit, attribute) if v.visit_id else ""
+
+    return Ledger(
+        slug="campaign_visits",
+        name=f"{campaign.name}走访慰问登记表",
+        rows=rows,
+        columns=(
+            Column("村（社区）", lambda v: v.person.region.name, 14),
+            Column("网格", lambda v: v.grid.name if v.grid_id else "", 12),
+            Column("慰问对象", lambda v: v.person.name, 10),
+            Column("对象类别", lambda v: v.target_label, 16),
+            Column("走访状态", lambda v: v.get_status_display(), 10),
+            Column("原因", lambda v: v.reason, 20),
+            Column("走访日期", given("visited_on")),
+            Column("走访人员", given("participants"), 24),
+            Column("慰问金（元）", given("money"), 12),
+            Column("慰问品", given("goods"), 20),
+            Column("走访情况", given("notes"), 30),
+        ),
+    )
+
+
 LEDGERS: dict[str, Ledger] = {
     ledger.slug: ledger
     for ledger in (

@@ -1,0 +1,178 @@
+"""Generating a campaign's visits: one CampaignVisit and one task per matching household, in set
+statements (INSERT … SELECT), batch by batch of person ids, each batch one transaction that ends
+with the run's checkpoint (core.jobs) — a county of a million people is twenty statements of each
+kind, not a million Python objects, and a worker killed halfway resumes after its last batch.
+
+Matching is re-run safe: a household that already has its visit is skipped (the unique
+(campaign, subject_key) and NOT EXISTS), so a re-run adds only households that newly match, and
+one that no longer matches keeps its visit and its task.
+
+Who visits: the liaison of the household's grid — the lowest-numbered grid of its village (the
+registry does not yet place households in grids; docs/decisions.md). Department: joint for
+慰问军烈属, the 服务站's otherwise (care.groups.department_of)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from yizhan.audit.services import record
+from yizhan.care import groups as target_groups
+from yizhan.care.models import CampaignRun, CampaignRunStatus, VisitCampaign
+from yizhan.core import jobs
+from yizhan.people.models import Person
+from yizhan.worklist.models import Task, TaskKind, TaskStatus
+
+BATCH = 50_000  # person ids per transaction
+
+
+def _born_by(day: datetime.date) -> datetime.date:
+    """Born on or before this day: 80 or over on `day` (29 February counts from 1 March)."""
+    try:
+        return day.replace(year=day.year - 80)
+    except ValueError:
+        return day.replace(year=day.year - 80, day=28)
+
+
+def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -> tuple[str, list]:
+    """INSERT … SELECT of the visits of persons with id in (after, upto] not yet visited."""
+    today, born_by = campaign.starts_on, _born_by(campaign.starts_on)
+    whens, params = [], []
+    for rank, target in enumerate(targets):
+        sql, values = target_groups.condition(target, today=today, born_by=born_by)
+        whens.append(f"WHEN {sql} THEN {rank}")
+        params.extend(values)
+    names = " ".join(f"WHEN {rank} THEN %s" for rank in range(len(targets)))
+    lo, hi = campaign.region.bounds
+    sql = f"""
+        INSERT INTO care_campaignvisit
+            (campaign_id, subject_key, household_id, person_id, target, region_code, grid_id, status, reason)
+        SELECT %s, m.subject_key, m.household_id, m.person_id, CASE m.rnk {names} END, m.region_code,
+               (SELECT MIN(g.id) FROM regions_grid g WHERE g.village_id = m.region_code), 'due', ''
+        FROM (
+            SELECT s.*, ROW_NUMBER() OVER (
+                PARTITION BY s.subject_key ORDER BY s.rnk, s.head DESC, s.person_id
+            ) AS n
+            FROM (
+                SELECT p.id AS person_id, p.household_id,
+                       CASE WHEN p.household_id IS NULL THEN 'person:' || CAST(p.id AS TEXT)
+                            ELSE 'household:' || CAST(p.household_id AS TEXT) END AS subject_key,
+                       COALESCE(h.region_id, p.region_id) AS region_code,
+                       p.is_household_head AS head,
+                       CASE {" ".join(whens)} END AS rnk
+                FROM people_person p LEFT JOIN people_household h ON h.id = p.household_id
+                WHERE p.region_id >= %s AND p.region_id < %s AND p.merged_into_id IS NULL
+                  AND p.id > %s AND p.id <= %s
+            ) s
+            WHERE s.rnk IS NOT NULL
+        ) m
+        WHERE m.n = 1 AND NOT EXISTS (
+            SELECT 1 FROM care_campaignvisit v WHERE v.campaign_id = %s AND v.subject_key = m.subject_key
+        )
+    """
+    return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, campaign.pk]
+
+
+def _tasks(campaign: VisitCampaign) -> tuple[str, list]:
+    """INSERT … SELECT of the tasks of the visits that have none yet (the batch's new ones). Every
+    other column of the task takes its model default, so a column added to Task later needs no
+    change here."""
+    ops = connection.ops
+    joint = sorted(target_groups.JOINT_GROUPS)
+    given = {
+        "kind": ("%s", [TaskKind.CAMPAIGN_VISIT.value]),
+        "person_id": ("v.person_id", []),
+        "household_id": ("v.household_id", []),
+        "department": (
+            f"CASE WHEN v.target IN ({', '.join(['%s'] * len(joint))}) THEN %s ELSE %s END",
+            [*joint, target_groups.department_of(joint[0]), target_groups.department_of("")],
+        ),
+        "region_code": ("v.region_code", []),
+        "assignee_id": ("g.liaison_id", []),
+        "due_on": ("%s", [ops.adapt_datefield_value(campaign.ends_on)]),
+        "status": ("%s", [TaskStatus.OPEN.value]),
+        "rule": ("%s", [campaign.rule]),
+        "subject_key": ("v.subject_key", []),
+        "created_at": ("%s", [ops.adapt_datetimefield_value(timezone.now())]),
+    }
+    columns, values, params = task_columns(given)
+    sql = f"""
+        INSERT INTO worklist_task ({columns})
+        SELECT {values}
+        FROM care_campaignvisit v LEFT JOIN regions_grid g ON g.id = v.grid_id
+        WHERE v.campaign_id = %s AND v.task_id IS NULL
+    """
+    return sql, [*params, campaign.pk]
+
+
+def task_columns(given: dict[str, tuple[str, list]]) -> tuple[str, str, list]:
+    """The column list, the select list and its parameters of an INSERT … SELECT into the task
+    table: `given` maps a column to its SQL and parameters; every other column takes its model
+    default, so a column added to Task later needs no change in the bulk paths."""
+    columns, values, params = [], [], []
+    for field in Task._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname in given:
+            sql, args = given[field.attname]
+        else:
+            sql, args = "%s", [field.get_db_prep_save(field.get_default(), connection)]
+        values.append(sql)
+        params.extend(args)
+    return ", ".join(columns), ", ".join(values), params
+
+
+LINK = """
+    UPDATE care_campaignvisit SET task_id = (
+        SELECT t.id FROM worklist_task t
+        WHERE t.rule = %s AND t.subject_key = care_campaignvisit.subject_key AND t.period = ''
+    )
+    WHERE campaign_id = %s AND task_id IS NULL
+"""
+
+
+def generate_batch(campaign: VisitCampaign, *, targets: list[str], after: int, upto: int) -> int:
+    """The visits and tasks of one id range; returns how many households were added. The caller
+    holds the transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_match(campaign, targets, after, upto))
+        added = cursor.rowcount
+        if added:
+            cursor.execute(*_tasks(campaign))
+            cursor.execute(LINK, [campaign.rule, campaign.pk])
+    return added
+
+
+def last_person_id(campaign: VisitCampaign) -> int:
+    lo, hi = campaign.region.bounds
+    return Person.objects.filter(region_id__gte=lo, region_id__lt=hi).aggregate(top=Max("id"))["top"] or 0
+
+
+def execute_generation(run: CampaignRun) -> CampaignRun:
+    """The job (ledgers.jobs.JOBS): batches after the run's cursor, each audited and checkpointed
+    in its own transaction; the run ends done."""
+    campaign = VisitCampaign.objects.select_related("region").get(pk=run.campaign_id)
+    targets = list(campaign.groups.order_by("position").values_list("target", flat=True))
+    top = last_person_id(campaign)
+    after = run.cursor
+    while after < top:
+        upto = after + BATCH
+        with transaction.atomic():
+            added = generate_batch(campaign, targets=targets, after=after, upto=upto)
+            if added:
+                record(
+                    actor=run.requested_by, action="care.campaign.generate", object_type="campaign",
+                    object_id=campaign.pk, region_code=campaign.region_id,
+                    changes={"run": run.pk, "added": added, "persons_after": after, "persons_upto": upto},
+                )  # fmt: skip
+            jobs.checkpoint(run, running=CampaignRunStatus.RUNNING, cursor=upto, added=run.added + added)
+        after = upto
+    with transaction.atomic():
+        jobs.checkpoint(
+            run, running=CampaignRunStatus.RUNNING, status=CampaignRunStatus.DONE, finished_at=timezone.now()
+        )
+    return run
