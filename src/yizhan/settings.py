@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "yizhan.veterans",
     "yizhan.benefits",
     "yizhan.care",
+    "yizhan.militia",
+    "yizhan.station",
     "yizhan.ledgers",
     "yizhan.system",
     "yizhan.desk",
