@@ -103,7 +103,6 @@ def team_member_add(request: HttpRequest, team_pk: int) -> HttpResponse:
     def act(data):
         person = get_person(user=request.user, pk=data["member"])
         services.add_member(actor=request.user, team=found, person=person, joined_on=data["joined_on"])
-        messages.success(request, f"{person.name}已加入{found.name}。")
 
     submit_small_form(request, MemberForm(request.POST), act)
     return redirect("station:team", team_pk=found.pk)
@@ -121,7 +120,6 @@ def team_hours_add(request: HttpRequest, team_pk: int) -> HttpResponse:
             actor=request.user, team=found, person=data["member"], served_on=data["served_on"],
             description=data["description"], hours=data["hours"],
         )  # fmt: skip
-        messages.success(request, f"已登记{data['member'].name}服务{data['hours']}小时。")
 
     submit_small_form(request, form, act)
     return redirect("station:team", team_pk=found.pk)
@@ -175,7 +173,6 @@ def activity_participant_add(request: HttpRequest, activity_pk: int) -> HttpResp
     def act(data):
         person = get_person(user=request.user, pk=data["member"])
         services.add_participant(actor=request.user, activity=found, person=person)
-        messages.success(request, f"已添加参加人员：{person.name}。")
 
     submit_small_form(request, ParticipantForm(request.POST), act)
     return redirect("station:activity", activity_pk=found.pk)
