@@ -62,6 +62,13 @@ PARAMETERS = {
     "post_pk": "accounts.Post",
     "device_pk": "accounts.Device",
     "grid_pk": "regions.Grid",
+    "membership_pk": "militia.Membership",
+    "equipment_pk": "militia.Equipment",
+    "team_pk": "station.Team",
+    "activity_pk": "station.JointActivity",
+    "honor_pk": "station.HonorEntry",
+    "archive_pk": "station.ArchiveFile",
+    "loan_pk": "station.ArchiveLoan",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -94,6 +101,11 @@ ID_FIELDS = {
     "county": "county",
     "county_code": "county",
     "region_code": "county",  # a policy's region (core.policy): county, city, province or ""
+    "person": "people.Person",
+    "unit": "militia.Unit",
+    "units": "militia.Unit",
+    "parent": "militia.Unit",
+    "teams": "station.Team",
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
 NOT_IDS = {"version", "year", "header_row", "account"}

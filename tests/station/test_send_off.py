@@ -51,7 +51,8 @@ def test_the_send_off_lists_the_recruits_and_delivers_every_gift_pack_in_one_act
 
 
 def test_one_missing_name_delivers_none_and_says_whose(recruit, intake, login_as):
-    first, second = recruit("商春旺"), recruit("韩立新")
+    first = recruit("商春旺")
+    recruit("韩立新")
     client = login_as("xinhu_head")
     activity = send_off(client, intake)
     task = Task.objects.get(kind=TaskKind.GIFT_PACK, person=first)

@@ -19,8 +19,13 @@ from yizhan.regions.models import Level, Region, scope_bounds
 
 
 def townships_of(user) -> list[Region]:
-    """The townships whose militia the user works on (a station's own; every one of a county)."""
-    return list(Region.objects.filter(scoped(user, "regions.Region"), level=Level.TOWNSHIP).order_by("code"))
+    """The townships whose militia the user works on (a station's own; every one of a county). A
+    village post (the 民兵连长) works in his township's: he sees there what his village holds."""
+    under = Region.objects.filter(scoped(user, "regions.Region"), level=Level.TOWNSHIP).order_by("code")
+    if under.exists():
+        return list(under)
+    around = {lo[:9] + "000" for lo, _ in getattr(user, "scope_bounds", None) or []}
+    return list(Region.objects.filter(code__in=around, level=Level.TOWNSHIP).order_by("code"))
 
 
 def township_for(user, code: str) -> Region | None:

@@ -13,6 +13,7 @@ from yizhan.accounts.roles import Perm, require
 from yizhan.core.pages import form_page
 from yizhan.militia import selectors, services
 from yizhan.militia.forms import EquipmentForm, InspectionForm, JoinForm, LeaveForm, UnitForm
+from yizhan.militia.models import Category
 from yizhan.people.selectors import people_visible_to
 
 
@@ -95,7 +96,7 @@ def join(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         units=selectors.units_of(request.user, township),
         initial={"joined_on": timezone.localdate(), "person": person.pk if person else None,
-                 "category": request.GET.get("category", "")},
+                 "category": request.GET.get("category") or Category.ORDINARY},
     )  # fmt: skip
 
     def save(data):

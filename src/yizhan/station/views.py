@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts.devices import device_required
+from yizhan.accounts.devices import device_of, device_required
 from yizhan.accounts.models import DeviceKind
 from yizhan.accounts.roles import Perm, require
 from yizhan.core.forms import add_errors, submit_small_form
@@ -254,9 +254,11 @@ def honor_screen(request: HttpRequest) -> HttpResponse:
     return render(request, "station/honor_screen.html", {"entries": entries, "region": device.region})
 
 
-@device_required
 def honor_photo(request: HttpRequest, honor_pk: int) -> HttpResponse:
-    device = _screen_device(request)
+    # Without a screen's token the photo is missing (404), as any object out of reach is.
+    device = device_of(request)
+    if device is None or device.kind != DeviceKind.SCREEN:
+        raise Http404("未找到")
     entry = selectors.honor_roll(device.region_id).filter(pk=honor_pk, photo_consented=True).first()
     if entry is None or entry.person.photo is None:
         raise Http404("未找到")
