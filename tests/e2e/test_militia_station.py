@@ -28,7 +28,7 @@ def man(name: str, born: datetime.date, sequence: int):
 def test_next_years_roster_lists_only_eligible_men_veterans_first(page, sign_in, live_server):
     year = selectors.default_year()
     # Born on 31 December: the age on 1 January of the roster year holds all year long.
-    young = man("韩青年", datetime.date(year - 21, 12, 31), 21)
+    man("韩青年", datetime.date(year - 21, 12, 31), 21)
     veteran = man("商退役", datetime.date(year - 27, 12, 31), 23)
     grant_identity(
         actor=None, person=veteran, kind="veteran", since=datetime.date(2022, 12, 1), source="manual"
