@@ -35,9 +35,11 @@ from yizhan.hall import services as hall_services
 from yizhan.hall.models import ServiceItem, WindowSignIn
 from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunRow, MappingTemplate
 from yizhan.lifecycle.models import DomainEvent
+from yizhan.militia import services as militia_services
 from yizhan.people import services
 from yizhan.people.models import IdentityKind, RelationKind
 from yizhan.regions.models import Grid, Region
+from yizhan.station import services as station_services
 from yizhan.veterans.models import (
     AssistanceCase,
     Checkin,
@@ -88,7 +90,7 @@ def world_of(
             region_code=person.region_id, person=person,
         )[0]
         for kind in (TaskKind.PROFILE_RECORD, TaskKind.MERIT_NOTICE, TaskKind.GIFT_PACK, TaskKind.CONDOLENCE_VISIT,
-                     TaskKind.DISCHARGE_CHECKIN)
+                     TaskKind.DISCHARGE_CHECKIN, TaskKind.FILE_TRANSFER)
     }  # fmt: skip
     event = DomainEvent.objects.create(
         kind="award_recorded", key=f"test:{person.pk}", person=person, region_code=person.region_id,
@@ -121,6 +123,7 @@ def world_of(
     confirmation = YearlyConfirmation.objects.create(profile=profile, year=2026, confirmed_on=DAY)
     employment = EmploymentService.objects.create(person=person, kind="referral", on=DAY, details="推荐岗位")
     care = care_records(person, award, tasks)
+    station = militia_and_station_rows(person, Region.objects.get(code=township), tasks, campaign, marker)
     region = Region.objects.get(code=township)
     run = ImportRun.objects.create(
         kind="people", region=region, file_name="台账.xlsx", source_path=str(files / f"{township}.xlsx"),
@@ -218,6 +221,7 @@ def world_of(
         "ledgers.HouseholdKey": [household_key],
         "ledgers.ExportRun": [export_run],
         **cases_of(person, township, requester, DAY),
+        **station,
     }
 
 
@@ -282,3 +286,54 @@ def campaign_records(person, township: str, marker: str) -> dict:
         person=person, region_code=person.region_id, channel="phone", contacted_on=DAY
     )
     return {"campaign": campaign, "group": group, "run": run, "visit": visit, "contact": contact}
+
+
+def militia_and_station_rows(person, township, tasks, campaign, marker) -> dict:
+    """民兵整组 and 应急装备, the station's team, activity (a send-off of the intake), honor roll
+    line and archive file with a loan, made by their services. He is 36: on the roster as 连长."""
+    unit = militia_services.create_unit(
+        actor=None, township=township, name=f"{marker}民兵连", level="company"
+    )
+    membership = militia_services.join(
+        actor=None, person=person, unit=unit, year=2026, category="ordinary", post="commander", joined_on=DAY
+    )
+    equipment = militia_services.register_equipment(
+        actor=None, township=township, item=f"{marker}冲锋舟", quantity=2, unit_of_measure="艘", place="武装部仓库",
+        units=[unit],
+    )  # fmt: skip
+    inspection = militia_services.inspect(
+        actor=None, equipment=equipment, inspected_on=DAY, inspector="站长", condition="good", quantity=2
+    )
+    team = station_services.create_team(
+        actor=None, township=township, name=f"{marker}老班长", kind="squad_leaders"
+    )
+    member = station_services.add_member(actor=None, team=team, person=person, joined_on=DAY)
+    hours = station_services.record_hours(
+        actor=None, team=team, person=person, served_on=DAY, description="宣讲", hours=Decimal("2.0")
+    )
+    activity = station_services.create_activity(
+        actor=None, township=township, kind="send_off", title=f"{marker}欢送会", held_on=DAY, place="礼堂",
+        organiser="both", persons=[person], teams=[team], campaign=campaign,
+    )  # fmt: skip
+    honor = station_services.add_honor(
+        actor=None, person=person, kind="model_veteran", title="模范", consent_on=DAY
+    )
+    archive = station_services.receive_file(
+        actor=None, task=tasks[TaskKind.FILE_TRANSFER], received_on=DAY, sent_by="部队", box="1", shelf="A"
+    )
+    loan = station_services.lend_file(
+        actor=None, archive=archive, borrower="县局", purpose="核对", lent_on=DAY
+    )
+    return {
+        "militia.Unit": [unit],
+        "militia.Membership": [membership],
+        "militia.Equipment": [equipment],
+        "militia.Inspection": [inspection],
+        "station.Team": [team],
+        "station.TeamMember": [member],
+        "station.ServiceHours": [hours],
+        "station.JointActivity": [activity],
+        "station.HonorEntry": [honor],
+        "station.ArchiveFile": [archive],
+        "station.ArchiveLoan": [loan],
+    }

@@ -72,6 +72,13 @@ PARAMETERS = {
     "window_pk": "hall.Window",
     "campaign_pk": "care.VisitCampaign",
     "campaign_visit_pk": "care.CampaignVisit",
+    "membership_pk": "militia.Membership",
+    "equipment_pk": "militia.Equipment",
+    "team_pk": "station.Team",
+    "activity_pk": "station.JointActivity",
+    "honor_pk": "station.HonorEntry",
+    "archive_pk": "station.ArchiveFile",
+    "loan_pk": "station.ArchiveLoan",
 }
 PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "worklist.Task"}
 # Parameters that are not ids: every value the code offers is walked.
@@ -108,6 +115,11 @@ ID_FIELDS = {
     "county_code": "county",
     "region_code": "county",  # a policy's region (core.policy): county, city, province or ""
     "to_window": "hall.Window",  # a ticket's transfer
+    "person": "people.Person",
+    "unit": "militia.Unit",
+    "units": "militia.Unit",
+    "parent": "militia.Unit",
+    "teams": "station.Team",
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
 NOT_IDS = {"version", "year", "header_row", "account", "visits"}  # visits: 0 or 1 (a hall item's)

@@ -17,7 +17,7 @@ LAYERS = [
     {"regions", "config", "text", "accounts", "audit", "core", "formats"},
     {"people", "worklist"},
     {"lifecycle"},
-    {"conscription", "veterans", "benefits", "care", "hall", "militia"},
+    {"conscription", "veterans", "benefits", "care", "hall", "militia", "station"},
     {"ledgers", "reports", "api"},
     {"desk", "system", "settings", "urls", "wsgi", "cli"},
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "yizhan.benefits",
     "yizhan.care",
     "yizhan.hall",
+    "yizhan.militia",
+    "yizhan.station",
     "yizhan.ledgers",
     "yizhan.system",
     "yizhan.desk",

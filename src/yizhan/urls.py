@@ -23,6 +23,8 @@ urlpatterns = [
     path("benefits/", include("yizhan.benefits.urls")),
     path("care/", include("yizhan.care.urls")),
     path("hall/", include("yizhan.hall.urls")),
+    path("militia/", include("yizhan.militia.urls")),
+    path("station/", include("yizhan.station.urls")),
     path("ledgers/", include("yizhan.ledgers.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),

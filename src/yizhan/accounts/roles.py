@@ -96,6 +96,9 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
     ("veterans", "退役军人", STAFF_ROLES, VETERANS, "veterans:index"),
     ("benefits", "优抚", STAFF_ROLES, VETERANS, "benefits:index"),
     ("care", "走访慰问", STAFF_ROLES, ALL_DEPTS, "care:index"),
+    # 民兵整组 and 应急装备 are the 武装部's; teams, joint activities, honors and archives both sides'.
+    ("militia", "民兵", STAFF_ROLES, ARMED, "militia:index"),
+    ("station", "服务阵地", STAFF_ROLES, ALL_DEPTS, "station:index"),
     ("hall", "服务大厅", STATION_ROLES, ALL_DEPTS, "hall:index"),
     ("ledgers", "台账", [Role.COUNTY_OFFICER, *STATION_ROLES], ALL_DEPTS, "ledgers:index"),
     (

@@ -49,6 +49,7 @@ TOPICS = [
     ("checkin", "退役报到"),
     ("card", "优待证"),
     ("visits", "走访慰问与常态化联系"),
+    ("militia", "民兵整组"),
     ("calendar", "法定节假日"),
     ("hall", "服务大厅"),
 ]
@@ -187,6 +188,27 @@ REGISTRY: dict[str, PolicySpec] = {
         _spec(
             "card.home_service_age", "card", "上门办理年龄", 80, VETERANS, unit="周岁", low=60, high=100,
             basis="优待证申领：80 周岁以上或卧床的上门服务",
+        ),
+        # 民兵整组: every limit stays inside DOMAIN.md's 18–45 (the bounds), whatever a county sets.
+        _spec(
+            "militia.min_age", "militia", "民兵年龄下限", 18, ARMED, unit="周岁", low=18, high=20,
+            basis="民兵工作条例：年满 18 周岁的男性公民编入民兵组织",
+        ),
+        _spec(
+            "militia.backbone_max_age", "militia", "基干民兵年龄上限", 28, ARMED, unit="周岁", low=18, high=45,
+            basis="基干民兵：退役士兵和受过军事训练的人员，28 周岁以下",
+        ),
+        _spec(
+            "militia.ordinary_max_age", "militia", "普通民兵年龄上限", 35, ARMED, unit="周岁", low=18, high=45,
+            basis="普通民兵：其他符合条件的 18 至 35 周岁男性公民",
+        ),
+        _spec(
+            "militia.backbone_max_age_widened", "militia", "基干民兵年龄上限（干部、专业技术民兵）", 35, ARMED,
+            unit="周岁", low=18, high=45, basis="民兵干部和专业技术民兵年龄可适当放宽，不超过 45 周岁",
+        ),
+        _spec(
+            "militia.ordinary_max_age_widened", "militia", "普通民兵年龄上限（干部、专业技术民兵）", 45, ARMED,
+            unit="周岁", low=18, high=45, basis="民兵干部和专业技术民兵年龄可适当放宽，不超过 45 周岁",
         ),
         _spec(
             "hall.priority_age", "hall", "取号优先年龄", 80, ALL_DEPTS, unit="周岁", low=60, high=100,

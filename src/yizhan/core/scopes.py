@@ -190,6 +190,22 @@ SCOPES: dict[str, Scope] = {
     "hall.CaseStep": through("case", "hall.ServiceCase"),
     "hall.Rating": through("case", "hall.ServiceCase"),
     "hall.Rectification": through("rating", "hall.Rating"),
+    # --- 民兵整组 and 应急装备 ------------------------------------------------------------------
+    "militia.Unit": own("township_id", why="a militia unit (连/排/班) is organised by its township"),
+    # A member moving away leaves his old township's roster (the new station sees him).
+    "militia.Membership": person("person"),
+    "militia.Equipment": own("township_id", why="应急装备 is kept by the station that holds it"),
+    "militia.Inspection": through("equipment", "militia.Equipment"),
+    # --- 服务阵地: teams, joint activities, honors, archives --------------------------------------
+    "station.Team": own("township_id", why="a team (驻军官兵, 志愿者, 老班长) is the station's own"),
+    "station.TeamMember": person("person"),
+    "station.ServiceHours": person("person"),
+    "station.JointActivity": own(
+        "township_id", why="an activity was held by its township's station, whoever took part"
+    ),
+    "station.HonorEntry": person("person"),
+    "station.ArchiveFile": person("person"),
+    "station.ArchiveLoan": through("archive", "station.ArchiveFile"),
     # --- ledgers: files belong to the region they were imported into or exported for --------
     "ledgers.ImportRun": own("region_id", why="an imported file belongs to the region it was imported into"),
     "ledgers.ImportRunRow": through("run", "ledgers.ImportRun"),

@@ -47,6 +47,7 @@ from yizhan.lifecycle.effects import (
     task,
 )
 from yizhan.lifecycle.models import EventKind
+from yizhan.militia.effects import leave_on_enlistment
 from yizhan.people.models import IdentityKind as Identity
 from yizhan.veterans.effects import escalate_overdue_checkins
 from yizhan.worklist.models import TaskDepartment as Dept
@@ -71,6 +72,7 @@ RULES = {
         open_service_record,
         end_identity(Identity.APPLICANT),
         identity(Identity.ACTIVE_SERVICEMEMBER),
+        leave_on_enlistment,  # those serving are not militia
         identity(Identity.MILITARY_FAMILY, of=FAMILY),
         task(Kind.GIFT_PACK, dept=Dept.JOINT, due=days(7)),
         plaque,

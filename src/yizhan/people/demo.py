@@ -223,8 +223,9 @@ class _Township:
             for parent in (head, spouse):
                 self.identities.append((parent, IdentityKind.BEREAVED_FAMILY, subtype, since, None))
                 self.identities.append((parent, IdentityKind.PRIORITY_ENTITLED, "", since, None))
-        if self.rng.random() < 0.05 and self.people[head].age(TODAY) <= 45:
-            self.identities.append((head, IdentityKind.MILITIA, "", datetime.date(TODAY.year, 3, 1), None))
+        # 民兵 come from 民兵整组 (militia/demo.py), through its rules; the draw once made here is
+        # kept so every household after this one stays as the demo data has always had it.
+        self.rng.random()
 
     @transaction.atomic
     def save(self) -> int:

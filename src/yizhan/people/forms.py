@@ -105,7 +105,10 @@ class HouseholdHeadForm(StyledForm):
 
 
 class IdentityForm(StyledForm):
-    kind = forms.ChoiceField(label="身份", choices=IdentityKind.choices)
+    # 民兵 is given by 民兵整组 only (militia.rules check age and eligibility there).
+    kind = forms.ChoiceField(
+        label="身份", choices=[(k, label) for k, label in IdentityKind.choices if k != IdentityKind.MILITIA]
+    )
     subtype = forms.ChoiceField(
         label="遗属类别",
         choices=[

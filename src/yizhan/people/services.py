@@ -503,6 +503,10 @@ def delete_relation(*, actor: User | None, relation: Relation, reason: str) -> N
     )
 
 
+# The one source of a 民兵 identity: a membership of the year's roster ("militia:<pk>").
+MILITIA_SOURCE = "militia:"
+
+
 @transaction.atomic
 def grant_identity(
     *,
@@ -520,6 +524,12 @@ def grant_identity(
         since = person.birth_date
     # An identity may begin on a day ahead (批准入伍 on its intake's date), never before birth.
     check_date(since, field="since", latest=planning_limit(), born=person.birth_date)
+    if kind == IdentityKind.MILITIA and not source.startswith(MILITIA_SOURCE):
+        # Only 民兵整组 (militia.services.join) knows the age and eligibility rules; from anywhere
+        # else a 66-year-old could be made militia.
+        raise ValidationError(
+            {"kind": "民兵身份须在“民兵 → 整组”中编入民兵组织，经年龄和条件核对后自动记载。"}
+        )
     if (kind == IdentityKind.BEREAVED_FAMILY) != bool(subtype):
         # The database refuses it too (identity_subtype_only_for_bereaved); say it in Chinese first.
         raise ValidationError({"subtype": "遗属身份须选择遗属类别，其他身份不选遗属类别。"})

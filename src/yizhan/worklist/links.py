@@ -18,6 +18,7 @@ WORK_FORMS = {
     TaskKind.DISCHARGE_CHECKIN: ("veterans:checkin", "person"),
     TaskKind.PROFILE_RECORD: ("veterans:profile", "person"),
     TaskKind.CARD_HANDOUT: ("veterans:person_card", "person"),
+    TaskKind.FILE_TRANSFER: ("station:archive_receive", "task"),
 }
 
 

@@ -22,6 +22,7 @@ from yizhan.care import selectors as care
 from yizhan.conscription import selectors as conscription
 from yizhan.conscription.models import Campaign, Stage
 from yizhan.core.masking import mask_bank_account, mask_id_number, mask_phone
+from yizhan.militia import selectors as militia
 from yizhan.people.models import (
     INVERSE_RELATION,
     Education,
@@ -580,6 +581,38 @@ def campaign_ledger(campaign) -> Ledger:
     )
 
 
+# --- 民兵花名册 ---------------------------------------------------------------------------
+
+
+def _militia(user, region: Region, year: int | None):
+    members = _under(militia.memberships_visible_to(user), "unit__township_id", region)
+    return (
+        _year(members.filter(left_on__isnull=True), "year", year)
+        .select_related("person__region", "unit")
+        .order_by("year", "unit__township_id", "-is_veteran", "unit__name", "post", "pk")
+    )
+
+
+MILITIA = Ledger(
+    slug="militia",
+    name="民兵花名册",
+    rows=_militia,
+    columns=(
+        Column("整组年度", lambda m: m.year, 8),
+        *person_columns(lambda m: m.person),
+        phone_column(lambda m: m.person),
+        Column("退役军人", lambda m: _yes(m.is_veteran), 8),
+        Column("类别", lambda m: m.get_category_display(), 10),
+        Column("编组单位", lambda m: m.unit.name, 16),
+        Column("职务", lambda m: m.get_post_display(), 8),
+        Column("专业", lambda m: m.get_specialty_display(), 10),
+        Column("编入日期", lambda m: m.joined_on),
+    ),
+    year_label="整组年度",
+    departments=ARMED,
+)
+
+
 LEDGERS: dict[str, Ledger] = {
     ledger.slug: ledger
     for ledger in (
@@ -593,6 +626,7 @@ LEDGERS: dict[str, Ledger] = {
         MERIT_NOTICES,
         CARDS,
         VISITS,
+        MILITIA,
     )
 }
 

@@ -9,8 +9,10 @@ from yizhan.core.maintenance import refresh_statistics
 from yizhan.hall import case_demo as hall_case_demo
 from yizhan.hall import demo as hall_demo
 from yizhan.ledgers import demo as ledgers_demo
+from yizhan.militia import demo as militia_demo
 from yizhan.people import demo as people_demo
 from yizhan.regions import demo as regions_demo
+from yizhan.station import demo as station_demo
 from yizhan.veterans import demo as veterans_demo
 
 # Each app that has demo data adds its seed() here, in dependency order; each is idempotent.
@@ -22,6 +24,8 @@ SEEDERS = [
     ("退役军人", veterans_demo.seed),  # before 优抚: its discharges decide who still serves
     ("优抚", benefits_demo.seed),
     ("走访慰问", care_demo.seed),
+    ("民兵整组与应急装备", militia_demo.seed),  # after 征兵 and 退役: who serves is known
+    ("服务阵地", station_demo.seed),
     ("台账导入", ledgers_demo.seed),
     ("服务大厅窗口", hall_demo.seed),
     ("办件与好差评", hall_case_demo.seed),
