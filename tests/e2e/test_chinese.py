@@ -28,6 +28,7 @@ from django.urls import get_resolver
 from tests.test_jurisdiction import LITERALS, PARAMETERS, PK_BY_SECTION, walk
 from yizhan.accounts.models import User
 from yizhan.core.scopes import visible
+from yizhan.system.views_security import tokens_of
 
 PERSONAS = ["admin", "decheng", "xinhu_head", "xinhu_clerk", "xinhu_village", "huaqiao_clerk"]
 # Not pages of the UI: signing out, the health probes, the JSON API and its own docs page.
@@ -96,6 +97,8 @@ def samples(user: User, label: str) -> list[int]:
     """A few rows of the model the user sees, and one of each kind/status/identity."""
     if label == "accounts.User":  # an account is reached through its posts (core/scopes.py)
         rows = User.objects.filter(pk__in=visible(user, "accounts.Post").values("user"))
+    elif label == "accounts.ApiToken":  # no region: the administrators' alone (system/views_security.py)
+        rows = tokens_of(user)
     else:
         rows = visible(user, label)
     picked = list(rows.order_by("pk").values_list("pk", flat=True)[:3])

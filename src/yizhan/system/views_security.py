@@ -88,12 +88,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error("username", str(exc))
         else:
             form = TokenForm()
-    rows = _tokens_of(request.user).order_by("-created_at")
+    rows = tokens_of(request.user).order_by("-created_at")
     context = {"area_key": "system", "form": form, "rows": rows, "issued": issued}
     return render(request, "system/tokens.html", context)
 
 
-def _tokens_of(user: User):
+def tokens_of(user: User):
     """Tokens are the administrators' to manage; for anyone else there are none (a token id
     answers 404, like a missing one)."""
     return (
@@ -104,7 +104,7 @@ def _tokens_of(user: User):
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_pk: int) -> HttpResponse:
-    token = get_object_or_404(_tokens_of(request.user), pk=token_pk)
+    token = get_object_or_404(tokens_of(request.user), pk=token_pk)
     revoke_api_token(actor=request.user, token=token)
     messages.success(request, f"已停用令牌“{token.name}”，立即生效。")
     return redirect("system:tokens")
