@@ -123,6 +123,9 @@ ID_FIELDS = {
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
 NOT_IDS = {"version", "year", "header_row", "account", "visits"}  # visits: 0 or 1 (a hall item's)
+# The 事项清单 is national (every station offers every item), and a case's "received" boxes are the
+# materials of its own checklist, checked against the case by the service: neither is jurisdiction.
+NOT_IDS |= {"item", "received"}
 # A region code inside a field name (the quota sheet's quota_<township code>).
 CODE_IN_NAME = re.compile(r"^(?P<stem>\w+?)_(?P<code>\d{12})$")
 
