@@ -20,6 +20,7 @@ SEEDERS = [
     ("退役军人", veterans_demo.seed),  # before 优抚: its discharges decide who still serves
     ("优抚", benefits_demo.seed),
     ("走访慰问", care_demo.seed),
+    ("走访慰问活动", care_demo.seed_campaign),
     ("台账导入", ledgers_demo.seed),
 ]
 
