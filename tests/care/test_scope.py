@@ -9,7 +9,7 @@ from django.urls.converters import IntConverter
 
 from tests.care.conftest import award_task, condolence_task, gift_pack_task
 from yizhan.care import services
-from yizhan.care.models import VisitReason
+from yizhan.care.models import CampaignVisit, VisitCampaign, VisitReason
 from yizhan.worklist.services import ensure_task
 
 HUAQIAO = "320583400001"
@@ -45,7 +45,18 @@ def foreign(family_of):
         actor=None, person=done["father"], reason=VisitReason.SPRING_FESTIVAL, visited_on=DAY,
         participants="花桥服务站",
     )  # fmt: skip
+    campaign = VisitCampaign.objects.create(
+        name="花桥春节走访", occasion="spring_festival", region_id=HUAQIAO[:9] + "000",
+        starts_on=DAY, ends_on=DAY,
+    )  # fmt: skip
+    campaign_visit = CampaignVisit.objects.create(
+        campaign=campaign, subject_key=f"person:{done['father'].pk}", person=done["father"],
+        target="identity:veteran", region_code=HUAQIAO,
+    )  # fmt: skip
     return {
+        "campaign_pk": campaign.pk,
+        "campaign_visit_pk": campaign_visit.pk,
+        "person_id": done["father"].pk,
         "merit_notice_pk": merit.pk,
         "gift_pack_pk": gift.pk,
         "visit_pk": visit.pk,
@@ -69,7 +80,8 @@ POSTED = {"award": 1, "delivered_on": "2026-06-03", "visited_on": "2026-06-03", 
 
 def test_every_care_url_answers_404_for_another_townships_objects(foreign, login_as):
     routes = care_routes()
-    assert len(routes) == 10, routes  # 3 forms, 3 record pages, the 喜报, 3 receipts
+    # 3 forms, 3 record pages, the 喜报, 3 receipts; a campaign, its re-run, a household's visit, a contact
+    assert len(routes) == 14, routes
     client = login_as("xinhu_head")
     for route, params in routes:
         for method in ("get", "post"):
@@ -86,7 +98,7 @@ def test_the_same_urls_open_for_the_clerk_of_that_township(foreign, login_as):
     client = login_as("huaqiao_clerk")
     for route, params in care_routes():
         url = fill(route, params, foreign)
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url  # the POST-only ones lead back
 
 
 def test_a_task_of_another_kind_answers_404_on_a_care_form(make_person, login_as):

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.care import campaigns, selectors
@@ -85,9 +84,12 @@ def campaign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def campaign_generate(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """POST: re-run the generation. The campaign is looked up first, so a foreign one answers 404
+    to any method, as missing; a GET goes back to the campaign."""
     item = selectors.get_campaign(user=request.user, pk=campaign_pk)
+    if request.method != "POST":
+        return redirect("care:campaign", campaign_pk=item.pk)
     try:
         run = campaigns.generate_again(actor=request.user, campaign=item)
     except PermissionDenied as exc:
@@ -151,9 +153,11 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def contact_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    """POST: one tap logs today's contact (a GET goes back to the list, after the scope check)."""
     person = get_person(user=request.user, pk=person_id)
+    if request.method != "POST":
+        return redirect("care:contacts")
     require(request.user, Perm.EDIT_PEOPLE)
     data = {"contacted_on": timezone.localdate(), **request.POST.dict()}
     form = ContactForm(data)

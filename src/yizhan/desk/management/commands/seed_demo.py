@@ -24,6 +24,7 @@ SEEDERS = [
     ("退役军人", veterans_demo.seed),  # before 优抚: its discharges decide who still serves
     ("优抚", benefits_demo.seed),
     ("走访慰问", care_demo.seed),
+    ("走访慰问活动", care_demo.seed_campaign),
     ("民兵整组与应急装备", militia_demo.seed),  # after 征兵 and 退役: who serves is known
     ("服务阵地", station_demo.seed),
     ("台账导入", ledgers_demo.seed),
