@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hall', '0004_override_changed_by_optional'),
-        ('hall', '0011_cases_bundle_item'),
+        ("hall", "0004_override_changed_by_optional"),
+        ("hall", "0011_cases_bundle_item"),
     ]
 
-    operations = [
-    ]
+    operations = []

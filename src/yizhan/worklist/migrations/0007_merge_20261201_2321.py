@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('worklist', '0006_campaigns_kinds'),
-        ('worklist', '0006_cases_rectification'),
-        ('worklist', '0006_desk_cause_links'),
+        ("worklist", "0006_campaigns_kinds"),
+        ("worklist", "0006_cases_rectification"),
+        ("worklist", "0006_desk_cause_links"),
     ]
 
-    operations = [
-    ]
+    operations = []

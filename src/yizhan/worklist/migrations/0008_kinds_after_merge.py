@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('worklist', '0007_merge_20261201_2321'),
+        ("worklist", "0007_merge_20261201_2321"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='task',
-            name='kind',
-            field=models.CharField(choices=[('gift_pack', '送入伍礼包（光荣牌＋优待服务指南＋安置政策手册）'), ('honor_plaque', '悬挂光荣牌'), ('allowance_recipient', '确定优待金领取人'), ('merit_notice', '送喜报'), ('discharge_checkin', '退役报到'), ('reserve_registration', '预备役登记'), ('file_transfer', '档案接收'), ('profile_record', '建档立卡'), ('condolence_visit', '慰问遗属'), ('compensation', '抚恤办理'), ('paid_item_corrected', '更正涉及已发放款项（区县核处）'), ('card_handout', '领取优待证（通知本人，签收发放）'), ('rating_rectification', '差评整改（核实、整改、回访）'), ('campaign_visit', '走访慰问（活动）'), ('contact_due', '常态化联系'), ('other', '其他')], max_length=40, verbose_name='事项'),
+            model_name="task",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("gift_pack", "送入伍礼包（光荣牌＋优待服务指南＋安置政策手册）"),
+                    ("honor_plaque", "悬挂光荣牌"),
+                    ("allowance_recipient", "确定优待金领取人"),
+                    ("merit_notice", "送喜报"),
+                    ("discharge_checkin", "退役报到"),
+                    ("reserve_registration", "预备役登记"),
+                    ("file_transfer", "档案接收"),
+                    ("profile_record", "建档立卡"),
+                    ("condolence_visit", "慰问遗属"),
+                    ("compensation", "抚恤办理"),
+                    ("paid_item_corrected", "更正涉及已发放款项（区县核处）"),
+                    ("card_handout", "领取优待证（通知本人，签收发放）"),
+                    ("rating_rectification", "差评整改（核实、整改、回访）"),
+                    ("campaign_visit", "走访慰问（活动）"),
+                    ("contact_due", "常态化联系"),
+                    ("other", "其他"),
+                ],
+                max_length=40,
+                verbose_name="事项",
+            ),
         ),
     ]
