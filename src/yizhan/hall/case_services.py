@@ -22,6 +22,7 @@ from yizhan.core.flow import check_move
 from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy_values import policy_value
 from yizhan.core.scopes import covers
+from yizhan.hall import services as ticket_services
 from yizhan.hall.models import (
     BAD_LEVELS,
     OPEN_CASE_STATES,
@@ -367,6 +368,8 @@ def _finish(case: ServiceCase, *, actor, event: DomainEvent | None) -> None:
     case.state, case.finished_at, case.finished_on = CaseState.DONE, timezone.now(), timezone.localdate()
     case.closed_by_event = event
     case.save(update_fields=["state", "finished_at", "finished_on", "closed_by_event"])
+    if case.ticket_id:
+        ticket_services.finish_with_case(actor=actor, ticket=case.ticket, case_number=case.number)
     _audit(
         actor,
         "hall.case.done",

@@ -66,10 +66,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_open(request: HttpRequest) -> HttpResponse:
-    form = OpenCaseForm(request.POST or None, initial={"item": request.GET.get("item")})
     ticket = None
-    if request.POST.get("ticket"):
-        ticket = _ticket(request, request.POST["ticket"])
+    if (request.POST or request.GET).get("ticket"):
+        ticket = _ticket(request, (request.POST or request.GET)["ticket"])
+    # From the window: the ticket's item and the visitor its ID number linked, typed nowhere again.
+    initial = {"item": ticket.item_id if ticket else request.GET.get("item")}
+    chosen = None
+    if ticket is not None and ticket.person_id and not request.POST:
+        chosen = get_person(user=request.user, pk=ticket.person_id)
+    form = OpenCaseForm(request.POST or None, initial=initial)
 
     def save(data):
         person = get_person(user=request.user, pk=data["person"])
@@ -82,7 +87,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return form_page(
         request, form, save=save, saved=lambda c: f"已受理：{c.item}（{c.number}）",
         then=lambda c: redirect("hall_cases:detail", service_case_pk=c.pk),
-        page=lambda f: render(request, "hall/cases/open.html", {"form": f, "ticket": ticket}),
+        page=lambda f: render(request, "hall/cases/open.html", {"form": f, "ticket": ticket, "chosen": chosen}),
     )  # fmt: skip
 
 

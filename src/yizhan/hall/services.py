@@ -326,6 +326,18 @@ def finish_service(*, actor: User, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
+def finish_with_case(*, actor: User | None, ticket: Ticket, case_number: str) -> Ticket:
+    """The case opened on the ticket is done (its workflow recorded the fact): the visit is over,
+    so its service time ends now — whoever recorded the fact, seated at the window or not."""
+    ticket = _locked(ticket)
+    if ticket.state in (S.CALLED, S.SERVING):
+        ticket.state, ticket.finished_at = S.DONE, _now()
+        ticket.save(update_fields=["state", "finished_at"])
+        _audit(actor, "hall.ticket.finish", ticket, {"办件": case_number})
+    return ticket
+
+
+@transaction.atomic
 def mark_no_show(*, actor: User, ticket: Ticket) -> Ticket:
     """过号: only after the set number of calls (a policy value), so nobody is skipped at once."""
     ticket = _move(actor, ticket, S.NO_SHOW)
