@@ -14,6 +14,7 @@ ACTIONS = {
     "hall.ticket.transfer": "转移窗口",
     "hall.window.sign_in": "窗口签到",
     "hall.window.sign_out": "窗口签退",
+    "hall.window.open_standard": "开设服务大厅标准窗口",
     "hall.item.override": "修改服务事项本地设置",
     **CASE_ACTIONS,
 }

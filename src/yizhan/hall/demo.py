@@ -5,30 +5,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from yizhan.hall.models import Owner, ServiceItem, Window, WindowKind
+from yizhan.hall import services
 from yizhan.regions.demo import TOWNSHIPS
 from yizhan.regions.models import Region
-
-MILITIA_ITEM = "YZ-A-06"
-# (number, kind, prefix, which catalog items it serves)
-WINDOWS = [
-    (1, WindowKind.CONSCRIPTION, "A", lambda i: i.owner == Owner.ARMED_FORCES and i.code != MILITIA_ITEM),
-    (2, WindowKind.MILITIA, "B", lambda i: i.code == MILITIA_ITEM),
-    (3, WindowKind.VETERANS, "C", lambda i: i.owner == Owner.VETERANS),
-    (4, WindowKind.GENERAL, "D", lambda i: i.owner == Owner.JOINT),
-]
 
 
 @transaction.atomic
 def seed_station(code: str) -> int:
-    station = Region.objects.get(code=code)
-    if station.hall_windows.exists():
-        return 0
-    items = list(ServiceItem.objects.all())
-    for number, kind, prefix, serves in WINDOWS:
-        window = Window.objects.create(region=station, number=number, kind=kind, prefix=prefix)
-        window.items.set([item for item in items if serves(item)])
-    return len(WINDOWS)
+    return services.open_standard_windows(actor=None, station=Region.objects.get(code=code))
 
 
 def seed() -> int:

@@ -11,8 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from yizhan.accounts.models import User
+from yizhan.accounts.roles import Role
 from yizhan.core.policy import most_specific, policy_chain
-from yizhan.core.scopes import visible
+from yizhan.core.scopes import covers, visible
 from yizhan.hall.models import ServiceItem, ServiceItemOverride, Ticket, TicketState, Window, WindowSignIn
 from yizhan.regions.models import Level, Region
 
@@ -78,6 +80,22 @@ def stations_of(user) -> list[Region]:
     return list(
         visible(user, "regions.Region").filter(level=Level.TOWNSHIP, hall_windows__isnull=False).distinct()
     )
+
+
+HALL_OPENERS = {Role.STATION_HEAD, Role.STATION_DEPUTY, Role.COUNTY_OFFICER}
+
+
+def may_open_hall(user: User | None, station: Region) -> bool:
+    """The station's head or deputy, or the county officer above it (None: seeding)."""
+    return user is None or any(
+        post.role in HALL_OPENERS and covers([post.region.bounds], station.code) for post in user.active_posts
+    )
+
+
+def stations_without_hall(user: User) -> list[Region]:
+    """The townships whose hall the user may open (the standard windows) and that have none yet."""
+    townships = visible(user, "regions.Region").filter(level=Level.TOWNSHIP, hall_windows__isnull=True)
+    return [t for t in townships.order_by("code") if may_open_hall(user, t)]
 
 
 def windows_of(user):

@@ -25,6 +25,7 @@ from yizhan.core.phone import PhoneError, normalize_phone
 from yizhan.core.policy import region_label, require_officer
 from yizhan.core.policy_values import policy_value
 from yizhan.core.scopes import within
+from yizhan.hall import selectors
 from yizhan.hall.models import (
     TICKET_ID_CONTEXT,
     TICKET_PHONE_CONTEXT,
@@ -37,6 +38,7 @@ from yizhan.hall.models import (
     Ticket,
     TicketState,
     Window,
+    WindowKind,
     WindowSignIn,
 )
 from yizhan.people.models import ID_CONTEXT, IdentityKind, Person
@@ -202,6 +204,39 @@ def signed_in(*, clerk: User, window: Window, day: datetime.date) -> bool:
     return WindowSignIn.objects.filter(
         window=window, clerk=clerk, day=day, signed_out_at__isnull=True
     ).exists()
+
+
+# The standard windows of a merged station's hall (秀全街道's): number, kind, prefix, the items each
+# serves. A station opens them once; a hall with windows keeps its own.
+MILITIA_ITEM = "YZ-A-06"
+STANDARD_WINDOWS = [
+    (1, WindowKind.CONSCRIPTION, "A", lambda i: i.owner == Owner.ARMED_FORCES and i.code != MILITIA_ITEM),
+    (2, WindowKind.MILITIA, "B", lambda i: i.code == MILITIA_ITEM),
+    (3, WindowKind.VETERANS, "C", lambda i: i.owner == Owner.VETERANS),
+    (4, WindowKind.GENERAL, "D", lambda i: i.owner == Owner.JOINT),
+]
+
+
+@transaction.atomic
+def open_standard_windows(*, actor: User | None, station: Region) -> int:
+    """Opens the station's hall with the four standard windows; a hall that has windows is left
+    as it is (0). How many were opened."""
+    if station.level != Level.TOWNSHIP:
+        raise ValidationError("服务大厅设在乡镇（街道）。")
+    if not selectors.may_open_hall(actor, station):
+        raise PermissionDenied("服务大厅窗口由本站站长、副站长或区县业务主管开设。")
+    station = Region.objects.select_for_update().get(pk=station.pk)
+    if station.hall_windows.exists():
+        return 0
+    items = list(ServiceItem.objects.all())
+    for number, kind, prefix, serves in STANDARD_WINDOWS:
+        window = Window.objects.create(region=station, number=number, kind=kind, prefix=prefix)
+        window.items.set([item for item in items if serves(item)])
+    record(
+        actor=actor, action="hall.window.open_standard", object_type="region", object_id=station.pk,
+        region_code=station.code, changes={"窗口": len(STANDARD_WINDOWS)},
+    )  # fmt: skip
+    return len(STANDARD_WINDOWS)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "hall"
 urlpatterns = [
     path("", views.index, name="index"),
     path("issue/", views.desk_issue, name="issue"),
+    path("open/", views.open_hall, name="open_hall"),
     path("tickets/<int:ticket_pk>/receipt/", views.receipt, name="receipt"),
     path("tickets/<int:ticket_pk>/transfer/", views.transfer, name="transfer"),
     path("tickets/<int:ticket_pk>/<str:step>/", views.ticket_step, name="ticket_step"),

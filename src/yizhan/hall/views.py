@@ -45,10 +45,28 @@ def _station(request: HttpRequest) -> Region:
 def index(request: HttpRequest) -> HttpResponse:
     stations = selectors.stations_of(request.user)
     station = _station(request) if stations else None
-    context = {"stations": stations, "station": station, "seat": selectors.seat_of(request.user)}
+    context = {
+        "stations": stations,
+        "station": station,
+        "seat": selectors.seat_of(request.user),
+        "to_open": selectors.stations_without_hall(request.user),
+    }
     if station is not None:
         context |= {"boards": selectors.board_of(station), "tickets": selectors.tickets_today(station)[:50]}
     return render(request, "hall/index.html", context)
+
+
+@login_required
+@require_POST
+def open_hall(request: HttpRequest) -> HttpResponse:
+    """A station without a hall opens it with the four standard windows (征兵, 民兵, 退役军人事务, 综合)."""
+    chosen = request.POST.get("station", "")
+    station = next((s for s in selectors.stations_without_hall(request.user) if s.code == chosen), None)
+    if station is None:
+        raise Http404
+    services.open_standard_windows(actor=request.user, station=station)
+    messages.success(request, f"已开设{station.name}服务大厅的四个标准窗口。")
+    return redirect(f"{reverse('hall:index')}?station={station.code}")
 
 
 @login_required
