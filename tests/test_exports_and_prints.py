@@ -37,6 +37,13 @@ FILE_VIEWS = {
     "care:gift_pack_receipt": "care/test_pages",
     "care:visit_receipt": "care/test_pages",
     "veterans:card_print": "veterans/test_veterans",
+    # The campaign's 走访慰问登记表: a Ledger of the same columns machinery (cells as text), with no
+    # ID number or phone column at all.
+    "ledgers:campaign_export": "care/test_campaign_pages",
+    # The 80 mm ticket receipt (number, item, window; the visitor's number masked) and the case's
+    # 受理通知书 (name, item, promised day; no personal number).
+    "hall:receipt": "hall/test_pages",
+    "hall_cases:receipt": "hall_cases/test_case_pages",
 }
 FILE_WORDS = ("export", "print", "receipt", "report", "download", ".xlsx", ".csv")
 

@@ -328,11 +328,11 @@ def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _pri
         lambda: veterans.record_discharge(actor=head, person=soldier, on=D(2026, 9, 1), settlement_type="self_employed"),
     )  # fmt: skip
     steps.run(
-        "record_checkin", {"veteran.checkin": 1, "task.complete": 1},
+        "record_checkin", {"veteran.checkin": 1, "event.checkin_recorded": 1, "task.complete": 1},
         lambda: veterans.record_checkin(actor=head, person=soldier, on=D(2026, 9, 10), documents=[]),
     )  # fmt: skip
     profile = steps.run(
-        "save_profile create", {"veteran.profile.create": 1, "task.complete": 1},
+        "save_profile create", {"veteran.profile.create": 1, "event.profile_recorded": 1, "task.complete": 1},
         lambda: veterans.save_profile(actor=head, person=soldier, on=D(2026, 9, 10), category="discharged_soldier"),
     )  # fmt: skip
     steps.run(
@@ -344,11 +344,11 @@ def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _pri
         lambda: veterans.confirm_year(actor=head, profile=profile, year=2027, on=D(2027, 1, 5), alive=True),
     )  # fmt: skip
     steps.run(
-        "add_employment_service", {"veteran.employment": 1},
+        "add_employment_service", {"veteran.employment": 1, "event.employment_served": 1},
         lambda: veterans.add_employment_service(actor=head, person=soldier, kind="training", on=D(2026, 10, 1), details="电工"),
     )  # fmt: skip
     case = steps.run(
-        "open_assistance", {"veteran.assistance.apply": 1},
+        "open_assistance", {"veteran.assistance.apply": 1, "event.assistance_applied": 1},
         lambda: veterans.open_assistance(actor=head, person=soldier, on=D(2026, 10, 1), hardship="医疗", description="住院"),
     )  # fmt: skip
     steps.run(
@@ -356,7 +356,7 @@ def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _pri
         lambda: veterans.move_assistance(actor=head, case=case, to="assessed", note="属实"),
     )  # fmt: skip
     card = steps.run(
-        "apply_card", {"person.document.attach": 1, "card.accepted": 1},
+        "apply_card", {"person.document.attach": 1, "card.accepted": 1, "event.card_accepted": 1},
         lambda: veterans.apply_card(actor=head, person=soldier, on=D(2026, 10, 2), photo_content=photo_bytes()),
     )  # fmt: skip
     steps.run(
@@ -372,7 +372,7 @@ def test_the_veterans_writes_are_audited_once_each(soldier, persona, steps, _pri
         lambda: veterans.move_card(actor=county, card=card, to=CardStatus.ARRIVED, on=D(2026, 10, 20)),
     )  # fmt: skip
     steps.run(
-        "move_card to 已发放", {"card.issued": 1, "task.complete": 1},
+        "move_card to 已发放", {"card.issued": 1, "event.card_issued": 1, "task.complete": 1},
         lambda: veterans.move_card(actor=head, card=card, to=CardStatus.ISSUED, on=D(2026, 10, 22), signed_by="商春旺"),
     )  # fmt: skip
     steps.run(
@@ -414,7 +414,7 @@ def test_the_benefits_and_care_writes_are_audited_once_each(soldier, persona, st
     )  # fmt: skip
     recipient_task = Task.objects.get(person=soldier, kind=TaskKind.ALLOWANCE_RECIPIENT)
     designation = steps.run(
-        "designate_recipient", {"benefits.allowance.recipient": 1, "task.complete": 1},
+        "designate_recipient", {"benefits.allowance.recipient": 1, "event.recipient_named": 1, "task.complete": 1},
         lambda: benefits.designate_recipient(
             actor=head, servicemember=soldier, recipient=father, bank_name="农行", account="6228480012345678901",
             on=D(2024, 9, 5), task=recipient_task,
@@ -450,7 +450,7 @@ def test_the_benefits_and_care_writes_are_audited_once_each(soldier, persona, st
     )  # fmt: skip
     plaque_task = Task.objects.get(household=soldier.household, kind=TaskKind.HONOR_PLAQUE)
     steps.run(
-        "hang_plaque", {"benefits.plaque.hang": 1, "task.complete": 1},
+        "hang_plaque", {"benefits.plaque.hang": 1, "event.plaque_hung": 1, "task.complete": 1},
         lambda: benefits.hang_plaque(
             actor=head, household=soldier.household, category="active", hung_on=D(2024, 9, 20),
             hung_by="街道武装部 李四", signed=True, task=plaque_task,

@@ -83,3 +83,19 @@ def test_one_tap_logs_todays_contact(kept, login_as):
     answer = client.post(f"/care/contacts/{person.pk}/", {"channel": "phone"})
     assert answer.status_code == 302
     assert "已登记与商重点的联系" in client.get(answer.url).content.decode()
+
+
+def test_someone_never_contacted_is_due_a_cadence_after_he_came_into_the_group(make_person, persona):
+    save_grid(
+        actor=None, village=Region.objects.get(code=VILLAGE), name="一网格", liaison=persona("xinhu_village")
+    )
+    person = make_person(name="商新属", born=datetime.date(1970, 1, 1))
+    people_services.grant_identity(
+        actor=None, person=person, kind=IdentityKind.VETERAN, since=TODAY - datetime.timedelta(days=10),
+        source="manual",
+    )  # fmt: skip
+    assert campaigns.open_contact_tasks(today=TODAY) == 0  # quarterly: not overdue after ten days
+    assert [d.person for d in contacts_due(user=persona("xinhu_village"), today=TODAY)] == []
+    later = TODAY + datetime.timedelta(days=81)
+    assert campaigns.open_contact_tasks(today=later) == 1
+    assert contact_tasks().get().period == ""  # never contacted: one spell until the first contact

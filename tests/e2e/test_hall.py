@@ -1,9 +1,7 @@
 """The hall with three pages open at once: the kiosk, the hall screen and the clerk's window."""
 
-import importlib
 import re
 
-from django.apps import apps
 from playwright.sync_api import expect
 
 from yizhan.accounts.devices import COOKIE
@@ -23,7 +21,7 @@ def device_page(browser, live_server, kind: str):
 
 def test_a_kiosk_ticket_waits_on_the_screen_until_the_clerk_calls_it(browser, page, live_server, sign_in):
     # The live server's database is flushed between tests: the catalog migration's rows are put back.
-    importlib.import_module("yizhan.hall.migrations.0002_catalog").seed(apps, None)
+    hall_demo.ensure_catalog()
     hall_demo.seed_station(XINHU)
     kiosk = device_page(browser, live_server, "kiosk")
     screen = device_page(browser, live_server, "screen")

@@ -2,9 +2,7 @@
 kiosk, the hall screen and the clerk's window — and nothing typed twice."""
 
 import datetime
-import importlib
 
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -46,7 +44,7 @@ def test_a_visitor_takes_a_card_ticket_is_called_served_through_the_card_form_an
 ):
     settings.DOCUMENTS_DIR = tmp_path
     # The live server's database is flushed between tests: the catalog migration's rows are put back.
-    importlib.import_module("yizhan.hall.migrations.0002_catalog").seed(apps, None)
+    hall_demo.ensure_catalog()
     hall_demo.seed_station(XINHU)
     veteran, number = known_veteran()
     kiosk = device_page(browser, live_server, "kiosk")

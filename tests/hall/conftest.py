@@ -1,7 +1,4 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 from yizhan.hall import demo as hall_demo
 from yizhan.hall.models import ServiceItem, Window
@@ -13,7 +10,7 @@ XINHU, HUAQIAO = "371402001000", "320583400000"
 def halls(world):
     """The demo windows of 新湖 and 花桥 (1 征兵 A, 2 民兵 B, 3 退役军人事务 C, 4 综合 D). The catalog
     comes from its migration; a transactional test's flush empties it, so it is put back."""
-    importlib.import_module("yizhan.hall.migrations.0002_catalog").seed(apps, None)
+    hall_demo.ensure_catalog()
     hall_demo.seed_station(XINHU)
     hall_demo.seed_station(HUAQIAO)
 

@@ -35,12 +35,18 @@ def test_a_card_case_closes_itself_when_the_existing_form_accepts_the_applicatio
     clerk = persona("xinhu_clerk")
     case = cases.open_case(actor=clerk, item=card_item, person=veteran)
     statuses = {m.material.name: m.status for m in case.materials.all()}
-    assert statuses == {
+    assert statuses == {  # the catalog's materials of 优待证申领 (hall migration 0002)
         "居民身份证": MaterialStatus.ON_FILE,  # the registry holds his ID number
-        "白底证件照": MaterialStatus.MISSING,
+        "退出现役证明（退伍证）": MaterialStatus.ON_FILE,  # and his discharge
+        "白底证件照（352×440 像素）": MaterialStatus.MISSING,
         "居民户口簿": MaterialStatus.MISSING,
+        "立功受奖证书": MaterialStatus.MISSING,
     }
-    assert [m.name for m in cases.missing_materials(case)] == ["白底证件照", "居民户口簿"]
+    assert [m.name for m in cases.missing_materials(case)] == [
+        "白底证件照（352×440 像素）",
+        "居民户口簿",
+        "立功受奖证书",
+    ]
     assert case.due_on == add_working_days(case.accepted_on, 30)
     veterans.save_profile(actor=clerk, person=veteran, on=D(2026, 10, 1), category="discharged_soldier")
     assert ServiceCase.objects.get(pk=case.pk).state == CaseState.ACCEPTED  # not this case's fact
@@ -80,7 +86,8 @@ def test_an_agent_is_named_with_the_relation_and_a_case_is_only_the_stations(car
 def test_a_plain_case_runs_by_its_table_and_the_correction_stops_the_clock(
     make_item, veteran, persona, monkeypatch
 ):
-    item = make_item("YZ-A-06", "民兵整组登记", days=10, owner="armed_forces")
+    # An item of its own (the catalog's 民兵整组登记 is 即办件): a 承诺件 of 10 working days.
+    item = make_item("YZ-T-01", "测试承诺件", days=10, owner="armed_forces")
     clerk = persona("xinhu_clerk")
     case = cases.open_case(actor=clerk, item=item, person=veteran)
     with pytest.raises(ValidationError, match="补正"):
@@ -179,6 +186,15 @@ def test_a_bad_rating_opens_the_rectification_task_for_the_station_head(make_ite
     )  # fmt: skip
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
+
+
+def test_the_county_sets_how_long_the_station_has_to_rectify(make_item, veteran, persona, county_sets):
+    county_sets("hall.rectification_working_days", 10)
+    case = done_case(make_item, veteran, persona)
+    rating = cases.rate(
+        case=case, level=RatingLevel.VERY_DISSATISFIED, indicators=[], comment="", channel="pad"
+    )
+    assert rating.rectification.task.due_on == add_working_days(rating.rated_at.date(), 10)
 
 
 def test_a_good_rating_opens_nothing_and_a_case_is_rated_only_once(make_item, veteran, persona):

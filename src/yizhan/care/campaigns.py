@@ -278,9 +278,11 @@ def _held(kinds: list[str]) -> tuple[str, list]:
 
 
 def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
-    """INSERT … SELECT of the contact-due tasks of one county. The task's period is the date of the
-    person's last contact ("" when never contacted): one task per overdue spell — a second tick
-    finds it (unique rule, subject, period), a new contact starts a new spell."""
+    """INSERT … SELECT of the contact-due tasks of one county. The cadence counts from the person's
+    last contact, or — never contacted — from the day he came into the group (a family that became
+    军属 yesterday is not overdue). The task's period is the date of the last contact ("" when never
+    contacted): one task per overdue spell — a second tick finds it (unique rule, subject, period),
+    a new contact starts a new spell."""
     days = cadence(region_code=county.code, on=today)
     ops = connection.ops
     before = {
@@ -309,6 +311,7 @@ def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
         "created_at": ("%s", [ops.adapt_datetimefield_value(timezone.now())]),
     }
     columns, values, params = task_columns(given)
+    kind_marks = ", ".join(["%s"] * len(held_args))
     sql = f"""
         INSERT INTO worklist_task ({columns})
         SELECT {values} FROM (
@@ -316,19 +319,23 @@ def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
                    'person:' || CAST(p.id AS TEXT) AS subject_key,
                    COALESCE((SELECT CAST(MAX(c.contacted_on) AS TEXT) FROM care_contactlog c WHERE c.person_id = p.id), '')
                        AS period,
-                   (SELECT MAX(c.contacted_on) FROM care_contactlog c WHERE c.person_id = p.id) AS last_contact,
+                   COALESCE(
+                       (SELECT MAX(c.contacted_on) FROM care_contactlog c WHERE c.person_id = p.id),
+                       (SELECT MIN(i.since) FROM people_identity i WHERE i.person_id = p.id
+                        AND i.kind IN ({kind_marks}) AND i.since <= %s AND (i.until IS NULL OR i.until > %s))
+                   ) AS last_contact,
                    CASE WHEN {priority} THEN 1 ELSE 0 END AS priority
             FROM people_person p
             WHERE p.region_id >= %s AND p.region_id < %s AND p.merged_into_id IS NULL AND {held}
         ) d
-        WHERE (d.last_contact IS NULL OR d.last_contact < CASE WHEN d.priority = 1 THEN %s ELSE %s END)
+        WHERE d.last_contact < CASE WHEN d.priority = 1 THEN %s ELSE %s END
           AND NOT EXISTS (
               SELECT 1 FROM worklist_task t
               WHERE t.rule = %s AND t.subject_key = d.subject_key AND t.period = d.period
           )
     """
     args = [
-        *params, *priority_args, day, day, lo, hi, *held_args, day, day,
+        *params, *held_args, day, day, *priority_args, day, day, lo, hi, *held_args, day, day,
         before["priority"], before["contact"], CONTACT_RULE,
     ]  # fmt: skip
     return sql, args

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from yizhan.accounts.roles import Perm
@@ -292,8 +293,8 @@ class Due:
 
 def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 200) -> list[Due]:
     """The liaison's week: people kept in regular contact in his grids' villages (else in his
-    scope) whose next contact falls within `horizon` days — never contacted first, then the
-    longest since. Each marked when his home visit is due too (visits.visit_days)."""
+    scope) whose next contact falls within `horizon` days (counted from the last contact, or from
+    the day he came into the group) — never contacted first, then the longest since. Each marked when his home visit is due too (visits.visit_days)."""
     people = visible(user, "people.Person")
     villages = list(Grid.objects.filter(liaison=user).values_list("village_id", flat=True))
     if villages:
@@ -307,18 +308,28 @@ def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 2
         people.filter(Exists(held.filter(kind__in=CONTACT_KINDS)))
         .annotate(
             last_contact=Subquery(contacts.annotate(m=Max("contacted_on")).values("m")),
+            # Never contacted: the cadence counts from the day he came into the group.
+            counted_from=Coalesce(
+                "last_contact",
+                Subquery(
+                    held.filter(kind__in=CONTACT_KINDS)
+                    .order_by()
+                    .values("person")
+                    .annotate(m=Min("since"))
+                    .values("m")
+                ),
+            ),
             last_visit=Subquery(
                 contacts.filter(channel=ContactChannel.VISIT).annotate(m=Max("contacted_on")).values("m")
             ),
             priority=Exists(held.filter(kind=IdentityKind.PRIORITY_ENTITLED)),
         )
         .filter(
-            Q(last_contact__isnull=True)
-            | Q(priority=True, last_contact__lt=soon - datetime.timedelta(days=days["priority"]))
-            | Q(priority=False, last_contact__lt=soon - datetime.timedelta(days=days["contact"]))
+            Q(priority=True, counted_from__lt=soon - datetime.timedelta(days=days["priority"]))
+            | Q(priority=False, counted_from__lt=soon - datetime.timedelta(days=days["contact"]))
         )
         .select_related("region")
-        .order_by(F("last_contact").asc(nulls_first=True), "id")[:limit]
+        .order_by(F("last_contact").asc(nulls_first=True), "counted_from", "id")[:limit]
     )
     visit_before = today - datetime.timedelta(days=days["visit"])
     return [
