@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.hall_cases.conftest import D
 from tests.veterans.conftest import photo_bytes
@@ -168,11 +169,11 @@ def test_a_bad_rating_opens_the_rectification_task_for_the_station_head(make_ite
         TaskStatus.OPEN,
         persona("xinhu_head"),
     )
-    assert task.due_on == add_working_days(rating.rated_at.date(), 5)
+    assert task.due_on == add_working_days(timezone.localdate(rating.rated_at), 5)
     with pytest.raises(PermissionDenied):
         cases.record_rectification(
             actor=persona("xinhu_clerk"), rectification=rectification, check_note="属实", fix_note="增开窗口",
-            return_visit_on=rating.rated_at.date(), return_visit_note="满意",
+            return_visit_on=timezone.localdate(rating.rated_at), return_visit_note="满意",
         )  # fmt: skip
     with pytest.raises(ValidationError) as raised:
         cases.record_rectification(
@@ -182,7 +183,7 @@ def test_a_bad_rating_opens_the_rectification_task_for_the_station_head(make_ite
     assert set(raised.value.message_dict) == {"fix_note", "return_visit_on", "return_visit_note"}
     cases.record_rectification(
         actor=persona("xinhu_head"), rectification=rectification, check_note="属实", fix_note="高峰期增开窗口",
-        return_visit_on=rating.rated_at.date(), return_visit_note="电话回访，本人表示认可",
+        return_visit_on=timezone.localdate(rating.rated_at), return_visit_note="电话回访，本人表示认可",
     )  # fmt: skip
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
@@ -194,7 +195,7 @@ def test_the_county_sets_how_long_the_station_has_to_rectify(make_item, veteran,
     rating = cases.rate(
         case=case, level=RatingLevel.VERY_DISSATISFIED, indicators=[], comment="", channel="pad"
     )
-    assert rating.rectification.task.due_on == add_working_days(rating.rated_at.date(), 10)
+    assert rating.rectification.task.due_on == add_working_days(timezone.localdate(rating.rated_at), 10)
 
 
 def test_a_good_rating_opens_nothing_and_a_case_is_rated_only_once(make_item, veteran, persona):

@@ -6,7 +6,7 @@ from django import forms
 
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
-from yizhan.hall.case_services import INDICATORS
+from yizhan.hall.case_models import INDICATORS
 from yizhan.hall.models import ApplicantKind, CaseState, RatingLevel, ServiceItem
 from yizhan.people.forms import picked
 

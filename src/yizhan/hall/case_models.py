@@ -145,6 +145,20 @@ class CaseStep(models.Model):
         return f"{self.case} · {self.workflow}"
 
 
+# What a rating may say besides its level (好差评's 评价指标), by code.
+INDICATORS = {
+    "efficiency": "办事效率高",
+    "attitude": "服务态度好",
+    "guide": "办事指南清楚",
+    "once": "一次办成",
+    "materials": "材料精简",
+    "facilities": "环境设施好",
+    "slow": "等候或办理时间长",
+    "unclear": "告知不清楚",
+    "repeat": "需要多次跑",
+}
+
+
 class RatingLevel(models.TextChoices):
     VERY_SATISFIED = "5", "非常满意"
     SATISFIED = "4", "满意"
@@ -167,7 +181,7 @@ class Rating(models.Model):
 
     case = models.OneToOneField(ServiceCase, on_delete=models.PROTECT, related_name="rating")
     level = models.CharField("评价", max_length=1, choices=RatingLevel.choices)
-    indicators = models.JSONField("评价指标", default=list)
+    indicators = models.JSONField("评价指标", default=list)  # codes of INDICATORS
     comment = models.TextField("意见建议", blank=True)
     channel = models.CharField("评价渠道", max_length=10, choices=RatingChannel.choices)
     rated_at = models.DateTimeField("评价时间", auto_now_add=True)
@@ -180,6 +194,10 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_level_display()
+
+    @property
+    def indicator_labels(self) -> list[str]:
+        return [INDICATORS.get(code, code) for code in self.indicators]
 
     @property
     def is_bad(self) -> bool:

@@ -23,6 +23,7 @@ from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy_values import policy_value
 from yizhan.core.scopes import covers
 from yizhan.hall import services as ticket_services
+from yizhan.hall.case_models import INDICATORS
 from yizhan.hall.models import (
     BAD_LEVELS,
     OPEN_CASE_STATES,
@@ -429,17 +430,6 @@ def case_for_token(token: str) -> ServiceCase | None:
 
 
 # The indicators a visitor may tick (after GB/T 39735-2020's 评价指标).
-INDICATORS = {
-    "efficiency": "办事效率高",
-    "attitude": "服务态度好",
-    "guide": "办事指南清楚",
-    "once": "一次办成",
-    "materials": "材料精简",
-    "facilities": "环境设施好",
-    "slow": "等候或办理时间长",
-    "unclear": "告知不清楚",
-    "repeat": "需要多次跑",
-}
 
 
 @transaction.atomic
@@ -525,7 +515,7 @@ def record_rectification(
     missing = {k: v for k, v in errors.items() if not values[k]}
     if return_visit_on is None:
         missing["return_visit_on"] = "请填写回访日期。"
-    elif return_visit_on < rectification.rating.rated_at.date():
+    elif return_visit_on < timezone.localdate(rectification.rating.rated_at):
         missing["return_visit_on"] = "回访日期不能早于评价日期。"
     if missing:
         raise ValidationError(missing)

@@ -138,7 +138,8 @@ def _operation_row(event: AuditEvent) -> list:
         event.actor_name or "系统",
         event.post,
         action_label(event.action),
-        f"{object_label(event.object_type)} {event.object_id}".strip(),
+        object_label(event.object_type),
+        event.object_id,
         event.region_code,
         event.ip or "",
         event.reason,
@@ -146,10 +147,11 @@ def _operation_row(event: AuditEvent) -> list:
 
 
 LOGIN_HEADER = ["时间", "账号", "姓名", "结果", "IP", "浏览器"]
-OPERATION_HEADER = ["时间", "操作人", "岗位", "操作", "对象", "区划", "IP", "事由"]
-# Columns of values as typed or sent (a user name, a browser's user agent), shown as data.
+OPERATION_HEADER = ["时间", "操作人", "岗位", "操作", "对象", "编号", "区划", "IP", "事由"]
+# Columns of values as typed or sent (a user name, a browser's user agent) or keys (an object's
+# number, e.g. a ledger's or a year's), shown as data.
 LOGIN_CODE_COLUMNS = {1, 5}
-OPERATION_CODE_COLUMNS = {1}
+OPERATION_CODE_COLUMNS = {1, 5}
 
 
 def _export(
