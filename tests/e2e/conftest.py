@@ -57,6 +57,29 @@ def page(browser):
 
 
 @pytest.fixture
+def device_page(browser, live_server):
+    """device_page("kiosk") -> a page of a fresh 新湖 device of that kind (kiosk, screen). Its context
+    is closed after the test: a hall screen left open keeps polling the live server after the test
+    has ended, from a thread that then races the next test's work."""
+    from yizhan.accounts.devices import COOKIE
+    from yizhan.accounts.services import issue_device
+
+    contexts = []
+
+    def open_page(kind: str):
+        _, token = issue_device(actor=None, region_code="371402001000", kind=kind, name=f"大厅{kind}")
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.set_default_timeout(10_000)
+        context.add_cookies([{"name": COOKIE, "value": token, "url": live_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def e2e_world(transactional_db):
     from yizhan.accounts import demo as accounts_demo
     from yizhan.regions import demo as regions_demo

@@ -4,27 +4,17 @@ import re
 
 from playwright.sync_api import expect
 
-from yizhan.accounts.devices import COOKIE
-from yizhan.accounts.services import issue_device
 from yizhan.hall import demo as hall_demo
 
 XINHU = "371402001000"
 
 
-def device_page(browser, live_server, kind: str):
-    _, token = issue_device(actor=None, region_code=XINHU, kind=kind, name=f"大厅{kind}")
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(10_000)
-    context.add_cookies([{"name": COOKIE, "value": token, "url": live_server.url}])
-    return context.new_page()
-
-
-def test_a_kiosk_ticket_waits_on_the_screen_until_the_clerk_calls_it(browser, page, live_server, sign_in):
+def test_a_kiosk_ticket_waits_on_the_screen_until_the_clerk_calls_it(device_page, page, live_server, sign_in):
     # The live server's database is flushed between tests: the catalog migration's rows are put back.
     hall_demo.ensure_catalog()
     hall_demo.seed_station(XINHU)
-    kiosk = device_page(browser, live_server, "kiosk")
-    screen = device_page(browser, live_server, "screen")
+    kiosk = device_page("kiosk")
+    screen = device_page("screen")
 
     screen.goto(f"{live_server.url}/hall/screen/")
     screen.get_by_test_id("sound-on").click()

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.test_hall import XINHU, device_page
+from tests.e2e.test_hall import XINHU
 from tests.e2e.test_veterans import submit_with_a_white_photo
 from yizhan.core.idnumber import make
 from yizhan.hall import demo as hall_demo
@@ -40,15 +40,15 @@ def known_veteran():
 
 
 def test_a_visitor_takes_a_card_ticket_is_called_served_through_the_card_form_and_rates_the_case(
-    browser, page, live_server, sign_in, settings, tmp_path
+    device_page, page, live_server, sign_in, settings, tmp_path
 ):
     settings.DOCUMENTS_DIR = tmp_path
     # The live server's database is flushed between tests: the catalog migration's rows are put back.
     hall_demo.ensure_catalog()
     hall_demo.seed_station(XINHU)
     veteran, number = known_veteran()
-    kiosk = device_page(browser, live_server, "kiosk")
-    screen = device_page(browser, live_server, "screen")
+    kiosk = device_page("kiosk")
+    screen = device_page("screen")
 
     screen.goto(f"{live_server.url}/hall/screen/")
     veterans_window = screen.get_by_test_id("screen-window-3")
