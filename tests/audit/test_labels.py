@@ -132,7 +132,7 @@ def test_the_audit_viewer_and_the_timeline_show_the_name_not_the_code(login_as, 
     client = login_as("xinhu_head")
     viewer = client.get(reverse("system:operations")).content.decode()
     assert "查看完整信息" in viewer and "person.reveal" not in viewer.replace('value="person.reveal"', "")
-    assert ">人员 " in viewer
+    assert "<td>人员</td>" in viewer and f"<code>{person.pk}</code>" in viewer  # its number as data
     # The old address of the audit viewer still leads there, its filter kept.
     filtered = client.get("/audit/", {"action": "person.reveal"}, follow=True).content.decode()
     assert "查看完整信息" in filtered and 'value="person.reveal" selected' in filtered
