@@ -55,6 +55,13 @@ settings=$(as_pg "$BIN/psql" "$primary dbname=postgres" -Atc "SELECT string_agg(
   FROM pg_settings WHERE name IN ('max_connections', 'max_worker_processes', 'max_wal_senders',
   'max_prepared_transactions', 'max_locks_per_transaction')")
 as_pg "$BIN/pg_basebackup" -d "$primary" -D "$ROOT/standby" -R -X stream -c fast
+# Debian keeps a server's pg_hba.conf and pg_ident.conf under /etc, not in its data directory, so
+# a copy of the machine's server arrives without them: the standby gets its own.
+if [ ! -f "$ROOT/standby/pg_hba.conf" ]; then
+  printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' >"$ROOT/standby/pg_hba.conf"
+  : >"$ROOT/standby/pg_ident.conf"
+  chown postgres: "$ROOT/standby/pg_hba.conf" "$ROOT/standby/pg_ident.conf"
+fi
 # Appended last, so these win over a postgresql.conf copied from our own primary.
 cat >>"$ROOT/standby/postgresql.conf" <<EOF
 $settings
