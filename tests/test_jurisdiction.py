@@ -111,6 +111,7 @@ ID_FIELDS = {
     "region": "village",
     "village": "village",
     "township": "township",
+    "station": "township",  # a hall's station (a window added to it)
     "county": "county",
     "county_code": "county",
     "region_code": "county",  # a policy's region (core.policy): county, city, province or ""

@@ -151,3 +151,52 @@ def test_renewed_recovery_codes_replace_the_old_ones(world, client, settings):
     _sign_in(client, "xinhu_clerk")
     assert "验证码不正确" in client.post(reverse("accounts:otp_verify"), {"code": old[1]}).content.decode()
     assert client.post(reverse("accounts:otp_verify"), {"code": new[1]}).status_code == 302
+
+
+def test_turning_it_off_oneself_is_audited_with_oneself_as_the_actor(world, client, settings):
+    settings.REQUIRE_OTP = False
+    _sign_in(client, "xinhu_clerk")
+    _enrol(client)
+    client.post(reverse("accounts:otp_disable"))
+    event = AuditEvent.objects.get(action="otp.disable")
+    assert event.actor.username == "xinhu_clerk" and event.object_id == str(event.actor.pk)
+    assert AuditEvent.objects.get(action="otp.enable").actor.username == "xinhu_clerk"
+
+
+def test_a_manager_resets_a_lost_authenticator_and_the_audit_row_names_him(world, client, login_as, settings):
+    settings.REQUIRE_OTP = False  # the administrator's own second factor is not this test's
+    _sign_in(client, "xinhu_head")
+    _enrol(client)
+    head = TOTPDevice.objects.get(user__username="xinhu_head").user
+    admin = login_as("admin")
+    detail = admin.get(reverse("system:staff_detail", args=[head.pk])).content.decode()
+    assert 'data-testid="otp-reset"' in detail
+    refused = admin.post(reverse("system:staff_otp_reset", args=[head.pk]), follow=True).content.decode()
+    assert "请填写重置原因。" in refused and TOTPDevice.objects.filter(user=head).exists()
+    admin.post(reverse("system:staff_otp_reset", args=[head.pk]), {"reason": "手机丢失"})
+    assert not TOTPDevice.objects.filter(user=head).exists()
+    event = AuditEvent.objects.get(action="otp.reset")
+    assert (event.actor.username, event.object_id, event.reason) == ("admin", str(head.pk), "手机丢失")
+    # Required for a head: he enrols again before anything else.
+    settings.REQUIRE_OTP = True
+    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:otp_setup"))
+
+
+def test_no_one_resets_the_second_factor_of_an_account_he_does_not_manage(world, client, login_as, persona):
+    from django.core.exceptions import PermissionDenied
+
+    from yizhan.accounts import otp
+
+    _sign_in(client, "huaqiao_clerk")
+    _enrol(client)
+    target = persona("huaqiao_clerk")
+    assert (
+        login_as("xinhu_head")
+        .post(reverse("system:staff_otp_reset", args=[target.pk]), {"reason": "手机丢失"})
+        .status_code
+        == 404
+    )
+    with pytest.raises(PermissionDenied):
+        otp.disable(actor=persona("xinhu_head"), user=target, reason="手机丢失")
+    assert TOTPDevice.objects.filter(user=target).exists()
+    assert not AuditEvent.objects.filter(action__in=["otp.reset", "otp.disable"]).exists()

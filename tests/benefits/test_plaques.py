@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.benefits.conftest import approve, record_fact
+from yizhan.audit.models import AuditEvent
 from yizhan.benefits import services
 from yizhan.benefits.effects import plaque_due
 from yizhan.benefits.models import HonorPlaque, PlaqueCategory, PlaqueStatus
@@ -225,3 +226,61 @@ def test_a_returned_recruit_who_enlists_again_brings_his_households_plaque_task_
         "candidate:again",
     )
     assert HonorPlaque.objects.get().status == PlaqueStatus.DUE
+
+
+def _move(people, household=None):
+    """The family moves: each person leaves his household (for `household`, or a new one)."""
+    if household is None:
+        household = people_services.create_household(actor=None, region=people[0].region, members=[])
+    for person in people:
+        people_services.set_household(actor=None, person=person, household=household, head=False)
+    return household
+
+
+def test_a_due_plaque_follows_the_family_to_the_household_it_moved_to(family):
+    from yizhan.benefits.effects import plaques_follow_the_family
+
+    approve(family["soldier"])
+    old = family["household"]
+    new = _move([family["father"], family["soldier"]])
+    assert plaques_follow_the_family(today=datetime.date(2026, 10, 1)) == 1
+    plaque = HonorPlaque.objects.get()
+    assert plaque.household == new and plaque.status == PlaqueStatus.DUE
+    task = Task.objects.get(kind=TaskKind.HONOR_PLAQUE)
+    assert (
+        task.household == new and task.status == TaskStatus.OPEN and task.subject_key == f"household:{new.pk}"
+    )
+    assert not HonorPlaque.objects.filter(household=old).exists()
+    assert DomainEvent.objects.count() == 1  # the move is no fact of its own
+    moved = AuditEvent.objects.filter(action__in=["benefits.plaque.move", "task.move_household"])
+    assert sorted(moved.values_list("action", flat=True)) == ["benefits.plaque.move", "task.move_household"]
+    assert plaques_follow_the_family(today=datetime.date(2026, 10, 2)) == 0  # once
+
+
+def test_a_plaque_stays_while_the_soldiers_family_stays_and_a_hung_one_stays_for_good(family, persona):
+    from yizhan.benefits.effects import plaques_follow_the_family
+
+    approve(family["soldier"])
+    old = family["household"]
+    _move([family["soldier"]])  # he moves out alone: his father, 军属, keeps the household due
+    assert plaques_follow_the_family(today=datetime.date(2026, 10, 1)) == 0
+    assert HonorPlaque.objects.get().household == old
+    services.hang_plaque(
+        actor=persona("xinhu_clerk"), household=old, category=PlaqueCategory.ACTIVE,
+        hung_on=datetime.date(2027, 1, 20), hung_by="服务站", signed=True,
+    )  # fmt: skip
+    _move([family["father"]], household=Person.objects.get(pk=family["soldier"].pk).household)
+    assert plaques_follow_the_family(today=datetime.date(2027, 2, 1)) == 0
+    assert HonorPlaque.objects.get().household == old  # on the door it was hung on
+
+
+def test_a_family_moving_into_a_household_with_a_plaque_leaves_no_second_one(family, make_family):
+    from yizhan.benefits.effects import plaques_follow_the_family
+
+    approve(family["soldier"])
+    brother, _, theirs = make_family("李春来")
+    approve(brother)
+    _move([family["father"], family["soldier"]], household=theirs)
+    assert plaques_follow_the_family(today=datetime.date(2026, 10, 1)) == 1
+    assert list(HonorPlaque.objects.values_list("household", flat=True)) == [theirs.pk]
+    assert Task.objects.filter(kind=TaskKind.HONOR_PLAQUE, status=TaskStatus.OPEN).count() == 1

@@ -124,3 +124,45 @@ def test_an_html_file_stored_before_the_check_is_only_ever_a_download(login_as, 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def _stored() -> list[str]:
+    return list(files.stored_files("documents"))
+
+
+def test_a_failure_after_the_file_is_written_leaves_no_file(persona, person, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("审计写入失败")
+
+    monkeypatch.setattr(services, "audit_person", broken)
+    with pytest.raises(RuntimeError):
+        attach(persona, person, PDF)
+    assert not Document.objects.exists()
+    assert _stored() == []
+
+
+def test_a_failure_in_the_callers_transaction_leaves_no_file(persona, person):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attach(persona, person, PDF)
+        raise RuntimeError("优待证申请未能保存")  # e.g. the card the photo was for
+    assert not Document.objects.exists()
+    assert _stored() == []
+
+
+def test_a_rolled_back_copy_of_a_stored_file_leaves_the_stored_one(persona, person):
+    from django.db import transaction
+
+    kept = attach(persona, person, PDF)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        attach(persona, person, PDF)  # the same bytes: the same content-addressed name
+        raise RuntimeError("未能保存")
+    assert _stored() == [kept.path]
+    assert services.read_document(actor=persona("xinhu_village"), document=kept) == PDF
+
+
+def test_a_committed_document_keeps_its_file(persona, person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = attach(persona, person, png())
+    assert _stored() == [document.path]

@@ -22,6 +22,7 @@ ACTIONS = {
     "grid.update": "修改网格",
     "otp.enable": "启用双因素登录",
     "otp.disable": "关闭双因素登录",
+    "otp.reset": "重置他人双因素登录",
     "otp.recovery_renew": "重新生成恢复码",
     "session.end": "结束他人会话",
     "audit.export": "导出日志",

@@ -12,12 +12,14 @@ from binascii import unhexlify
 
 import segno
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from yizhan.accounts import authority
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import OTP_ROLES
 from yizhan.audit.services import record
@@ -69,47 +71,64 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+# Enrolling, renewing the codes and signing in with a code are the holder's own acts (the actor is
+# the user): only he has the authenticator. Turning the factor off is his too, or a manager's
+# reset of someone else's (a lost phone), and the audit row names whoever did it.
+
+
 @transaction.atomic
-def enable(*, user: User, key_hex: str, code: str) -> tuple[TOTPDevice, list[str]] | None:
-    """Stores the authenticator once a code it made matches; returns the device and the new
-    recovery codes (shown once), or None for a wrong code."""
+def enable(*, actor: User, key_hex: str, code: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Stores the actor's authenticator once a code it made matches; returns the device and the
+    new recovery codes (shown once), or None for a wrong code."""
     step = _code_matches(key_hex, code)
     if step is None:
         return None
-    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=actor).delete()
     # last_t: the code just typed cannot be replayed to sign in.
-    device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, key=key_hex, confirmed=True, last_t=step)
-    codes = _new_recovery_codes(user)
-    record(actor=user, action="otp.enable", object_type="user", object_id=user.pk)
+    device = TOTPDevice.objects.create(user=actor, name=TOTP_NAME, key=key_hex, confirmed=True, last_t=step)
+    codes = _new_recovery_codes(actor)
+    record(actor=actor, action="otp.enable", object_type="user", object_id=actor.pk)
     return device, codes
 
 
 @transaction.atomic
-def renew_recovery_codes(*, user: User) -> list[str]:
-    codes = _new_recovery_codes(user)
-    record(actor=user, action="otp.recovery_renew", object_type="user", object_id=user.pk)
+def renew_recovery_codes(*, actor: User) -> list[str]:
+    codes = _new_recovery_codes(actor)
+    record(actor=actor, action="otp.recovery_renew", object_type="user", object_id=actor.pk)
     return codes
 
 
 @transaction.atomic
-def disable(*, user: User) -> None:
-    """Only for a user whose role does not require the second factor (views check)."""
+def disable(*, actor: User | None, user: User, reason: str = "") -> None:
+    """Removes the user's authenticator and recovery codes. By himself only when his role does
+    not require the second factor; by a manager of his account (accounts.authority) as a reset,
+    with a reason: a required user then enrols again at his next login."""
+    own = actor is not None and actor.pk == user.pk
+    if own and required_for(user):
+        raise PermissionDenied("您的岗位必须使用双因素登录，不能关闭。")
+    if not own:
+        authority.check(authority.may_manage(actor, user))
+        if not reason.strip():
+            raise ValidationError({"reason": "请填写重置原因。"})
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    record(actor=user, action="otp.disable", object_type="user", object_id=user.pk)
+    record(
+        actor=actor, action="otp.disable" if own else "otp.reset", object_type="user", object_id=user.pk,
+        reason=reason.strip(),
+    )  # fmt: skip
 
 
-def verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
-    """The device that accepts this code: the authenticator's six digits, or a recovery code
-    (used up). django-otp's throttling slows repeated failures on each device."""
+def verify(*, actor: User, code: str) -> TOTPDevice | StaticDevice | None:
+    """The actor's device that accepts this code: the authenticator's six digits, or a recovery
+    code (used up). django-otp's throttling slows repeated failures on each device."""
     code = code.strip().replace(" ", "").lower()
     if not code:
         return None
     with transaction.atomic():
         if code.isdigit():
-            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True).first()
         else:
-            device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            device = StaticDevice.objects.select_for_update().filter(user=actor, confirmed=True).first()
         if device is not None and device.verify_token(code):
             return device
     return None

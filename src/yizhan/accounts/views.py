@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -72,7 +72,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if otp.throttled(user):
             form.add_error("code", "验证码错误次数过多，请稍等片刻再试。")
             return render(request, "accounts/otp_verify.html", {"form": form})
-        device = otp.verify(user=user, code=form.cleaned_data["code"])
+        device = otp.verify(actor=user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect("core:home")
@@ -90,7 +90,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     request.session[SETUP_KEY] = key
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        enabled = otp.enable(user=user, key_hex=key, code=form.cleaned_data["code"])
+        enabled = otp.enable(actor=user, key_hex=key, code=form.cleaned_data["code"])
         if enabled is not None:
             device, codes = enabled
             del request.session[SETUP_KEY]
@@ -112,18 +112,20 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not (otp.enabled(request.user) and request.user.is_verified()):
         messages.error(request, "请先启用双因素登录。")
         return redirect("accounts:security")
-    codes = otp.renew_recovery_codes(user=request.user)
+    codes = otp.renew_recovery_codes(actor=request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "first": False})
 
 
 @login_required
 @require_POST
 def otp_disable(request: HttpRequest) -> HttpResponse:
-    if otp.required_for(request.user):
-        messages.error(request, "您的岗位必须使用双因素登录，不能关闭。")
-    elif otp.enabled(request.user):
-        otp.disable(user=request.user)
-        messages.success(request, "已关闭双因素登录。")
+    if otp.enabled(request.user):
+        try:
+            otp.disable(actor=request.user, user=request.user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已关闭双因素登录。")
     return redirect("accounts:security")
 
 

@@ -19,6 +19,7 @@ ACTIONS = {
     "benefits.plaque.due": "登记待挂光荣牌",
     "benefits.plaque.hang": "悬挂光荣牌",
     "benefits.plaque.withdraw": "撤销光荣牌登记",
+    "benefits.plaque.move": "待挂光荣牌随军人家庭迁户",
     "benefits.plaque.take_down": "光荣牌恢复待挂（随礼包悬挂的登记已撤销）",
     "demo.seed_benefits": "载入演示优抚数据",
 }

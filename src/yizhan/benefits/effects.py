@@ -8,10 +8,13 @@ AWARD_RECORDED {"award": Award pk} or, without a row,
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from yizhan.benefits import selectors, services
-from yizhan.benefits.models import AllowancePeriod, PeriodStatus
+from yizhan.benefits.models import AllowancePeriod, HonorPlaque, PeriodStatus, PlaqueStatus
 from yizhan.lifecycle.effects import original_of, paid_items_touched
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.people.models import Award, Education, Identity, IdentityKind
@@ -142,6 +145,22 @@ def gift_pack_plaque_hung(event: DomainEvent) -> None:
         received_by=event.payload.get("received_by", ""),
         signed=bool(event.payload.get("signed")),
         through=f"event:{event.pk}",
+    )
+
+
+def plaques_follow_the_family(*, today: datetime.date) -> int:
+    """Tick: a household due its 光荣牌 (not hung yet) where nobody gives it any more — the family
+    moved — hands it to the household the member it was for now lives in: the due row and the
+    open plaque task go there, or, when that household has a plaque of its own, they go (one per
+    household). A hung plaque stays on the door it was hung on. How many moved."""
+    givers = Identity.objects.filter(
+        Identity.current_q(today),
+        person__household_id=OuterRef("household_id"),
+        kind__in=selectors.PLAQUE_GIVERS,
+    )
+    left = HonorPlaque.objects.filter(status=PlaqueStatus.DUE).exclude(Exists(givers))
+    return sum(
+        services.follow_the_family(plaque=plaque, today=today) for plaque in left.select_related("household")
     )
 
 

@@ -27,7 +27,15 @@ from yizhan.benefits.models import (
 from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.lifecycle.models import EventKind
-from yizhan.people.models import Award, Household, Person, RelationKind, ServiceRecord, ServiceType
+from yizhan.people.models import (
+    Award,
+    Household,
+    IdentityKind,
+    Person,
+    RelationKind,
+    ServiceRecord,
+    ServiceType,
+)
 from yizhan.people.selectors import family_of, household_label, people_visible_to
 from yizhan.regions.models import Level, Region, scope_bounds
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
@@ -296,6 +304,16 @@ def plaques_visible_to(user) -> QuerySet[HonorPlaque]:
 
 def get_plaque(*, user, pk: int) -> HonorPlaque:
     return get_in_scope(plaques_visible_to(user).select_related("household__region"), pk=pk)
+
+
+# Who keeps a household due for its 光荣牌: a member serving, served or fallen (his family holds
+# 遗属), or the family of one serving (军属). The same list as a 退兵's, plus the family itself.
+PLAQUE_GIVERS = (
+    IdentityKind.ACTIVE_SERVICEMEMBER,
+    IdentityKind.VETERAN,
+    IdentityKind.BEREAVED_FAMILY,
+    IdentityKind.MILITARY_FAMILY,
+)
 
 
 def open_plaque_task(household: Household | None, person: Person | None = None) -> Task | None:

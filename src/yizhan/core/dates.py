@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from yizhan.core.idnumber import chinese_date
+
 EARLIEST = datetime.date(1900, 1, 1)
 # How far ahead planning dates (campaigns, registration windows, payment cut-offs) may lie: an
 # intake ahead and the two years of allowance periods that follow it.
@@ -29,21 +31,17 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def _day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def date_problem(
     value: datetime.date, *, latest: datetime.date | None = None, born: datetime.date | None = None
 ) -> str | None:
     """Why `value` is impossible, in Chinese; None when it is possible. `latest` defaults to today."""
     latest = latest or today()
     if value < EARLIEST:
-        return f"日期不能早于 {_day(EARLIEST)}。"
+        return f"日期不能早于 {chinese_date(EARLIEST)}。"
     if value > latest:
-        return "日期不能晚于今天。" if latest == today() else f"日期不能晚于 {_day(latest)}。"
+        return "日期不能晚于今天。" if latest == today() else f"日期不能晚于 {chinese_date(latest)}。"
     if born is not None and value < born:
-        return f"日期不能早于本人出生日期（{_day(born)}）。"
+        return f"日期不能早于本人出生日期（{chinese_date(born)}）。"
     return None
 
 

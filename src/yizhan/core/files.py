@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import io
 import os
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.db import transaction
 
 from yizhan.core import crypto
 
@@ -60,6 +62,37 @@ def write(kind: str, name: str, chunks: Iterable[bytes]) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return target
+
+
+def write_in_transaction(kind: str, name: str, chunks: Iterable[bytes]) -> Path:
+    """`write`, undone if the current transaction (or the savepoint around the call) rolls back,
+    so a row that never commits leaves no file behind. A file already there (the same bytes
+    under the same content-addressed name, another row's) is left alone either way."""
+    existed = _path(kind, name).exists()
+    target = write(kind, name, chunks)
+    if not existed:
+        transaction.on_commit(_UndoUnlessCommitted(target).committed)
+    return target
+
+
+class _UndoUnlessCommitted:
+    """Removes its file unless the transaction commits. Django has no on-rollback hook, but it
+    drops the on_commit callbacks of a rolled-back transaction or savepoint: this object is held
+    by that callback only, so it is released exactly then (or after the callback ran, once
+    committed), and the finalizer removes the file unless `committed` was called. A process that
+    dies mid-transaction also removes it at exit, as the database drops the row."""
+
+    def __init__(self, path: Path) -> None:
+        self.done = [False]
+        weakref.finalize(self, _remove_unless, path, self.done)
+
+    def committed(self) -> None:
+        self.done[0] = True
+
+
+def _remove_unless(path: Path, done: list[bool]) -> None:
+    if not done[0]:
+        path.unlink(missing_ok=True)
 
 
 def open_sealed(kind: str, name: str) -> BinaryIO:

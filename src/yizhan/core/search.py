@@ -29,19 +29,22 @@ def _remember(request: HttpRequest, query: str) -> str:
     return token
 
 
-def search_query(request: HttpRequest, *, keep: tuple[str, ...] = ()) -> tuple[str, str | None]:
-    """(the query, the clean address to show) for a page with a search box.
+def search_query(
+    request: HttpRequest, *, keep: tuple[str, ...] = (), field: str = "q", names_in_address: bool = True
+) -> tuple[str, str | None]:
+    """(the query, the clean address to show) for a page with a search box (named `field`).
 
     The address is None when the page may be answered where it is; otherwise it carries the
     token instead of the query, plus the `keep` parameters (filters) — the caller redirects there
     (or, for htmx, answers with HX-Push-Url). A query in GET ?q= (a link, a bookmark) still works
-    for names; an ID-looking one is moved behind a token too."""
+    for names unless `names_in_address` is False (a filter that names one person, as the
+    operations log's); an ID-looking one is always moved behind a token."""
     source = request.POST if request.method == "POST" else request.GET
     params = {name: source.get(name) for name in keep if source.get(name)}
     if request.method != "POST" and "s" in request.GET:
         return request.session.get(SESSION_KEY, {}).get(request.GET["s"], ""), None
-    query = source.get("q", "").strip()
-    if request.method != "POST" and not looks_like_id_number(query):
+    query = source.get(field, "").strip()
+    if request.method != "POST" and (not query or (names_in_address and not looks_like_id_number(query))):
         return query, None
     if query:
         params["s"] = _remember(request, query)

@@ -28,6 +28,7 @@ from yizhan.core.dates import (
     check_enlistment_age,
     planning_limit,
 )
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy_values import policy_value
 from yizhan.lifecycle.models import DomainEvent, EventKind, StatusChange
 from yizhan.people.models import (
@@ -125,11 +126,11 @@ def change_stage(*, obj: StageResult, values: Values, original: DomainEvent | No
     before, after = _neighbours(obj)
     if before is not None and on < before.on:
         raise ValidationError(
-            {"on": f"日期不能早于上一环节“{before.get_stage_display()}”（{chinese_day(before.on)}）。"}
+            {"on": f"日期不能早于上一环节“{before.get_stage_display()}”（{chinese_date(before.on)}）。"}
         )
     if after is not None and on > after.on:
         raise ValidationError(
-            {"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{chinese_day(after.on)}）。"}
+            {"on": f"日期不能晚于下一环节“{after.get_stage_display()}”（{chinese_date(after.on)}）。"}
         )
     notice_days = public_notice_days(candidate)
     if obj.stage == Stage.NOTICE:
@@ -137,7 +138,7 @@ def change_stage(*, obj: StageResult, values: Values, original: DomainEvent | No
         if approval is not None and (approval.on - on).days < notice_days:
             raise ValidationError(
                 {
-                    "on": f"已批准入伍：公示须在批准入伍（{chinese_day(approval.on)}）前不少于 {notice_days} 天。"
+                    "on": f"已批准入伍：公示须在批准入伍（{chinese_date(approval.on)}）前不少于 {notice_days} 天。"
                 }
             )
         candidate.notice_starts_on = on
@@ -148,7 +149,7 @@ def change_stage(*, obj: StageResult, values: Values, original: DomainEvent | No
     ):
         raise ValidationError(
             {
-                "on": f"公示（{chinese_day(candidate.notice_starts_on)}起）不少于 {notice_days} 天后才能批准入伍。"
+                "on": f"公示（{chinese_date(candidate.notice_starts_on)}起）不少于 {notice_days} 天后才能批准入伍。"
             }
         )
     if obj.stage == Stage.APPLICATION:
@@ -209,7 +210,7 @@ def change_registration(*, obj: Registration, values: Values, original: DomainEv
     if first_application is not None and on > first_application.applied_on:
         raise ValidationError(
             {
-                "registered_on": f"登记日期不能晚于应征报名日期（{chinese_day(first_application.applied_on)}）。"
+                "registered_on": f"登记日期不能晚于应征报名日期（{chinese_date(first_application.applied_on)}）。"
             }
         )
     if conclusion != Conclusion.LIABLE and obj.person.candidacies.exists():
@@ -313,7 +314,7 @@ def _check_event_date(event: DomainEvent, on: datetime.date, *, field: str) -> S
     service = _service_of(event)
     check_date(on, field=field, born=event.person.birth_date)
     if on < service.enlisted_on:
-        raise ValidationError({field: f"日期不能早于入伍日期（{chinese_day(service.enlisted_on)}）。"})
+        raise ValidationError({field: f"日期不能早于入伍日期（{chinese_date(service.enlisted_on)}）。"})
     return service
 
 
@@ -387,7 +388,7 @@ def change_checkin(*, obj: Checkin, values: Values, original: DomainEvent | None
     if discharged is None:  # a check-in whose discharge was since withdrawn
         raise ValidationError({"checked_in_on": "本人的退役记录已撤销，请先重新登记退役。"})
     if on < discharged:
-        raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{chinese_day(discharged)}）。"})
+        raise ValidationError({"checked_in_on": f"报到日期不能早于退役日期（{chinese_date(discharged)}）。"})
     allowed = policy_value("checkin.days", region_code=obj.person.region_id, on=discharged)
     if (on - discharged).days > allowed and not values["late_reason"].strip():
         raise ValidationError({"late_reason": f"退役后 {allowed} 天内未报到，请填写逾期原因。"})
@@ -439,17 +440,13 @@ def change_gift_pack(*, obj: GiftPackDelivery, values: Values, original: DomainE
     check_date(on, field="delivered_on", born=obj.person.birth_date)
     if obj.task and obj.task.cause_id and on < obj.task.cause.occurred_on:
         raise ValidationError(
-            {"delivered_on": f"送达日期不能早于批准入伍日期（{chinese_day(obj.task.cause.occurred_on)}）。"}
+            {"delivered_on": f"送达日期不能早于批准入伍日期（{chinese_date(obj.task.cause.occurred_on)}）。"}
         )
     obj.delivered_on, obj.received_by = on, values["received_by"].strip()
     obj.save(update_fields=["delivered_on", "received_by"])
     if original is None:
         return None
     return original.kind, on, {**original.payload, "received_by": obj.received_by}
-
-
-def chinese_day(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def withdraw_gift_pack(*, obj: GiftPackDelivery, actor, reason: str, **_) -> None:
@@ -494,7 +491,7 @@ def assistance_fields(case: AssistanceCase) -> dict[str, forms.Field]:
 def change_assistance(*, obj: AssistanceCase, values: Values, original: DomainEvent | None, **_) -> Again:
     check_date(values["applied_on"], field="applied_on", born=obj.person.birth_date)
     if obj.paid_on and values["applied_on"] > obj.paid_on:
-        raise ValidationError({"applied_on": f"申请日期不能晚于发放日期（{chinese_day(obj.paid_on)}）。"})
+        raise ValidationError({"applied_on": f"申请日期不能晚于发放日期（{chinese_date(obj.paid_on)}）。"})
     if not values["hardship"].strip() or not values["description"].strip():
         raise ValidationError({"description": "请填写困难类型和困难情况。"})
     obj.applied_on, obj.hardship = values["applied_on"], values["hardship"].strip()

@@ -34,6 +34,7 @@ from yizhan.core.dates import (
     FactDateField,
     PlanningDateField,
 )
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.scopes import covers
 from yizhan.desk.correction_facts import (
     Again,
@@ -54,7 +55,6 @@ from yizhan.desk.correction_facts import (
     change_stage,
     change_status,
     checkin_fields,
-    chinese_day,
     employment_fields,
     enlistment_event,
     event_values,
@@ -351,7 +351,7 @@ def shown(fields: dict[str, forms.Field], values: Values) -> dict[str, str]:
         value = values.get(name, "")
         choices = dict(getattr(form_field, "choices", []) or [])
         if isinstance(value, datetime.date):
-            value = chinese_day(value)
+            value = chinese_date(value)
         elif isinstance(value, list):
             value = "、".join(str(choices.get(v, v)) for v in value) or "（无）"
         else:

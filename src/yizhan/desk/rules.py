@@ -13,6 +13,7 @@ from yizhan.benefits.effects import (
     plaque_due,
     plaque_due_again,
     plaque_no_longer_due,
+    plaques_follow_the_family,
     recount_unpaid_allowance,
     restore_stopped_allowance,
     schedule_allowance_periods,
@@ -180,6 +181,9 @@ TIME_RULES = [
     ("标记逾期待办", mark_overdue),
     ("标记超期承诺件", mark_overdue_cases),
     ("子女年满十八周岁不再为军属（不能独立生活的除外）", children_come_of_age),
+    # A move between households emits no event (households do not decide 军属: decisions.md), so
+    # the plaque register catches up here, the next morning.
+    ("待挂光荣牌随军人家庭迁户", plaques_follow_the_family),
     ("逾期未报到提请站长（暂无站长时区县）督办", escalate_overdue_checkins),
     ("常态化联系到期提醒网格联络员", open_contact_tasks),
     ("更新数据库查询统计", refresh_statistics),

@@ -15,6 +15,8 @@ ACTIONS = {
     "hall.window.sign_in": "窗口签到",
     "hall.window.sign_out": "窗口签退",
     "hall.window.open_standard": "开设服务大厅标准窗口",
+    "hall.window.add": "新增窗口",
+    "hall.window.update": "修改窗口设置",
     "hall.item.override": "修改服务事项本地设置",
     **CASE_ACTIONS,
 }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.hall.models import (
@@ -155,7 +156,7 @@ def _ticket_key(t: Ticket, by: str) -> str:
         return t.item.name
     if by == "clerk":
         return str(t.called_by or "（未叫号）")
-    return f"{t.day.year}年{t.day.month}月{t.day.day}日"
+    return chinese_date(t.day)
 
 
 def _case_key(c: ServiceCase, by: str) -> str:
@@ -165,8 +166,7 @@ def _case_key(c: ServiceCase, by: str) -> str:
         return c.item.name
     if by == "clerk":
         return str(c.opened_by)
-    day = c.accepted_on
-    return f"{day.year}年{day.month}月{day.day}日"
+    return chinese_date(c.accepted_on)
 
 
 def case_timing(case: ServiceCase) -> dict:

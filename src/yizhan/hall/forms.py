@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from yizhan.core.forms import StyledForm
-from yizhan.hall.models import Window
+from yizhan.hall.models import Window, WindowKind
 
 
 class VisitorForm(StyledForm):
@@ -55,3 +55,21 @@ class OverrideForm(StyledForm):
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region_code"].choices = [(r.code, r.name) for r in regions]
+
+
+class WindowForm(StyledForm):
+    number = forms.IntegerField(label="窗口号", min_value=1, max_value=99)
+    kind = forms.ChoiceField(label="窗口类型", choices=[("", "请选择"), *WindowKind.choices])
+    prefix = forms.CharField(
+        label="号码字头", max_length=1, help_text="一个大写英文字母，本窗口的号码以它开头"
+    )
+    items = forms.MultipleChoiceField(
+        label="受理事项", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="取号机上只出现由启用窗口受理的事项",
+    )  # fmt: skip
+    active = forms.BooleanField(label="启用（开放取号和叫号）", required=False, initial=True)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(i.code, f"{i.name}（{i.get_owner_display()}）") for i in items]
+        self.fields["number"].error_messages["invalid"] = "窗口号应为整数。"

@@ -98,8 +98,38 @@ def stations_without_hall(user: User) -> list[Region]:
     return [t for t in townships.order_by("code") if may_open_hall(user, t)]
 
 
+# Who arranges a hall's windows: the station's own staff, not the county above (brief of #13's review).
+WINDOW_EDITORS = {Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}
+
+
+def may_edit_windows(user: User | None, station: Region) -> bool:
+    """The head, deputy or a clerk whose post is this very township."""
+    return user is not None and any(
+        post.role in WINDOW_EDITORS and post.region_id == station.code for post in user.active_posts
+    )
+
+
+def stations_to_arrange(user: User) -> list[Region]:
+    """The townships whose windows the user may add and edit (with a hall or not yet)."""
+    townships = visible(user, "regions.Region").filter(level=Level.TOWNSHIP).order_by("code")
+    return [t for t in townships if may_edit_windows(user, t)]
+
+
 def windows_of(user):
     return visible(user, "hall.Window").filter(active=True).select_related("region")
+
+
+def all_windows(station: Region):
+    """The station's windows, the closed ones too (the window settings list)."""
+    return Window.objects.filter(region=station).prefetch_related("items").order_by("number")
+
+
+def window_to_edit(*, user: User, pk: int) -> Window:
+    """A window of a hall the user arranges; another township's is 404, as a missing one."""
+    seat = get_object_or_404(visible(user, "hall.Window").select_related("region"), pk=pk)
+    if not may_edit_windows(user, seat.region):
+        raise Http404("没有这个窗口。")
+    return seat
 
 
 def get_window(*, user, pk: int) -> Window:

@@ -18,8 +18,8 @@ from yizhan.core.pages import form_page
 from yizhan.core.policy import policy_regions_of, region_label
 from yizhan.core.policy_values import may_read_policies, readable_regions
 from yizhan.hall import selectors, services
-from yizhan.hall.forms import DeskIssueForm, OverrideForm, TransferForm
-from yizhan.hall.models import Channel, ServiceItem, Ticket
+from yizhan.hall.forms import DeskIssueForm, OverrideForm, TransferForm, WindowForm
+from yizhan.hall.models import Channel, ServiceItem, Ticket, Window
 from yizhan.regions.models import Region
 
 # The window console's buttons on a current ticket: step → (service, success message).
@@ -50,9 +50,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "station": station,
         "seat": selectors.seat_of(request.user),
         "to_open": selectors.stations_without_hall(request.user),
+        "to_arrange": selectors.stations_to_arrange(request.user),
     }
     if station is not None:
         context |= {"boards": selectors.board_of(station), "tickets": selectors.tickets_today(station)[:50]}
+        if selectors.may_edit_windows(request.user, station):
+            context |= {"may_arrange": True, "all_windows": selectors.all_windows(station)}
     return render(request, "hall/index.html", context)
 
 
@@ -102,6 +105,57 @@ def _receipt(ticket: Ticket) -> dict:
         priority__gte=ticket.priority, queued_at__lt=ticket.queued_at
     )
     return {"ticket": ticket, "ahead": ahead.count()}
+
+
+# --- window settings (the station's own staff) -------------------------------------------------
+
+
+@login_required
+def window_new(request: HttpRequest) -> HttpResponse:
+    stations = selectors.stations_to_arrange(request.user)
+    chosen = request.POST.get("station") or request.GET.get("station")
+    station = next((s for s in stations if s.code == chosen), None) if chosen else next(iter(stations), None)
+    if station is None:
+        raise Http404("您的岗位不能设置这个服务大厅的窗口。")
+    used = set(Window.objects.filter(region=station).values_list("number", "prefix"))
+    numbers, letters = {n for n, _ in used}, {p for _, p in used}
+    initial = {
+        "number": next(n for n in range(1, 100) if n not in numbers),
+        "prefix": next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in letters), ""),
+        "active": True,
+    }
+    return _window_page(request, station, None, initial)
+
+
+@login_required
+def window_edit(request: HttpRequest, window_pk: int) -> HttpResponse:
+    seat = selectors.window_to_edit(user=request.user, pk=window_pk)
+    initial = {
+        "number": seat.number, "kind": seat.kind, "prefix": seat.prefix, "active": seat.active,
+        "items": [item.code for item in seat.items.all()],
+    }  # fmt: skip
+    return _window_page(request, seat.region, seat, initial)
+
+
+def _window_page(request: HttpRequest, station: Region, seat: Window | None, initial: dict) -> HttpResponse:
+    catalog = selectors.catalog_for(station.code)
+    form = WindowForm(request.POST or None, items=catalog, initial=initial)
+
+    def save(data):
+        chosen = set(data["items"])
+        return services.save_window(
+            actor=request.user, station=station, window=seat, number=data["number"], kind=data["kind"],
+            prefix=data["prefix"], items=[i for i in catalog if i.code in chosen], active=data["active"],
+        )  # fmt: skip
+
+    return form_page(
+        request, form, save=save,
+        saved=lambda w: f"{station.name}{w}已保存。",
+        then=lambda w: redirect(f"{reverse('hall:index')}?station={station.code}"),
+        page=lambda form: render(
+            request, "hall/window_form.html", {"form": form, "station": station, "seat": seat}
+        ),
+    )  # fmt: skip
 
 
 # --- the window console -----------------------------------------------------------------------

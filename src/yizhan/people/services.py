@@ -689,7 +689,9 @@ def attach_document(
     *, actor: User | None, person: Person, kind: str, title: str, content: bytes, filename: str
 ) -> Document:
     """Stores the file sealed under <documents>/<person>/<sha256><suffix>, checksummed. Its type
-    comes from the bytes (JPEG, PNG or PDF only), never from the client's name or header."""
+    comes from the bytes (JPEG, PNG or PDF only), never from the client's name or header. The
+    row first, then the file, written so that a rollback (here or in the caller's transaction,
+    e.g. the 优待证 application the photo belongs to) removes it: nothing is left orphaned."""
     if not content:
         raise ValidationError({"file": "文件为空。"})
     if len(content) > MAX_DOCUMENT_BYTES:
@@ -697,7 +699,6 @@ def attach_document(
     file_type = filetypes.detect(content)
     digest = hashlib.sha256(content).hexdigest()
     relative = f"{person.pk}/{digest}{file_type.suffix}"
-    files.write("documents", relative, [content])
     document = Document.objects.create(
         person=person,
         kind=kind,
@@ -708,6 +709,7 @@ def attach_document(
         content_type=file_type.content_type,
         uploaded_by=actor,
     )
+    files.write_in_transaction("documents", relative, [content])
     if kind == "photo":
         Person.objects.filter(pk=person.pk).update(photo=document)
     audit_person(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/<int:user_pk>/", views_staff.staff_detail, name="staff_detail"),
     path("staff/<int:user_pk>/lock/", views_staff.staff_lock, name="staff_lock"),
     path("staff/<int:user_pk>/reset-password/", views_staff.staff_reset, name="staff_reset"),
+    path("staff/<int:user_pk>/reset-otp/", views_staff.staff_otp_reset, name="staff_otp_reset"),
     path("staff/<int:user_pk>/person/", views_staff.staff_person, name="staff_person"),
     path("posts/<int:post_pk>/end/", views_staff.post_end, name="post_end"),
     # 区划与网格

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts import authority, services
+from yizhan.accounts import authority, otp, services
 from yizhan.accounts.roles import Perm, require
 from yizhan.core.forms import add_errors
 from yizhan.core.masking import mask_name
@@ -117,6 +117,7 @@ def _detail(request: HttpRequest, account, *, form=None, person_form=None) -> Ht
         {
             "account": account, "posts": posts, "form": form, "picker": _post_picker(request, form),
             "manageable": authority.may_manage(request.user, account), "person": person,
+            "otp_enabled": otp.enabled(account),
             "person_form": person_form or PersonLinkForm(), "links_people": request.user.can(Perm.VIEW_PEOPLE),
         },
     )  # fmt: skip
@@ -174,6 +175,22 @@ def staff_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
     return _show_password(
         request, account, services.reset_password(actor=request.user, user=account), first=False
     )
+
+
+@require_POST
+@login_required
+def staff_otp_reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """A lost authenticator: the manager removes the account's second factor, with a reason; the
+    holder enrols again at his next login if his role requires it."""
+    require(request.user, Perm.MANAGE_ACCOUNTS)
+    account = _managed(request, user_pk)
+    try:
+        otp.disable(actor=request.user, user=account, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已重置 {account.username} 的双因素登录，对方下次登录时重新绑定。")
+    return redirect("system:staff_detail", user_pk=account.pk)
 
 
 @login_required

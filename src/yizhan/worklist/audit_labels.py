@@ -12,5 +12,6 @@ ACTIONS = {
     "task.escalate": "待办上报站长",
     "task.reopen": "重新打开待办（记录撤销）",
     "task.retarget": "待办随更正后的记录调整",
+    "task.move_household": "待办随家庭迁至另一户",
 }
 OBJECTS = {"task": "待办"}

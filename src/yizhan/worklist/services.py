@@ -82,6 +82,20 @@ def carry_forward(*, task: Task, due_on: datetime.date, cause=None, household=No
 
 
 @transaction.atomic
+def move_to_household(*, actor, task: Task, household, reason: str) -> Task:
+    """An open household task follows the family to another household (the 光荣牌 of a family
+    that moved); its region is the new household's."""
+    task.household, task.subject_key, task.region_code = (
+        household,
+        f"household:{household.pk}",
+        household.region_id,
+    )
+    task.save(update_fields=["household", "subject_key", "region_code"])
+    _audit(actor, "task.move_household", task, {"household": str(household.pk), "reason": reason})
+    return task
+
+
+@transaction.atomic
 def retarget(*, task: Task, cause, period: str, due_on: datetime.date) -> Task:
     """A corrected fact carries its tasks along: the same task, now caused by the corrected event
     and due from its date; one already done stays done."""

@@ -26,6 +26,7 @@ from yizhan.benefits.services.allowance import (
 from yizhan.benefits.services.honors import (
     bonus_rate_for,
     entitle_bonus,
+    follow_the_family,
     hang_plaque,
     hang_with_gift_pack,
     pay_bonus,
@@ -43,6 +44,7 @@ __all__ = [
     "bonus_rate_for",
     "designate_recipient",
     "entitle_bonus",
+    "follow_the_family",
     "generate_batch",
     "hang_plaque",
     "hang_with_gift_pack",

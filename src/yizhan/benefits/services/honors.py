@@ -26,7 +26,7 @@ from yizhan.core.idnumber import chinese_date
 from yizhan.core.policy import in_force, region_label, require_officer
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
-from yizhan.people.models import AwardLevel, Household, Person
+from yizhan.people.models import AwardLevel, Household, Identity, Person
 from yizhan.people.services import audit_person
 from yizhan.regions.models import scope_bounds
 from yizhan.text import check_name
@@ -335,6 +335,35 @@ def withdraw_plaque_due(
         worklist_services.cancel(actor=actor, task=task, reason=reason, by=by)
         left = True
     return left
+
+
+@transaction.atomic
+def follow_the_family(*, plaque: HonorPlaque, today: datetime.date) -> int:
+    """The due plaque of a household its family left (benefits.effects.plaques_follow_the_family)
+    goes where the member it was for lives now: 1 if it moved or went, 0 if it stays."""
+    task = selectors.open_plaque_task(plaque.household)
+    member = (task.person or (task.cause.person if task.cause_id else None)) if task else None
+    moved_to = Household.objects.filter(members=member).first() if member else None
+    if moved_to is None or moved_to.pk == plaque.household_id:
+        return 0
+    if not Identity.objects.filter(
+        Identity.current_q(today), person__household=moved_to, kind__in=selectors.PLAQUE_GIVERS
+    ).exists():
+        return 0
+    reason = f"军人家庭已迁至{moved_to}"
+    if HonorPlaque.objects.filter(household=moved_to).exists():
+        return int(
+            withdraw_plaque_due(actor=None, household=plaque.household, servicemember=member, reason=reason)
+        )
+    before = plaque.household
+    plaque.household = moved_to
+    plaque.save(update_fields=["household"])
+    _audit_household(None, "benefits.plaque.move", moved_to, {"from": before.pk, "reason": reason})
+    if Task.objects.filter(rule=task.rule, subject_key=f"household:{moved_to.pk}").exists():
+        worklist_services.cancel(actor=None, task=task, reason=f"{reason}，该户已有光荣牌待办")
+    else:
+        worklist_services.move_to_household(actor=None, task=task, household=moved_to, reason=reason)
+    return 1
 
 
 @transaction.atomic

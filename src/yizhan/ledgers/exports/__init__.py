@@ -1,6 +1,9 @@
 """Ledger exports: the standard 台账 as xlsx and as printable rosters.
 
 - registry.LEDGERS — every standard ledger: names, the scoped read of its rows, its columns;
+  columns.py says what a ledger and a column are, and the ledgers are written one module per
+  area: ledgers_people (花名册), ledgers_armed (兵役, 征兵, 民兵), ledgers_benefits (优待金, 光荣牌,
+  喜报, 优待证), ledgers_care (走访慰问);
 - writer.write_ledger_xlsx — the workbook (title, unit, date, headers, rows), streamed;
 - service — who may export what for which region, and the audited export and print;
 - runs — exports above runs.BACKGROUND_ABOVE rows: queued, written by `run_jobs`, downloaded.

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from yizhan.core.idnumber import chinese_date
 from yizhan.core.sheets import merge_text, write_xlsx_cell, write_xlsx_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +47,7 @@ def write_ledger_xlsx(
         sheet.set_row(0, 30)
         _span(sheet, 0, 0, last, title, formats["title"])
         _span(sheet, 1, 0, middle - 1, f"填报单位：{unit}", formats["meta"])
-        _span(sheet, 1, middle, last, f"导出日期：{on.year}年{on.month}月{on.day}日", formats["date"])
+        _span(sheet, 1, middle, last, f"导出日期：{chinese_date(on)}", formats["date"])
         write_xlsx_row(sheet, HEADER_ROW, headers, {"text": formats["header"]})
         count = 0
         for count, values in enumerate(rows, start=1):
