@@ -141,7 +141,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     people = measure.sample_people(samples)
     figures["search"] = measure.search(users["bench_clerk"], people)
     figures.update(measure.person_page(users["bench_clerk"], people[:100]))
-    figures["dashboard_ms"] = None  # the county overview (统计) is not built yet
+    figures.update(measure.dashboard(users["bench_county"]))
     figures.update(measure.campaign(users["bench_county"], users["bench_clerk"]))
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
     figures["hall"] = _hall(http_seconds)
