@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import (
     Case,
     CharField,
@@ -34,17 +35,15 @@ from django.utils import timezone
 from yizhan.benefits.models import AllowancePayment, PeriodStatus, PlaqueStatus
 from yizhan.benefits.selectors import periods_visible_to, plaques_visible_to
 from yizhan.care.models import VisitStatus
-from yizhan.care.selectors import merit_notices_visible_to
 from yizhan.conscription.models import CandidateStatus, Stage
 from yizhan.conscription.selectors import candidates_visible_to, must_register_this_year
-from yizhan.core.scopes import visible
+from yizhan.core.scopes import scoped
 from yizhan.hall.case_models import CaseState, RatingLevel
 from yizhan.hall.case_selectors import cases_visible_to
 from yizhan.hall.models import TicketState
 from yizhan.people.models import Identity, IdentityKind
 from yizhan.regions.models import PREFIX_LENGTH, Level, Region, level_of
 from yizhan.veterans.models import CardStatus, ProfileCategory
-from yizhan.veterans.selectors import cards_visible_to
 from yizhan.worklist.models import OPEN_STATUSES, TaskDepartment
 from yizhan.worklist.selectors import tasks_visible_to
 
@@ -116,9 +115,16 @@ def _flag(condition: Q, yes: str, no: str) -> Case:
     return Case(When(condition, then=Value(yes)), default=Value(no), output_field=CharField())
 
 
+def facts(user, label: str) -> QuerySet:
+    """core.scopes.visible, with the scope filtering what the figure's own table holds rather than
+    leading the query: SQLite otherwise walks every person of the county through the region index
+    and probes the (often far smaller, even empty) table of the figure for each (docs/benchmarks.md)."""
+    return apps.get_model(label).objects.filter(scoped(user, label, outside_index=True))
+
+
 def _identities(user, period: Period) -> QuerySet:
     # Identities carry no scope of their own: the person's, as SCOPES["people.Identity"] says.
-    return visible(user, "people.Identity").filter(Identity.current_q(period.as_of))
+    return facts(user, "people.Identity").filter(Identity.current_q(period.as_of))
 
 
 def _registration_cohort(user, period: Period) -> QuerySet:
@@ -134,7 +140,7 @@ def _periods(user, period: Period) -> QuerySet:
 
 
 def _checkins(user, period: Period) -> QuerySet:
-    return visible(user, "veterans.Checkin").filter(period.within("checked_in_on"))
+    return facts(user, "veterans.Checkin").filter(period.within("checked_in_on"))
 
 
 def _open_overdue_tasks(user, period: Period) -> QuerySet:
@@ -156,7 +162,7 @@ FIGURES: dict[str, Figure] = {
             note="截至统计日持有该身份的人员（一人可有多种身份）",
         ),
         Figure(
-            "profiles", "建档立卡（12类）", lambda user, period: visible(user, "veterans.ProfileRecord"),
+            "profiles", "建档立卡（12类）", lambda user, period: facts(user, "veterans.ProfileRecord"),
             "person__region_id", "category", _choices(ProfileCategory), chart="pie",
         ),
         Figure(
@@ -195,7 +201,7 @@ FIGURES: dict[str, Figure] = {
             rate_label="发放率", note="起始日期在本年度的优待金期次（按入伍地统计）",
         ),
         Figure(
-            "cards", "优待证（按状态）", lambda user, period: cards_visible_to(user).filter(
+            "cards", "优待证（按状态）", lambda user, period: facts(user, "veterans.PreferentialCard").filter(
                 period.within("accepted_on")
             ), "person__region_id", "status", _choices(CardStatus), unit="张", chart="pie",
             good=(CardStatus.ISSUED,), rate_label="发放率", note="本年度受理的优待证申请",
@@ -206,7 +212,7 @@ FIGURES: dict[str, Figure] = {
         ),
         # --- 关爱 -------------------------------------------------------------------------------
         Figure(
-            "merit_notices", "喜报登记时效", lambda user, period: merit_notices_visible_to(user).filter(
+            "merit_notices", "喜报登记时效", lambda user, period: facts(user, "care.MeritNoticeDelivery").filter(
                 period.within("delivered_on")
             ), "person__region_id", _flag(Q(logged_on__lte=F("log_due_on")), "on_time", "late"),
             {"on_time": "2个工作日内登记", "late": "超时登记"}, unit="份", chart="pie", good=("on_time",),
@@ -220,7 +226,7 @@ FIGURES: dict[str, Figure] = {
             {"on_time": "30日内报到", "late": "逾期报到"}, chart="pie", good=("on_time",), rate_label="按期报到率",
         ),
         Figure(
-            "campaign_visits", "走访慰问覆盖", lambda user, period: visible(user, "care.CampaignVisit").filter(
+            "campaign_visits", "走访慰问覆盖", lambda user, period: facts(user, "care.CampaignVisit").filter(
                 campaign__starts_on__year=period.year
             ), "region_code", "status", _choices(VisitStatus), unit="户", good=(VisitStatus.VISITED,),
             rate_label="覆盖率", note="本年度开展的走访慰问活动的走访对象",
@@ -232,7 +238,7 @@ FIGURES: dict[str, Figure] = {
         ),
         # --- 服务大厅 ----------------------------------------------------------------------------
         Figure(
-            "tickets", "大厅取号", lambda user, period: visible(user, "hall.Ticket").filter(
+            "tickets", "大厅取号", lambda user, period: facts(user, "hall.Ticket").filter(
                 period.within("day")
             ), "region_id", "state", _choices(TicketState), unit="号", good=(TicketState.DONE,),
             rate_label="完成率",
@@ -246,7 +252,7 @@ FIGURES: dict[str, Figure] = {
             rate_label="按时办结率",
         ),
         Figure(
-            "ratings", "好差评", lambda user, period: visible(user, "hall.Rating").filter(
+            "ratings", "好差评", lambda user, period: facts(user, "hall.Rating").filter(
                 rated_at__date__gte=period.first, rated_at__date__lte=period.last
             ), "case__region_id", "level", _choices(RatingLevel), unit="条", chart="pie",
             good=(RatingLevel.VERY_SATISFIED, RatingLevel.SATISFIED, RatingLevel.BASICALLY_SATISFIED),
@@ -270,7 +276,7 @@ def frame(figure: Figure, *, user, region: Region, period: Period) -> QuerySet:
     return (
         figure.rows(user, period)
         .annotate(_region=_expr(figure.region), _by=_expr(figure.by))
-        .filter(_region__gte=lo, _region__lt=hi)
+        .filter(_region__gte_outside_index=lo, _region__lt_outside_index=hi)
         .order_by()
     )
 
