@@ -150,13 +150,13 @@ def registration_initial(*, user, person: Person) -> dict:
     }
 
 
-def must_register_this_year(user, year: int) -> QuerySet[Person]:
+def must_register_this_year(user, year: int, *, scope_filters_only: bool = False) -> QuerySet[Person]:
     """应登记: visible males turning the registration age (18) by 31 December of `year`, registered
-    or not (the denominator of 兵役登记率, statistics)."""
+    or not (the denominator of 兵役登记率, statistics). `scope_filters_only`: see people_visible_to."""
     settings = registration_settings(year, home_region(user))
     age = settings.register_age if settings else 18
     born = year - age
-    return people_visible_to(user).filter(
+    return people_visible_to(user, scope_filters_only=scope_filters_only).filter(
         sex=Sex.MALE, birth_date__gte=datetime.date(born, 1, 1), birth_date__lte=datetime.date(born, 12, 31)
     )
 

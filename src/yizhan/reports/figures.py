@@ -128,7 +128,7 @@ def _identities(user, period: Period) -> QuerySet:
 
 
 def _registration_cohort(user, period: Period) -> QuerySet:
-    return must_register_this_year(user, period.year)
+    return must_register_this_year(user, period.year, scope_filters_only=True)
 
 
 def _candidates(user, period: Period) -> QuerySet:
