@@ -3,9 +3,9 @@ identities), for measuring read paths at a scale the Python build cannot reach i
 machine allows (at ~150 rows/s under load, a million persons take two hours).
 
 A copy keeps everything a read figure groups by — region, sex, birth date, household, identities —
-and drops the ID number (its blind index is unique; NULL is allowed, as for people without one), so
+and drops the ID number's blind index (it is unique; NULL is allowed, as for people without one), so
 the copies are not valid registry entries for search or import benchmarks: use it for the
-dashboards only (`yizhan bench --grow-to N`, docs/benchmarks.md says which figures came from it).
+dashboards only (`yizhan bench --dashboards-at N`, docs/benchmarks.md says which figures came from it).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from yizhan.core.maintenance import refresh_statistics
 from yizhan.people.models import Identity, Person
 
-NOT_COPIED = {"id", "id_number_enc", "id_number_bidx"}
+NOT_COPIED = {"id", "id_number_bidx"}
 
 
 def grow(n: int) -> int:
