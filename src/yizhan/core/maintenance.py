@@ -38,4 +38,3 @@ def _small_when_empty(cursor) -> None:
              AND name NOT IN (SELECT tbl FROM sqlite_stat1)"""
     )
     cursor.execute("ANALYZE sqlite_schema")  # reloads the statistics into this connection
-
