@@ -26,13 +26,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import IntConverter
 
 from tests.jurisdiction_world import DAY, world_of
-from yizhan.accounts.roles import AREAS
 from yizhan.core.policy_values import REGISTRY
 from yizhan.core.scopes import SCOPES, UNSCOPED, visible
 from yizhan.desk.person import TABS
 from yizhan.hall import services as hall_services
 from yizhan.hall.views import STEPS as HALL_STEPS
 from yizhan.ledgers.exports.registry import LEDGERS
+from yizhan.reports.figures import FIGURES
+from yizhan.reports.pages import DASHBOARDS
 
 # What each URL parameter names, by name, and for the generic "pk" by the URL's first segment.
 # A new name or section makes the walk fail until it is mapped here.
@@ -85,7 +86,8 @@ PK_BY_SECTION = {"people": "people.Person", "api": "people.Person", "tasks": "wo
 LITERALS = {
     "tab": [key for key, _ in TABS],
     "slug": list(LEDGERS),
-    "key": [key for key, *_ in AREAS],
+    "key": list(FIGURES),
+    "page": [key for key, *_ in DASHBOARDS],
     "action": ["correct", "withdraw"],
     "name": list(REGISTRY),
     "step": list(HALL_STEPS),

@@ -219,3 +219,49 @@ def _raw_households(targets: list[str]) -> float:
         elapsed = (time.perf_counter() - start) * 1000
         cursor.execute("DROP TABLE bench_raw_visit")
     return elapsed
+
+
+def dashboard(county_user, *, repeat: int = 10) -> dict:
+    """dashboard_ms: each 统计 page (reports.pages.DASHBOARDS) as the county officer opens it, for
+    the county and for one township, through the test client (view, every figure's GROUP BY,
+    template); next to it raw_group_by_ms, the one hand-written GROUP BY of the heaviest figure
+    (current identities by township and kind over the county's people) in the same run."""
+    from django.utils import timezone
+
+    from yizhan.people.models import Identity
+    from yizhan.reports.pages import DASHBOARDS
+
+    client = Client()
+    client.force_login(county_user)
+    pages = {}
+    samples: list[float] = []
+    for key, *_ in DASHBOARDS:
+        for region in ("", f"?region={township_code(0)}"):
+            url = f"/reports/{key}/{region}"
+            client.get(url)  # warm
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            pages[("county " if not region else "township ") + key] = percentiles(times)["p50"]
+            samples += times
+    lo, hi = scope_bounds(township_code(0)[:6] + "000000")
+    today = timezone.localdate().isoformat()
+    identity, person = Identity._meta.db_table, Person._meta.db_table
+    # On SQLite the unary + keeps the range out of the index choice, as the figure does: without
+    # it the planner walks every person of the county and probes identities for each.
+    column = "+p.region_id" if connection.vendor == "sqlite" else "p.region_id"
+    sql = f"""SELECT substr(p.region_id, 1, 9), i.kind, count(*) FROM {identity} i
+              JOIN {person} p ON p.id = i.person_id
+              WHERE {column} >= %s AND {column} < %s AND p.merged_into_id IS NULL
+                AND i.since <= %s AND (i.until IS NULL OR i.until > %s)
+              GROUP BY 1, 2"""
+    raw = percentiles(timed(lambda: _raw(sql, [lo, hi, today, today]), repeat))
+    overall = percentiles(samples)
+    return {
+        "dashboard_ms": {"p50": overall["p50"], "p95": overall["p95"], "n": overall["n"]},
+        "dashboard_pages_p50_ms": pages,
+        "raw_group_by_ms": {"p50": raw["p50"], "p95": raw["p95"]},
+    }

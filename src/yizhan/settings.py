@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yizhan.militia",
     "yizhan.station",
     "yizhan.ledgers",
+    "yizhan.reports",
     "yizhan.system",
     "yizhan.desk",
 ]

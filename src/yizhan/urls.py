@@ -26,6 +26,7 @@ urlpatterns = [
     path("militia/", include("yizhan.militia.urls")),
     path("station/", include("yizhan.station.urls")),
     path("ledgers/", include("yizhan.ledgers.urls")),
+    path("reports/", include("yizhan.reports.urls")),
     path("calendar/", include("yizhan.lifecycle.urls")),
     path("system/", include("yizhan.system.urls")),
     path("corrections/", include("yizhan.desk.correction_urls")),

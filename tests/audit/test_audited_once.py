@@ -38,6 +38,7 @@ COVERED = {
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
     "correct", "withdraw",
     "update_household", "set_household_head", "correct_relation",
+    "record_report_output",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -83,6 +84,7 @@ SERVICE_MODULES = [
     "yizhan.care.services", "yizhan.worklist.services", "yizhan.lifecycle.services",
     "yizhan.desk.corrections",
     "yizhan.core.policy_values",
+    "yizhan.reports.services",
 ]  # fmt: skip
 
 
@@ -633,4 +635,18 @@ def test_a_rule_value_change_is_audited_once(persona, steps):
             effective_from=D(2026, 1, 1), value=45, reason="区政府文件",
         ),
     )  # fmt: skip
+    steps.check()
+
+
+def test_a_statistics_export_and_print_are_audited_once_each(persona, steps):
+    from yizhan.reports.services import record_report_output
+
+    head = persona("xinhu_head")
+    for action in ("report.export", "report.print"):
+        steps.run(
+            f"record_report_output {action}", {action: 1},
+            lambda action=action: record_report_output(
+                actor=head, action=action, name="identities", region_code="371402001000", year=2026
+            ),
+        )  # fmt: skip
     steps.check()

@@ -12,9 +12,9 @@ import pytest
 from django.urls import get_resolver
 
 from tests.test_jurisdiction import fillings, routes, walk, worlds  # noqa: F401 — worlds: fixture
-from yizhan.accounts.roles import AREAS
 from yizhan.desk.person import TABS
 from yizhan.ledgers.exports.registry import LEDGERS
+from yizhan.reports.pages import DASHBOARDS
 
 WATCH = """
 window.__csp = [];
@@ -41,7 +41,7 @@ def object_urls(world: dict) -> list[str]:
     urls += [f"/people/{person}/?tab={key}" for key, _ in TABS]
     urls += [f"/ledgers/exports/{slug}/" for slug in LEDGERS]
     urls += [f"/ledgers/exports/{slug}/print/" for slug in LEDGERS]
-    urls += [f"/area/{key}/" for key, *_ in AREAS]
+    urls += [f"/reports/{key}/" for key, *_ in DASHBOARDS]
     return urls
 
 

@@ -14,7 +14,7 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
-from yizhan.accounts.models import Device
+from yizhan.accounts.models import Device, DeviceKind
 from yizhan.accounts.services import token_hash
 
 COOKIE = "yizhan_device"
@@ -55,3 +55,22 @@ def device_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def device_of_kind(kind: str) -> Callable:
+    """device_required, and the device must be of this kind (a screen is no kiosk)."""
+
+    def decorate(view):
+        @device_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.device.kind != kind:
+                return HttpResponseForbidden(
+                    f"本设备不是{DeviceKind(kind).label}，不能打开此页面。".encode(),
+                    content_type="text/plain; charset=utf-8",
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

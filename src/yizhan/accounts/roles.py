@@ -106,7 +106,7 @@ AREAS: list[tuple[str, str, list[str], list[str], str]] = [
         "统计",
         [Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY],
         ALL_DEPTS,
-        "core:area",
+        "reports:index",
     ),
     # County officers and station heads open 参数设置, their staff pages and their region's logs and
     # online users there (system/sections.py).

@@ -150,20 +150,22 @@ def registration_initial(*, user, person: Person) -> dict:
     }
 
 
-def must_register(user, year: int) -> QuerySet[Person]:
-    """应登未登: visible males turning the registration age (18) by 31 December of `year` who have
-    no registration, ordered by village."""
+def must_register_this_year(user, year: int, *, scope_filters_only: bool = False) -> QuerySet[Person]:
+    """应登记: visible males turning the registration age (18) by 31 December of `year`, registered
+    or not (the denominator of 兵役登记率, statistics). `scope_filters_only`: see people_visible_to."""
     settings = registration_settings(year, home_region(user))
     age = settings.register_age if settings else 18
     born = year - age
+    return people_visible_to(user, scope_filters_only=scope_filters_only).filter(
+        sex=Sex.MALE, birth_date__gte=datetime.date(born, 1, 1), birth_date__lte=datetime.date(born, 12, 31)
+    )
+
+
+def must_register(user, year: int) -> QuerySet[Person]:
+    """应登未登: those of must_register_this_year who have no registration, ordered by village."""
     return (
-        people_visible_to(user)
-        .filter(
-            sex=Sex.MALE,
-            birth_date__gte=datetime.date(born, 1, 1),
-            birth_date__lte=datetime.date(born, 12, 31),
-            registration__isnull=True,
-        )
+        must_register_this_year(user, year)
+        .filter(registration__isnull=True)
         .select_related("region")
         .order_by("region_id", "name", "pk")
     )

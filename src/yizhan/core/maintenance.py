@@ -20,6 +20,21 @@ def refresh_statistics(*, today: datetime.date | None = None) -> int:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute("ANALYZE")
+            _small_when_empty(cursor)
         else:
             cursor.execute("ANALYZE people_person")
     return 1
+
+
+def _small_when_empty(cursor) -> None:
+    """ANALYZE writes nothing for an empty table, and SQLite then assumes a million rows: a
+    dashboard's GROUP BY over a young table (no 建档立卡 yet) would walk every person of the county
+    and probe the empty table for each. A NULL-index row of sqlite_stat1 gives the table's row count
+    instead (SQLite's documented form); the next ANALYZE replaces it once the table has rows."""
+    cursor.execute(
+        """INSERT INTO sqlite_stat1 (tbl, idx, stat)
+           SELECT name, NULL, '1' FROM sqlite_master
+           WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT IN (SELECT tbl FROM sqlite_stat1)"""
+    )
+    cursor.execute("ANALYZE sqlite_schema")  # reloads the statistics into this connection

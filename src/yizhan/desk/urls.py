@@ -9,7 +9,6 @@ from yizhan.desk import person, views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("area/<slug:key>/", views.area, name="area"),
 ]
 
 person_patterns = [

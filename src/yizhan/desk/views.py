@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -102,12 +102,3 @@ def home(request: HttpRequest) -> HttpResponse:
         # 应登未登: this year's males who must register and have not, on the station's desk.
         context["must_register"] = must_register(request.user, context["today"].year).count()
     return render(request, "desk/home.html", context)
-
-
-@login_required
-def area(request: HttpRequest, key: str) -> HttpResponse:
-    shown = {k: label for k, label, _ in request.user.menu_areas}
-    if key not in shown:
-        raise Http404
-    context = {"area_key": key, "area_label": shown[key]}
-    return render(request, "desk/area.html", context)

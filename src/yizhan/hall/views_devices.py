@@ -4,15 +4,12 @@ They show no personal data beyond masked names (张*)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from yizhan.accounts.devices import device_required
+from yizhan.accounts.devices import device_of_kind
 from yizhan.accounts.models import DeviceKind
 from yizhan.core.forms import add_errors
 from yizhan.hall import selectors, services
@@ -22,25 +19,6 @@ from yizhan.hall.views import _receipt
 
 # The screen polls its board this often (htmx `every`): a call shows within it.
 POLL_SECONDS = 3
-
-
-def device_of_kind(kind: str) -> Callable:
-    """device_required, and the device must be of this kind (a screen is no kiosk)."""
-
-    def decorate(view):
-        @device_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.device.kind != kind:
-                return HttpResponseForbidden(
-                    f"本设备不是{DeviceKind(kind).label}，不能打开此页面。".encode(),
-                    content_type="text/plain; charset=utf-8",
-                )
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 @device_of_kind(DeviceKind.KIOSK)

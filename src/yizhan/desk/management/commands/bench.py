@@ -39,21 +39,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="一行 JSON（默认为缩进的 JSON）"
         )
+        parser.add_argument(
+            "--dashboards-at", type=int, default=None,
+            help="只测统计看板：把已构造的人员以 SQL 复制到 N 人后测量 dashboard_ms（bench/yizhan_bench/grow.py）",
+        )  # fmt: skip
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
     def handle(
-        self, *args, persons, db, import_rows, http_seconds, samples, as_json: bool, child: bool, **options
-    ):
+        self, *args, persons, db, import_rows, http_seconds, samples, as_json: bool, child: bool,
+        dashboards_at: int | None, **options,
+    ):  # fmt: skip
         if not (BENCH_DIR / "yizhan_bench").is_dir():
             raise CommandError(f"基准测试代码在源码目录 bench/ 中（未找到 {BENCH_DIR}）。")
         import_rows = import_rows or max(1000, min(persons // 10, 100_000))
         if not child:
             figures = self._spawn(
-                persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples
-            )
+                persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples,
+                dashboards_at=dashboards_at,
+            )  # fmt: skip
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=None if as_json else 2))
             return
         sys.path.insert(0, str(BENCH_DIR))
+        if dashboards_at:
+            self.stdout.write(
+                json.dumps(_dashboards_at(persons=persons, grow_to=dashboards_at), ensure_ascii=False)
+            )
+            return
         figures = _run(persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples)
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
@@ -68,6 +79,8 @@ class Command(BaseCommand):
             env["DATABASE_URL"] = f"sqlite:///{out / 'bench.sqlite3'}"
         command = [sys.executable, "-m", "yizhan.cli", "bench", "--child", "--persons", str(opts["persons"]), "--db", opts["db"],
                    "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"])]  # fmt: skip
+        if opts["dashboards_at"]:
+            command += ["--dashboards-at", str(opts["dashboards_at"])]
         finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if finished.returncode != 0:
             raise CommandError(f"基准测试失败：\n{finished.stderr[-4000:]}")
@@ -141,10 +154,33 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     people = measure.sample_people(samples)
     figures["search"] = measure.search(users["bench_clerk"], people)
     figures.update(measure.person_page(users["bench_clerk"], people[:100]))
-    figures["dashboard_ms"] = None  # the county overview (统计) is not built yet
+    figures.update(measure.dashboard(users["bench_county"]))
     figures.update(measure.campaign(users["bench_county"], users["bench_clerk"]))
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
     figures["hall"] = _hall(http_seconds)
+    return figures
+
+
+def _dashboards_at(*, persons: int, grow_to: int) -> dict:
+    """The dashboards alone: `persons` built as usual, then copied by SQL up to `grow_to`."""
+    from django.db import connection
+
+    from yizhan.core.maintenance import refresh_statistics
+    from yizhan_bench import dataset, grow, measure
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    dataset.regions()
+    users = dataset.staff()
+    dataset.build(persons)
+    start = time.perf_counter()
+    added = grow.grow(grow_to)
+    refresh_statistics()
+    figures = {
+        "persons": measure.Person.objects.count(), "built": persons, "copied": added,
+        "copy_seconds": round(time.perf_counter() - start, 1), "db": connection.vendor,
+    }  # fmt: skip
+    figures.update(measure.dashboard(users["bench_county"]))
     return figures
 
 
