@@ -27,7 +27,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT = 8109
+PORT = int(os.environ.get("STAFF_LOAD_PORT", "8109"))  # --port overrides
 CSRF = "b" * 32  # an unmasked CSRF secret: cookie and form field carry the same value
 STAFF_ACCOUNTS = ["xinhu_clerk", "xinhu_head"]  # both edit people and complete tasks in 新湖
 
@@ -61,6 +61,11 @@ def prepare(env: dict[str, str]) -> None:
     for command in (["migrate", "--no-input", "-v0"], ["seed_demo"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run([*yizhan, *command], env=env, check=True, stdout=subprocess.DEVNULL)
     marker.touch()
+
+
+def _use_port(port: int) -> None:
+    global PORT
+    PORT = port
 
 
 class Station:
@@ -241,7 +246,9 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
+    _use_port(args.port)
 
     env = environment(args.db)
     os.environ.update(env)
