@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS
-from yizhan.audit.services import record
+from yizhan.audit.services import hold_chain, record
 from yizhan.core import crypto, idnumber
 from yizhan.core.flow import check_move
 from yizhan.core.phone import PhoneError, normalize_phone
@@ -168,6 +168,7 @@ def issue_ticket(
     number, born, normal_phone, person = _visitor(station, id_number, phone, today)
     window = window_for(station=station, item=item)
     reason = priority_of(station=station, person=person, born=born, disabled=disabled, today=today)
+    hold_chain()  # before the window's row: never hold the row while queueing for the chain
     seq = _next_seq(window, today)
     ticket = Ticket.objects.create(
         region=station, window=window, item=item, day=today, seq=seq, number=f"{window.prefix}{seq:03d}",
