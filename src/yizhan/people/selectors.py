@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from yizhan.audit.models import AuditEvent
@@ -59,12 +61,13 @@ def starts_with(field: str, prefix: str) -> Q:
 
 
 def search_people(
-    *, user, query: str, limit: int = 20, identity: str = "", region_code: str = ""
+    *, user, query: str, limit: int = 20, identity: str = "", region_code: str = "", badges: bool = True
 ) -> list[Person]:
     """One box: an ID number (exact, by blind index), pinyin (initials or full), or a name.
     Best matches first: exact before prefix, shorter names before longer. The list's filters
-    (a current identity, a village) narrow the matches too. Each person comes with his current
-    identities (`current_identities`), for the badges."""
+    (a current identity, a village) narrow the matches too. Each person comes with his region
+    and, unless `badges` is False (the API shows none), his current identities
+    (`current_identities`)."""
     query = query.strip()
     if not query:
         return []
@@ -76,7 +79,7 @@ def search_people(
     if kind == "id_number":
         number = idnumber.normalize(query)
         found = list(visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))[:limit])
-        return _with_region_and_badges(found)
+        return _with_region_and_badges(found, badges)
     if kind == "pinyin":
         key = query.lower()
         tiers = [
@@ -86,23 +89,22 @@ def search_people(
             starts_with("name_pinyin", key),
         ]
     else:
-        tiers = [Q(name=query), starts_with("name", query)]
         # A name typed with a wrong character in the middle still finds people by its pinyin.
-        tiers.append(Q(name_pinyin=name_keys(query)[0]))
-    found: list[Person] = []
-    seen: set[int] = set()
-    for condition in tiers:
-        if len(found) >= limit:
-            break
-        batch = visible.filter(condition).exclude(pk__in=seen).order_by("name", "pk")[: limit - len(found)]
-        for person in batch:
-            seen.add(person.pk)
-            found.append(person)
-    return _with_region_and_badges(found)
+        tiers = [Q(name=query), starts_with("name", query), Q(name_pinyin=name_keys(query)[0])]
+    return _with_region_and_badges(list(_ranked(visible, tiers)[:limit]), badges)
 
 
-def _with_region_and_badges(found: list[Person]) -> list[Person]:
-    prefetch_related_objects(found, "region", _current_identities())
+def _ranked(people: QuerySet[Person], tiers: list[Q]) -> QuerySet[Person]:
+    """Matches of any tier in one query, ordered by the first tier each matches, then by name:
+    what asking tier by tier and topping up would give, in one round trip instead of up to four.
+    Each tier is a condition on an index (SQLite: a multi-index OR; PostgreSQL: a bitmap OR)."""
+    rank = Case(*(When(tier, then=Value(n)) for n, tier in enumerate(tiers)), default=Value(len(tiers)))
+    either = functools.reduce(operator.or_, tiers)
+    return people.filter(either).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
+
+
+def _with_region_and_badges(found: list[Person], badges: bool = True) -> list[Person]:
+    prefetch_related_objects(found, "region", *([_current_identities()] if badges else []))
     return found
 
 
