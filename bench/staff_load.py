@@ -1,5 +1,5 @@
 """A bounded load run against the production server (#16): S simulated staff doing mixed work —
-search, person page, edit, task completion — with a staff member's pauses (1–3 s) between actions,
+search, person page, edit, task completion, ticket calls (叫号) — with a staff member's pauses (1–3 s) between actions,
 for a fixed time; then the saturation throughput (no pauses, more and more clients, until p95
 passes 200 ms). Only 127.0.0.1 is ever targeted.
 
@@ -9,7 +9,6 @@ It builds the demo station (`seed_demo`) in bench/out/load-<db>/ (PostgreSQL: th
 yizhan_load, BENCH_LOAD_DATABASE_URL overrides), signs the staff in by creating their sessions,
 starts gunicorn exactly as `make demo` does (2 workers × 4 threads), and prints one JSON object:
 errors, the server log's "database is locked" count, p50/p95 per action and overall.
-Ticket calls join ACTIONS when the hall app lands: one more (weight, function) pair.
 """
 
 from __future__ import annotations
@@ -104,7 +103,22 @@ class Station:
             user.pk: list(tasks_visible_to(user).filter(Task.open_q()).values_list("pk", flat=True))
             for user in users
         }
+        self.seats = {user.pk: self._seat(user) for user in users}
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _seat(user) -> tuple[int, list[str]]:
+        """Signs the user in at a window of his hall (one each: a clerk sits at one window);
+        (the window, the codes of the items it serves) for his 取号 and 叫号."""
+        from yizhan.hall import selectors, services
+        from yizhan.hall.models import Window
+
+        station = selectors.stations_of(user)[0]
+        served = {item.code for item in selectors.served_at(station)}
+        windows = list(Window.objects.filter(region=station, active=True).order_by("number"))
+        window = windows[STAFF_ACCOUNTS.index(user.username) % len(windows)]
+        services.sign_in(actor=user, window=window)
+        return window.pk, sorted(served & set(window.items.values_list("code", flat=True)))
 
     def edit_form(self, pk: int) -> dict[str, str]:
         """The person form as the edit page fills it (no ID number or phone: left blank, kept)."""
@@ -185,9 +199,19 @@ class Staff:
         fields = {"outcome": "已电话联系，已办结。", "done_on": time.strftime("%Y-%m-%d")}
         return self.send("POST", f"/tasks/{task}/complete/", fields) in (302, 400)
 
+    def ticket_call(self) -> bool:
+        """A visitor takes a ticket at the desk (取号) for an item of this clerk's window, and the
+        clerk presses 叫号 there (htmx: the console comes back)."""
+        window, items = self.station.seats[self.station.user_of[self.cookie]]
+        if self.send("POST", "/hall/issue/", {"item": random.choice(items)}) != 302:
+            return False
+        return self.send("POST", f"/hall/windows/{window}/call/", {}, htmx=True) == 200
+
 
 # (weight, action): a clerk's day is mostly finding people and reading their page.
-ACTIONS = [(4, Staff.search), (4, Staff.person_page), (1, Staff.edit), (1, Staff.complete_task)]
+ACTIONS = [
+    (4, Staff.search), (4, Staff.person_page), (1, Staff.edit), (1, Staff.complete_task), (1, Staff.ticket_call),
+]  # fmt: skip
 
 
 def run(station: Station, *, clients: int, seconds: float, pause: tuple[float, float]) -> dict:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from yizhan.accounts import authority
 from yizhan.accounts.models import ApiToken, Device, PasswordHistory, Post, User
 from yizhan.accounts.roles import Perm, Role
-from yizhan.accounts.selectors import liaisons_for
+from yizhan.accounts.selectors import liaisons_for, user_with_posts
 from yizhan.audit.services import record
 from yizhan.regions.models import Grid, Region
 from yizhan.text import check_name
@@ -203,24 +203,17 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
 def user_for_token(token: str) -> User | None:
     """The user a bearer token acts as, read from the database on every call: a revoked or
     expired token, an ended post or a locked account stops answering at once. (A per-process
-    cache used to keep a revoked token alive for a minute.) One query: the token's user's
-    active posts, each with its user and region, which also fills `user.active_posts`."""
+    cache used to keep a revoked token alive for a minute.) One query (user_with_posts)."""
     now = timezone.now()
-    posts = list(
+    user = user_with_posts(
         Post.objects.filter(
-            Post.active_q(),
             Q(user__api_tokens__expires_at__isnull=True) | Q(user__api_tokens__expires_at__gt=now),
             user__api_tokens__key_hash=token_hash(token),
             user__api_tokens__revoked_at__isnull=True,
-            user__is_active=True,
-        ).select_related("user", "region")
+        )
     )
-    if not posts or any(p.role == Role.SYSADMIN for p in posts):
+    if user is None or any(p.role == Role.SYSADMIN for p in user.active_posts):
         return None
-    user = posts[0].user
-    user.__dict__["active_posts"] = posts  # the cached_property, as its own query would fill it
-    for post in posts:
-        post.user = user
     return user
 
 
