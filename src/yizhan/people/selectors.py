@@ -82,24 +82,22 @@ def search_people(
         return _with_region_and_badges(found, badges)
     if kind == "pinyin":
         key = query.lower()
-        tiers = [
-            Q(name_initials=key),
-            starts_with("name_initials", key),
-            Q(name_pinyin=key),
-            starts_with("name_pinyin", key),
-        ]
+        matches = [starts_with("name_initials", key), starts_with("name_pinyin", key)]
+        tiers = [Q(name_initials=key), matches[0], Q(name_pinyin=key)]
     else:
         # A name typed with a wrong character in the middle still finds people by its pinyin.
-        tiers = [Q(name=query), starts_with("name", query), Q(name_pinyin=name_keys(query)[0])]
-    return _with_region_and_badges(list(_ranked(visible, tiers)[:limit]), badges)
+        matches = [starts_with("name", query), Q(name_pinyin=name_keys(query)[0])]
+        tiers = [Q(name=query), matches[0]]
+    return _with_region_and_badges(list(_ranked(visible, matches, tiers)[:limit]), badges)
 
 
-def _ranked(people: QuerySet[Person], tiers: list[Q]) -> QuerySet[Person]:
-    """Matches of any tier in one query, ordered by the first tier each matches, then by name:
-    what asking tier by tier and topping up would give, in one round trip instead of up to four.
-    Each tier is a condition on an index (SQLite: a multi-index OR; PostgreSQL: a bitmap OR)."""
+def _ranked(people: QuerySet[Person], matches: list[Q], tiers: list[Q]) -> QuerySet[Person]:
+    """People meeting any of `matches`, in one query, ordered by the first of `tiers` each meets
+    (those meeting none come last), then by name: what asking tier by tier and topping up gave,
+    in one round trip instead of up to four. Each match is a range on its own index (SQLite: a
+    multi-index OR; PostgreSQL: a bitmap OR); the exact tiers lie inside them and only rank."""
     rank = Case(*(When(tier, then=Value(n)) for n, tier in enumerate(tiers)), default=Value(len(tiers)))
-    either = functools.reduce(operator.or_, tiers)
+    either = functools.reduce(operator.or_, matches)
     return people.filter(either).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
 
 
