@@ -26,7 +26,6 @@ from yizhan.core import crypto, idnumber
 from yizhan.core.pinyin import name_keys, query_kind
 from yizhan.core.scopes import reach, scoped, visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.core.statements import Statements
 from yizhan.people.models import (
     ID_CONTEXT,
     INVERSE_RELATION,
@@ -39,6 +38,7 @@ from yizhan.people.models import (
     masked_phone,
 )
 from yizhan.regions.models import Region, scope_bounds
+from yizhan.statements import Statements
 
 
 def people_visible_to(user, *, scope_filters_only: bool = False) -> QuerySet[Person]:
@@ -96,7 +96,7 @@ BRIEF = {"id": "id", "name": "name", "sex": "sex", "birth_date": "birth_date", "
 def search_people_brief(*, user, query: str, limit: int = 20) -> list[dict]:
     """search_people's matches as the API shows them: the same query and scope, read as rows
     (no model instances, no badges), the region's name in a subquery, the ID number and phone
-    masked. A pinyin query reuses the SQL compiled for the user's scope (core/statements)."""
+    masked. A pinyin query reuses the SQL compiled for the user's scope (yizhan/statements.py)."""
     query = query.strip()
     if not query:
         return []

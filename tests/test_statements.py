@@ -1,12 +1,12 @@
-"""A hot query compiled once per shape and run again with new words (core/statements): it
+"""A hot query compiled once per shape and run again with new words (yizhan/statements.py): it
 answers what a fresh compile answers, never across two scopes, and refuses words it cannot
 put in place safely."""
 
 from __future__ import annotations
 
-from yizhan.core.statements import PLACEHOLDER, Statements
 from yizhan.people import selectors
 from yizhan.people.models import Person
+from yizhan.statements import PLACEHOLDER, Statements
 
 
 def test_a_reused_search_answers_what_a_fresh_compile_answers(make_person, persona):
