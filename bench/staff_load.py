@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -28,7 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PORT = int(os.environ.get("STAFF_LOAD_PORT", "8109"))  # --port overrides
 CSRF = "b" * 32  # an unmasked CSRF secret: cookie and form field carry the same value
-STAFF_ACCOUNTS = ["xinhu_clerk", "xinhu_head"]  # both edit people and complete tasks in 新湖
+STAFF_ACCOUNTS = ["xinhu_clerk", "xinhu_head"]
+CALLED_TICKET = re.compile(
+    r"/hall/tickets/(\d+)/start/"
+)  # a called visitor's 开始办理 in the console  # both edit people and complete tasks in 新湖
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -111,9 +115,10 @@ class Station:
         """Signs the user in at a window of his hall (one each: a clerk sits at one window);
         (the window, the codes of the items it serves) for his 取号 and 叫号."""
         from yizhan.hall import selectors, services
-        from yizhan.hall.models import Window
+        from yizhan.hall.models import Ticket, Window
 
         station = selectors.stations_of(user)[0]
+        Ticket.objects.filter(region=station).delete()  # a rerun starts from an empty hall
         served = {item.code for item in selectors.served_at(station)}
         windows = list(Window.objects.filter(region=station, active=True).order_by("number"))
         window = windows[STAFF_ACCOUNTS.index(user.username) % len(windows)]
@@ -151,6 +156,7 @@ class Staff:
         self.station, self.cookie = station, cookie
         self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.last_status = 0
+        self.last_body = ""
 
     def send(self, method: str, path: str, fields: dict[str, str] | None = None, htmx: bool = False) -> int:
         headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
@@ -166,7 +172,7 @@ class Staff:
             try:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
-                response.read()
+                self.last_body = response.read().decode("utf-8", "replace")
                 self.last_status = response.status
                 return response.status
             except (ConnectionError, http.client.HTTPException):
@@ -200,12 +206,21 @@ class Staff:
         return self.send("POST", f"/tasks/{task}/complete/", fields) in (302, 400)
 
     def ticket_call(self) -> bool:
-        """A visitor takes a ticket at the desk (取号) for an item of this clerk's window, and the
-        clerk presses 叫号 there (htmx: the console comes back)."""
+        """A visitor takes a ticket at the desk (取号) for an item of this clerk's window; the
+        clerk presses 叫号 there (htmx: the console comes back), then 开始办理 and 办理完毕 on the
+        first visitor the console shows."""
         window, items = self.station.seats[self.station.user_of[self.cookie]]
         if self.send("POST", "/hall/issue/", {"item": random.choice(items)}) != 302:
             return False
-        return self.send("POST", f"/hall/windows/{window}/call/", {}, htmx=True) == 200
+        if self.send("POST", f"/hall/windows/{window}/call/", {}, htmx=True) != 200:
+            return False
+        called = CALLED_TICKET.search(self.last_body)
+        if called is None:
+            return True  # a colleague at the same window took the visitor first
+        for step in ("start", "finish"):
+            if self.send("POST", f"/hall/tickets/{called[1]}/{step}/", {}, htmx=True) != 200:
+                return False
+        return True
 
 
 # (weight, action): a clerk's day is mostly finding people and reading their page.
