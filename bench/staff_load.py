@@ -1,5 +1,5 @@
 """A bounded load run against the production server (#16): S simulated staff doing mixed work —
-search, person page, edit, task completion — with a staff member's pauses (1–3 s) between actions,
+search, person page, edit, task completion, ticket calls (叫号) — with a staff member's pauses (1–3 s) between actions,
 for a fixed time; then the saturation throughput (no pauses, more and more clients, until p95
 passes 200 ms). Only 127.0.0.1 is ever targeted.
 
@@ -9,7 +9,6 @@ It builds the demo station (`seed_demo`) in bench/out/load-<db>/ (PostgreSQL: th
 yizhan_load, BENCH_LOAD_DATABASE_URL overrides), signs the staff in by creating their sessions,
 starts gunicorn exactly as `make demo` does (2 workers × 4 threads), and prints one JSON object:
 errors, the server log's "database is locked" count, p50/p95 per action and overall.
-Ticket calls join ACTIONS when the hall app lands: one more (weight, function) pair.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import threading
@@ -27,9 +27,12 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT = 8109
+PORT = int(os.environ.get("STAFF_LOAD_PORT", "8109"))  # --port overrides
 CSRF = "b" * 32  # an unmasked CSRF secret: cookie and form field carry the same value
-STAFF_ACCOUNTS = ["xinhu_clerk", "xinhu_head"]  # both edit people and complete tasks in 新湖
+STAFF_ACCOUNTS = ["xinhu_clerk", "xinhu_head"]
+CALLED_TICKET = re.compile(
+    r"/hall/tickets/(\d+)/start/"
+)  # a called visitor's 开始办理 in the console  # both edit people and complete tasks in 新湖
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -61,6 +64,11 @@ def prepare(env: dict[str, str]) -> None:
     for command in (["migrate", "--no-input", "-v0"], ["seed_demo"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run([*yizhan, *command], env=env, check=True, stdout=subprocess.DEVNULL)
     marker.touch()
+
+
+def _use_port(port: int) -> None:
+    global PORT
+    PORT = port
 
 
 class Station:
@@ -99,7 +107,23 @@ class Station:
             user.pk: list(tasks_visible_to(user).filter(Task.open_q()).values_list("pk", flat=True))
             for user in users
         }
+        self.seats = {user.pk: self._seat(user) for user in users}
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _seat(user) -> tuple[int, list[str]]:
+        """Signs the user in at a window of his hall (one each: a clerk sits at one window);
+        (the window, the codes of the items it serves) for his 取号 and 叫号."""
+        from yizhan.hall import selectors, services
+        from yizhan.hall.models import Ticket, Window
+
+        station = selectors.stations_of(user)[0]
+        Ticket.objects.filter(region=station).delete()  # a rerun starts from an empty hall
+        served = {item.code for item in selectors.served_at(station)}
+        windows = list(Window.objects.filter(region=station, active=True).order_by("number"))
+        window = windows[STAFF_ACCOUNTS.index(user.username) % len(windows)]
+        services.sign_in(actor=user, window=window)
+        return window.pk, sorted(served & set(window.items.values_list("code", flat=True)))
 
     def edit_form(self, pk: int) -> dict[str, str]:
         """The person form as the edit page fills it (no ID number or phone: left blank, kept)."""
@@ -132,6 +156,7 @@ class Staff:
         self.station, self.cookie = station, cookie
         self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.last_status = 0
+        self.last_body = ""
 
     def send(self, method: str, path: str, fields: dict[str, str] | None = None, htmx: bool = False) -> int:
         headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
@@ -147,7 +172,7 @@ class Staff:
             try:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
-                response.read()
+                self.last_body = response.read().decode("utf-8", "replace")
                 self.last_status = response.status
                 return response.status
             except (ConnectionError, http.client.HTTPException):
@@ -180,9 +205,28 @@ class Staff:
         fields = {"outcome": "已电话联系，已办结。", "done_on": time.strftime("%Y-%m-%d")}
         return self.send("POST", f"/tasks/{task}/complete/", fields) in (302, 400)
 
+    def ticket_call(self) -> bool:
+        """A visitor takes a ticket at the desk (取号) for an item of this clerk's window; the
+        clerk presses 叫号 there (htmx: the console comes back), then 开始办理 and 办理完毕 on the
+        first visitor the console shows."""
+        window, items = self.station.seats[self.station.user_of[self.cookie]]
+        if self.send("POST", "/hall/issue/", {"item": random.choice(items)}) != 302:
+            return False
+        if self.send("POST", f"/hall/windows/{window}/call/", {}, htmx=True) != 200:
+            return False
+        called = CALLED_TICKET.search(self.last_body)
+        if called is None:
+            return True  # a colleague at the same window took the visitor first
+        for step in ("start", "finish"):
+            if self.send("POST", f"/hall/tickets/{called[1]}/{step}/", {}, htmx=True) != 200:
+                return False
+        return True
+
 
 # (weight, action): a clerk's day is mostly finding people and reading their page.
-ACTIONS = [(4, Staff.search), (4, Staff.person_page), (1, Staff.edit), (1, Staff.complete_task)]
+ACTIONS = [
+    (4, Staff.search), (4, Staff.person_page), (1, Staff.edit), (1, Staff.complete_task), (1, Staff.ticket_call),
+]  # fmt: skip
 
 
 def run(station: Station, *, clients: int, seconds: float, pause: tuple[float, float]) -> dict:
@@ -241,7 +285,9 @@ def main() -> None:
     parser.add_argument("--saturation-seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
+    _use_port(args.port)
 
     env = environment(args.db)
     os.environ.update(env)

@@ -14,6 +14,21 @@ def test_a_token_acts_with_its_users_scope_and_sees_only_masked_values(make_pers
     assert person.id_number not in response.content.decode()
 
 
+def test_the_api_finds_what_the_search_box_finds_in_the_same_order(make_person, client):
+    from yizhan.people.selectors import search_people
+
+    for name in ["商春旺", "商春", "沈长伟", "孙春旺"]:
+        make_person(name=name)
+    user = User.objects.get(username="xinhu_clerk")
+    token = issue_api_token(actor=None, user=user, name="对接测试")
+    for query in ["scw", "sc", "商春", "shang"]:
+        answered = client.get("/api/people", {"q": query}, headers={"Authorization": f"Bearer {token}"})
+        box = search_people(user=user, query=query)
+        assert [p["id"] for p in answered.json()] == [p.pk for p in box], query
+        assert [p["id_number_masked"] for p in answered.json()] == [p.id_number_masked for p in box]
+        assert [p["region_name"] for p in answered.json()] == [p.region.name for p in box]
+
+
 def test_the_api_refuses_an_unknown_token_and_an_anonymous_caller(world, client):
     assert (
         client.get("/api/people", {"q": "scw"}, headers={"Authorization": "Bearer nonsense"}).status_code

@@ -136,10 +136,7 @@ class ErrorOut(Schema):
 
 
 def _search(request: HttpRequest, q: str, limit: int) -> list[dict]:
-    return [
-        _person_out(p)
-        for p in selectors.search_people(user=request.user, query=q, limit=min(max(limit, 1), 100))
-    ]
+    return selectors.search_people_brief(user=request.user, query=q, limit=min(max(limit, 1), 100))
 
 
 @api.get(

@@ -139,6 +139,8 @@ def _database() -> dict:
     db = dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Django's backend plus a writers' queue that wakes the next writer at once (core/sqlite).
+        db["ENGINE"] = "yizhan.core.sqlite"
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"] = {
             # IMMEDIATE: a write transaction takes the lock at BEGIN, so concurrent writers queue

@@ -2,7 +2,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yizhan.audit.models import AppendOnlyError, AuditEvent
@@ -143,3 +144,27 @@ def test_after_a_restore_the_operator_reanchors_at_the_current_head(db, settings
     call_command("audit_verify", "--reanchor")
     assert f"已重写锚点：第 {events[1].pk} 条" in capsys.readouterr().out
     call_command("audit_verify")
+
+
+def _asked_not_to_wait(captured) -> bool:
+    return any("synchronous_commit" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_event_on_its_own_commits_without_waiting_for_the_disk_and_leaves_the_anchor():
+    durable = record(actor=None, action="test.write")
+    with CaptureQueriesContext(connection) as captured:
+        viewed = record(actor=None, action="test.view", view=True)
+    assert viewed.prev_hash == durable.hash
+    assert _asked_not_to_wait(captured) == (connection.vendor == "postgresql")
+    expected = durable if connection.vendor == "postgresql" else viewed
+    assert read_anchor() == {"id": expected.pk, "hash": expected.hash}
+    assert first_broken_link() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_event_inside_a_write_waits_for_the_disk_with_it():
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        record(actor=None, action="test.write")
+        record(actor=None, action="test.view", view=True)
+    assert not _asked_not_to_wait(captured)

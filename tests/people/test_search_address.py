@@ -28,6 +28,18 @@ def test_filters_travel_with_the_token_and_a_token_is_private_to_its_session(mak
     assert login_as("xinhu_head").get(address).context["query"] == ""
 
 
+def test_a_search_asked_again_keeps_its_token_and_leaves_the_session_unwritten(make_person, login_as):
+    from django.contrib.sessions.models import Session
+
+    make_person(name="商春旺")
+    client = login_as("xinhu_clerk")
+    first = client.post(reverse("people:list"), {"q": "scw"})["Location"]
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    assert client.post(reverse("people:list"), {"q": "scw"})["Location"] == first
+    assert Session.objects.get(session_key=client.session.session_key).session_data == stored
+    assert client.post(reverse("people:list"), {"q": "shang"})["Location"] != first
+
+
 def test_an_htmx_search_answers_in_place_and_has_htmx_show_the_token_address(make_person, login_as):
     person = make_person(name="商春旺")
     response = login_as("xinhu_clerk").post(

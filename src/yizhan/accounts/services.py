@@ -10,13 +10,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from yizhan.accounts import authority
 from yizhan.accounts.models import ApiToken, Device, PasswordHistory, Post, User
 from yizhan.accounts.roles import Perm, Role
-from yizhan.accounts.selectors import liaisons_for
+from yizhan.accounts.selectors import liaisons_for, user_for_token_hash
 from yizhan.audit.services import record
 from yizhan.regions.models import Grid, Region
 from yizhan.text import check_name
@@ -203,18 +202,11 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
 def user_for_token(token: str) -> User | None:
     """The user a bearer token acts as, read from the database on every call: a revoked or
     expired token, an ended post or a locked account stops answering at once. (A per-process
-    cache used to keep a revoked token alive for a minute; the lookup is one indexed query.)"""
-    found = (
-        ApiToken.objects.filter(key_hash=token_hash(token), revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-        .select_related("user")
-        .first()
-    )
-    if found is None or not found.user.is_active or not found.user.active_posts:
+    cache used to keep a revoked token alive for a minute.) One query (user_for_token_hash)."""
+    user = user_for_token_hash(token_hash(token))
+    if user is None or any(p.role == Role.SYSADMIN for p in user.active_posts):
         return None
-    if any(p.role == Role.SYSADMIN for p in found.user.active_posts):
-        return None
-    return found.user
+    return user
 
 
 def password_expired(user: User) -> bool:

@@ -286,7 +286,11 @@ def record_stage(
     payload: dict | None = None,
 ) -> Candidate:
     """Records one stage's result; the table in workflow.py decides whether it may be recorded."""
-    candidate = Candidate.objects.select_for_update().select_related("person").get(pk=candidate.pk)
+    # of=("self",): not the person's row, which a ticket issue holding the audit chain may need
+    # (hall.services.issue_ticket).
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",)).select_related("person").get(pk=candidate.pk)
+    )
     # The day a stage was recorded is a fact, 批准入伍 too: it takes effect on the intake's date.
     check_date(on, field="on", born=candidate.person.birth_date)
     check_transition(candidate, stage, passed=passed, on=on)

@@ -22,7 +22,12 @@ def looks_like_id_number(query: str) -> bool:
 
 
 def _remember(request: HttpRequest, query: str) -> str:
+    """The query's token: the one it already has in this session (the session is then left
+    unwritten: no database write for a search asked again), else a new one."""
     searches: dict[str, str] = request.session.get(SESSION_KEY, {})
+    known = next((token for token, kept in searches.items() if kept == query), None)
+    if known is not None:
+        return known
     token = secrets.token_urlsafe(6)
     searches[token] = query
     request.session[SESSION_KEY] = dict(list(searches.items())[-KEEP:])

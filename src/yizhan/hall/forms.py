@@ -33,7 +33,11 @@ class TransferForm(StyledForm):
 
     def __init__(self, *args, windows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_window"].queryset = windows
+        field = self.fields["to_window"]
+        field.queryset = windows
+        # The console renders this field once per current visitor: read the windows once, not
+        # once per rendering (the choice still validates against the queryset).
+        field.choices = list(field.choices)
 
 
 class OverrideForm(StyledForm):

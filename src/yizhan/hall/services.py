@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import ALL_DEPTS, ARMED, VETERANS
-from yizhan.audit.services import record
+from yizhan.audit.services import hold_chain, record
 from yizhan.core import crypto, idnumber
 from yizhan.core.flow import check_move
 from yizhan.core.phone import PhoneError, normalize_phone
@@ -168,6 +168,12 @@ def issue_ticket(
     number, born, normal_phone, person = _visitor(station, id_number, phone, today)
     window = window_for(station=station, item=item)
     reason = priority_of(station=station, person=person, born=born, disabled=disabled, today=today)
+    # The chain first: two kiosks at one window are ordered by it (as by SQLite's write lock),
+    # and no issue holds a row while it queues for the chain (#13's convoy). Holding the chain,
+    # it must never wait for a row: it locks none, and its insert's foreign keys (window, item,
+    # region, person) only need KEY SHARE, which only a FOR UPDATE blocks — so the services that
+    # lock those rows name of=("self",) (_locked here, conscription's record_stage).
+    hold_chain()
     seq = _next_seq(window, today)
     ticket = Ticket.objects.create(
         region=station, window=window, item=item, day=today, seq=seq, number=f"{window.prefix}{seq:03d}",
@@ -188,9 +194,8 @@ def issue_ticket(
 
 
 def _next_seq(window: Window, day: datetime.date) -> int:
-    # The window's row is the lock that orders two kiosks issuing at once (PostgreSQL); SQLite's
-    # immediate transaction already admits one writer. The unique constraint is the last guard.
-    Window.objects.select_for_update().filter(pk=window.pk).first()
+    # Called holding the audit chain (issue_ticket), which orders two kiosks issuing at once;
+    # the unique constraint is the last guard.
     last = Ticket.objects.filter(window=window, day=day, transferred_from__isnull=True).aggregate(
         m=Max("seq")
     )
@@ -406,7 +411,13 @@ def call_next(*, actor: User, window: Window) -> Ticket | None:
 
 def _locked(ticket: Ticket) -> Ticket:
     """The ticket's row as it is now, locked for this transaction (another clerk may have moved it)."""
-    return Ticket.objects.select_for_update().select_related("window", "item", "region").get(pk=ticket.pk)
+    # of=("self",): the ticket's row only — a window row locked here while its holder queues for
+    # the chain would block an issue that holds the chain (issue_ticket): a deadlock.
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("window", "item", "region")
+        .get(pk=ticket.pk)
+    )
 
 
 def _move(actor: User, ticket: Ticket, to: str) -> Ticket:

@@ -22,6 +22,15 @@ ID_CONTEXT = "person.id_number"
 PHONE_CONTEXT = "person.phone"
 
 
+def masked_id_number(stored: str) -> str:
+    """A stored (encrypted) ID number as it may be shown: 371402********123X."""
+    return mask_id_number(crypto.decrypt(stored, context=ID_CONTEXT) if stored else "")
+
+
+def masked_phone(stored: str) -> str:
+    return mask_phone(crypto.decrypt(stored, context=PHONE_CONTEXT) if stored else "")
+
+
 class Sex(models.TextChoices):
     MALE = "M", "男"
     FEMALE = "F", "女"
@@ -142,11 +151,11 @@ class Person(models.Model):
 
     @property
     def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
+        return masked_id_number(self.id_number_enc)
 
     @property
     def phone_masked(self) -> str:
-        return mask_phone(self.phone)
+        return masked_phone(self.phone_enc)
 
     def age(self, today: datetime.date | None = None) -> int | None:
         if self.birth_date is None:

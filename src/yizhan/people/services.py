@@ -164,10 +164,12 @@ def audit_person(
     *,
     reason: str = "",
     region_code: str | None = None,
+    view: bool = False,
 ) -> AuditEvent:
     """THE audit row of a change to a person, for every app: filed on his timeline (object_type
     "person") under his current region, or `region_code` when the fact stays with the region that
-    recorded it (a care record stays with its station)."""
+    recorded it (a care record stays with its station). `view`: a read, not a change
+    (audit.services.record)."""
     return record(
         actor=actor,
         action=action,
@@ -176,6 +178,7 @@ def audit_person(
         region_code=person.region_id if region_code is None else region_code,
         changes=changes or {},
         reason=reason,
+        view=view,
     )
 
 
@@ -735,7 +738,7 @@ def _checked_content(document: Document) -> bytes:
 def record_view(*, actor: User, person: Person) -> None:
     """Opening a person's page is audited once, as a view; its tabs and the photo it embeds are
     part of that visit and add nothing."""
-    audit_person(actor, "person.view", person, {})
+    audit_person(actor, "person.view", person, {}, view=True)
 
 
 def read_document(*, actor: User, document: Document) -> bytes:

@@ -85,12 +85,20 @@ class Region(models.Model):
         return scope_bounds(self.code)
 
     def ancestors(self) -> list[Region]:
-        """From the province down to the parent, for breadcrumbs and full names."""
+        """From the province down to the parent, for breadcrumbs and full names. One query for
+        the codes the code itself names above it (parent_code), then the stored parent links
+        are followed; a parent outside those codes is still fetched (one query each)."""
+        above, code = [], parent_code(self.code)
+        while code is not None:
+            above.append(code)
+            code = parent_code(code)
+        known = {r.code: r for r in Region.objects.filter(code__in=above)} if self.parent_id else {}
         chain: list[Region] = []
-        node = self.parent
-        while node is not None:
+        parent = self.parent_id
+        while parent is not None:
+            node = known.get(parent) or Region.objects.get(code=parent)
             chain.append(node)
-            node = node.parent
+            parent = node.parent_id
         return list(reversed(chain))
 
     @property

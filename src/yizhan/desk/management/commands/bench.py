@@ -192,14 +192,19 @@ def _hall(seconds: float) -> dict:
 
 
 def _http(user, people, seconds: float, issue_api_token) -> dict:
+    """The search API on gunicorn next to its honest ceiling on the same server: a view that
+    authenticates the same token and runs the same indexed query by hand (yizhan_bench/ceiling.py).
+    /ping (no database, no session) is reported beside them, as the server's own limit."""
     from yizhan_bench import http_load
 
     token = issue_api_token(actor=None, user=user, name="bench")
     port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "yizhan.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--log-level", "warning"],
-        env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "gunicorn", "yizhan_bench.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4", "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
     try:
         for _ in range(100):
             try:
@@ -207,16 +212,23 @@ def _http(user, people, seconds: float, issue_api_token) -> dict:
                 break
             except OSError:
                 time.sleep(0.1)
-        paths = [f"/api/people?q={p.name_initials}" for p in people]
+        queries = [p.name_initials for p in people]
         search = http_load.load(
-            port=port, paths=paths, headers={"Authorization": f"Bearer {token}"}, seconds=seconds
+            port=port, paths=[f"/api/people?q={q}" for q in queries], headers=headers, seconds=seconds
         )
-        ceiling = http_load.load(port=port, paths=["/ping"], headers={}, seconds=seconds)
+        ceiling = http_load.load(
+            port=port,
+            paths=[f"/bench/ceiling/people?q={q}" for q in queries],
+            headers=headers,
+            seconds=seconds,
+        )
+        ping = http_load.load(port=port, paths=["/ping"], headers={}, seconds=seconds)
     finally:
         server.terminate()
         server.wait(timeout=10)
     return {
         "http_rps": search["rps"], "http_p95_ms": search["p95_ms"], "http_errors": search["errors"],
-        "ceiling_rps": ceiling["rps"], "ceiling_p95_ms": ceiling["p95_ms"],
+        "ceiling_rps": ceiling["rps"], "ceiling_p95_ms": ceiling["p95_ms"], "ceiling_errors": ceiling["errors"],
         "http_vs_ceiling": round(search["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None,
+        "ping_rps": ping["rps"],
     }  # fmt: skip
