@@ -7,9 +7,9 @@ Matching is re-run safe: a household that already has its visit is skipped (the 
 (campaign, subject_key) and NOT EXISTS), so a re-run adds only households that newly match, and
 one that no longer matches keeps its visit and its task.
 
-Who visits: the liaison of the household's grid — the lowest-numbered grid of its village (the
-registry does not yet place households in grids; docs/decisions.md). Department: joint for
-慰问军烈属, the 服务站's otherwise (care.groups.department_of)."""
+Who visits: the liaison of the household's grid (people.Household.grid), or — a household not
+placed in one, a person without a household — of the lowest-numbered grid of its village
+(`grid_sql`). Department: joint for 慰问军烈属, the 服务站's otherwise (care.groups.department_of)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ from yizhan.people.models import Person
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 
 BATCH = 50_000  # person ids per transaction
+
+
+def grid_sql(*, placed: str, village: str) -> str:
+    """The grid covering a household or person, in SQL: the household's own (`placed`, its
+    grid_id column, may be NULL), else the first grid of its village (`village`, a region code).
+    The one statement of that fallback, for the campaign's visits and the contact-due tasks."""
+    return f"COALESCE({placed}, (SELECT MIN(g0.id) FROM regions_grid g0 WHERE g0.village_id = {village}))"
 
 
 def _born_by(day: datetime.date) -> datetime.date:
@@ -51,7 +58,7 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
         INSERT INTO care_campaignvisit
             (campaign_id, subject_key, household_id, person_id, target, region_code, grid_id, status, reason)
         SELECT %s, m.subject_key, m.household_id, m.person_id, CASE m.rnk {names} END, m.region_code,
-               (SELECT MIN(g.id) FROM regions_grid g WHERE g.village_id = m.region_code), 'due', ''
+               {grid_sql(placed="m.grid_id", village="m.region_code")}, 'due', ''
         FROM (
             SELECT s.*, ROW_NUMBER() OVER (
                 PARTITION BY s.subject_key ORDER BY s.rnk, s.head DESC, s.person_id
@@ -60,7 +67,7 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
                 SELECT p.id AS person_id, p.household_id,
                        CASE WHEN p.household_id IS NULL THEN 'person:' || CAST(p.id AS TEXT)
                             ELSE 'household:' || CAST(p.household_id AS TEXT) END AS subject_key,
-                       COALESCE(h.region_id, p.region_id) AS region_code,
+                       COALESCE(h.region_id, p.region_id) AS region_code, h.grid_id,
                        p.is_household_head AS head,
                        CASE {" ".join(whens)} END AS rnk
                 FROM people_person p LEFT JOIN people_household h ON h.id = p.household_id

@@ -283,6 +283,20 @@ def latest_run(campaign: VisitCampaign) -> CampaignRun | None:
     return campaign.runs.order_by("-id").first()
 
 
+def in_grids_of(grids: list[Grid]) -> Q:
+    """People covered by these grids: their household placed in one of them, or — not placed,
+    or without a household — living in a village whose first grid is one of them (the fallback of
+    care.generation.grid_sql)."""
+    mine = {g.pk for g in grids}
+    firsts = (
+        Grid.objects.filter(village_id__in={g.village_id for g in grids})
+        .values("village_id")
+        .annotate(first=Min("id"))
+    )
+    villages = [row["village_id"] for row in firsts if row["first"] in mine]
+    return Q(household__grid_id__in=mine) | Q(household__grid__isnull=True, region_id__in=villages)
+
+
 @dataclass
 class Due:
     person: Person
@@ -292,16 +306,17 @@ class Due:
 
 
 def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 200) -> list[Due]:
-    """The liaison's week: people kept in regular contact in his grids' villages (else in his
-    scope) whose next contact falls within `horizon` days (counted from the last contact, or from
-    the day he came into the group) — never contacted first, then the longest since. Each marked when his home visit is due too (visits.visit_days)."""
+    """The liaison's week: people kept in regular contact in his grids (else in his scope) whose
+    next contact falls within `horizon` days (counted from the last contact, or from the day he
+    came into the group) — never contacted first, then the longest since. Each marked when his
+    home visit is due too (visits.visit_days)."""
     people = visible(user, "people.Person")
-    villages = list(Grid.objects.filter(liaison=user).values_list("village_id", flat=True))
-    if villages:
-        people = people.filter(region_id__in=villages)
+    grids = list(Grid.objects.filter(liaison=user))
+    if grids:
+        people = people.filter(in_grids_of(grids))
     held = Identity.objects.filter(Identity.current_q(today), person=OuterRef("pk"))
     contacts = ContactLog.objects.filter(person=OuterRef("pk")).order_by().values("person")
-    area = villages[0] if villages else (user.active_posts[0].region_id if user.active_posts else "")
+    area = grids[0].village_id if grids else (user.active_posts[0].region_id if user.active_posts else "")
     days = cadence(region_code=area or "", on=today)
     soon = today + datetime.timedelta(days=horizon)
     people = (
