@@ -54,6 +54,7 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
         params.extend(values)
     names = " ".join(f"WHEN {rank} THEN %s" for rank in range(len(targets)))
     lo, hi = campaign.region.bounds
+    candidates, candidate_params = _candidates(targets, today=today, born_by=born_by)
     sql = f"""
         INSERT INTO care_campaignvisit
             (campaign_id, subject_key, household_id, person_id, target, region_code, grid_id, status, reason)
@@ -72,7 +73,7 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
                        CASE {" ".join(whens)} END AS rnk
                 FROM people_person p LEFT JOIN people_household h ON h.id = p.household_id
                 WHERE p.region_id >= %s AND p.region_id < %s AND p.merged_into_id IS NULL
-                  AND p.id > %s AND p.id <= %s
+                  AND p.id > %s AND p.id <= %s AND ({candidates})
             ) s
             WHERE s.rnk IS NOT NULL
         ) m
@@ -80,7 +81,23 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
             SELECT 1 FROM care_campaignvisit v WHERE v.campaign_id = %s AND v.subject_key = m.subject_key
         )
     """
-    return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, campaign.pk]
+    return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, *candidate_params, campaign.pk]
+
+
+def _candidates(targets: list[str], *, today: datetime.date, born_by: datetime.date) -> tuple[str, list]:
+    """The persons worth testing: those in any group's own table (care.groups.members, a UNION
+    of index lookups), or 80 or over by birth date. Without it every person of the county was
+    tested against every group, and a re-run cost as much as the first run."""
+    found = [target_groups.members(t, today=today) for t in targets]
+    selects = [sql for sql, _ in filter(None, found)]
+    tests = [f"p.id IN ({' UNION '.join(selects)})"] if selects else []
+    params = [value for _, values in filter(None, found) for value in values]
+    for target, members in zip(targets, found, strict=True):
+        if members is None:
+            sql, values = target_groups.condition(target, today=today, born_by=born_by)
+            tests.append(sql)
+            params.extend(values)
+    return " OR ".join(tests), params
 
 
 def _tasks(campaign: VisitCampaign) -> tuple[str, list]:

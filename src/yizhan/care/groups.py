@@ -87,6 +87,33 @@ def condition(group: str, *, today: datetime.date, born_by: datetime.date) -> tu
     raise ValueError(f"unknown campaign group {group!r}")
 
 
+def members(group: str, *, today: datetime.date) -> tuple[str, list] | None:
+    """The persons of the group as a SELECT of person ids found from the group's own table by
+    its index (identities by kind, the veterans' records, the open cases) — the few thousand
+    of a county, so that generation tests `condition` only on them rather than on every person.
+    None for 80 or over: the registry's birth dates are the person rows themselves."""
+    kind, _, code = group.partition(":")
+    current = "i.since <= %s AND (i.until IS NULL OR i.until > %s)"
+    if kind == "identity":
+        return f"SELECT i.person_id FROM people_identity i WHERE i.kind = %s AND {current}", [
+            code,
+            today,
+            today,
+        ]
+    if kind == "bereaved":
+        sql = f"SELECT i.person_id FROM people_identity i WHERE i.kind = %s AND i.subtype = %s AND {current}"
+        return sql, [IdentityKind.BEREAVED_FAMILY.value, code, today, today]
+    if kind == "profile":
+        return "SELECT r.person_id FROM veterans_profilerecord r WHERE r.category = %s", [code]
+    if group == HARDSHIP:
+        marks = ", ".join(["%s"] * len(OPEN_CASE))
+        sql = f"SELECT c.person_id FROM veterans_assistancecase c WHERE c.status IN ({marks})"
+        return sql, [s.value for s in OPEN_CASE]
+    if group == AGED:
+        return None
+    raise ValueError(f"unknown campaign group {group!r}")
+
+
 # Who is kept in regular contact; 重点优抚对象 on their own (shorter) cadence.
 CONTACT_KINDS = [
     IdentityKind.PRIORITY_ENTITLED,

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from yizhan.accounts.roles import Perm
@@ -204,7 +204,7 @@ def campaign_visits(*, user, campaign: VisitCampaign) -> QuerySet[CampaignVisit]
     return (
         visible(user, "care.CampaignVisit")
         .filter(campaign=campaign)
-        .select_related("person", "household", "grid", "task__assignee")
+        .select_related("person", "household", "grid__village", "grid__liaison", "task__assignee")
         .order_by("region_code", "grid_id", "id")
     )
 
@@ -216,7 +216,13 @@ def get_campaign_visit(*, user, pk: int) -> CampaignVisit:
     )
 
 
-COVERAGE_BY = {"village": "region_code", "grid": "grid_id", "target": "target"}
+# What coverage is counted by: the column (or the township's 9 digits of the village's code).
+COVERAGE_BY = {
+    "township": Substr("region_code", 1, 9),
+    "village": F("region_code"),
+    "grid": F("grid_id"),
+    "target": F("target"),
+}
 
 
 @dataclass
@@ -237,21 +243,34 @@ class Coverage:
         return round(100 * self.visited / self.total) if self.total else 0
 
 
+def coverage_default(user) -> str:
+    """A county's (or a city's) officer first sees coverage by township; a station by village."""
+    return "township" if any(lo[6:] == "000000" for lo, _ in user.scope_bounds) else "village"
+
+
 def coverage(*, user, campaign: VisitCampaign, by: str) -> list[Coverage]:
     """Live counts of the campaign's households in the user's scope, by village, grid or group:
     one GROUP BY over the visits (indexed by campaign and region)."""
-    column = COVERAGE_BY[by]
+    column = "key"
     counts = (
         visible(user, "care.CampaignVisit")
         .filter(campaign=campaign)
         .order_by()
+        .annotate(key=COVERAGE_BY[by])
         .values(column)
         .annotate(**{status: Count("id", filter=Q(status=status)) for status in VisitStatus.values})
         .order_by(column)
     )
     rows = list(counts)
     keys = [row[column] for row in rows]
-    if by == "village":
+    if by == "township":
+        names = {
+            code[:9]: name
+            for code, name in Region.objects.filter(code__in=[k + "000" for k in keys]).values_list(
+                "code", "name"
+            )
+        }
+    elif by == "village":
         names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     elif by == "grid":
         names = {
