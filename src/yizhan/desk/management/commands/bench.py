@@ -142,7 +142,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     figures["search"] = measure.search(users["bench_clerk"], people)
     figures.update(measure.person_page(users["bench_clerk"], people[:100]))
     figures["dashboard_ms"] = None  # the county overview (统计) is not built yet
-    figures.update(measure.campaign(users["bench_county"], users["bench_clerk"]))
+    figures.update(measure.campaign(users["bench_county"], users["bench_clerk"], users["bench_liaison"]))
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
     figures["hall"] = _hall(http_seconds)
     return figures
