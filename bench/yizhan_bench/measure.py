@@ -140,11 +140,14 @@ def campaign(county_user, clerk_user, liaison_user) -> dict:
     if VisitCampaign.objects.filter(name="基准春节走访").exists():
         _drop_campaigns()
 
+    generation_cpu: list[float] = []
+
     def generate(campaign) -> float:
         run = CampaignRun.objects.filter(campaign=campaign).order_by("-id").first()
         run = jobs.claim(_campaign_job(), pk=run.pk)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         execute_generation(run)
+        generation_cpu.append(round((time.process_time() - cpu_start) * 1000, 1))
         return (time.perf_counter() - start) * 1000
 
     start = time.perf_counter()
@@ -172,16 +175,28 @@ def campaign(county_user, clerk_user, liaison_user) -> dict:
 
         return get
 
-    coverage = timed(page(client, f"/care/campaigns/{opened.pk}/"), 20)
-    by_village = timed(page(client, f"/care/campaigns/{opened.pk}/?by=village"), 20)
-    contacts = timed(page(liaison, "/care/contacts/"), 20)
-    township_contacts = timed(page(clerk, "/care/contacts/"), 20)
+    # Wall time, and this process's CPU time (on SQLite it includes the database's work; on
+    # PostgreSQL the server's is not in it): on a shared, loaded machine the second says what
+    # the page costs, the first what a clerk waited.
+    cpu = {}
+
+    def measured(name: str, call: Callable[[], object]) -> list[float]:
+        start = time.process_time()
+        samples = timed(call, 20)
+        cpu[name] = round((time.process_time() - start) * 1000 / 20, 1)
+        return samples
+
+    coverage = measured("coverage", page(client, f"/care/campaigns/{opened.pk}/"))
+    by_village = measured("coverage_by_village", page(client, f"/care/campaigns/{opened.pk}/?by=village"))
+    contacts = measured("liaison", page(liaison, "/care/contacts/"))
+    township_contacts = measured("liaison_township_clerk", page(clerk, "/care/contacts/"))
     return {
         "campaign": {
             "households": households,
             "open_ms": round(open_ms, 1),
             "generate_ms": round(first_ms, 1),
             "rerun_ms": round(rerun_ms, 1),
+            "generate_and_rerun_cpu_ms": generation_cpu,  # this process's (SQLite: with the database's)
             "raw_insert_select_ms": round(raw_ms, 1),
             "generate_vs_raw": round(first_ms / max(raw_ms, 1e-6), 2),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -189,6 +204,7 @@ def campaign(county_user, clerk_user, liaison_user) -> dict:
             "coverage_by_village_ms": percentiles(by_village),  # 380 villages
             "liaison_page_ms": percentiles(contacts),  # a grid's liaison
             "liaison_page_township_clerk_ms": percentiles(township_contacts),  # no grid: his township
+            "pages_cpu_mean_ms": cpu,
         }
     }
 
