@@ -54,7 +54,7 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
         params.extend(values)
     names = " ".join(f"WHEN {rank} THEN %s" for rank in range(len(targets)))
     lo, hi = campaign.region.bounds
-    candidates, candidate_params = _candidates(targets, today=today, born_by=born_by)
+    candidates, candidate_params = _candidates(targets, today=today, born_by=born_by, ids=(after, upto))
     sql = f"""
         INSERT INTO care_campaignvisit
             (campaign_id, subject_key, household_id, person_id, target, region_code, grid_id, status, reason)
@@ -84,11 +84,13 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
     return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, *candidate_params, campaign.pk]
 
 
-def _candidates(targets: list[str], *, today: datetime.date, born_by: datetime.date) -> tuple[str, list]:
+def _candidates(
+    targets: list[str], *, today: datetime.date, born_by: datetime.date, ids: tuple[int, int]
+) -> tuple[str, list]:
     """The persons worth testing: those in any group's own table (care.groups.members, a UNION
     of index lookups), or 80 or over by birth date. Without it every person of the county was
     tested against every group, and a re-run cost as much as the first run."""
-    found = [target_groups.members(t, today=today) for t in targets]
+    found = [target_groups.members(t, today=today, ids=ids) for t in targets]
     selects = [sql for sql, _ in filter(None, found)]
     tests = [f"p.id IN ({' UNION '.join(selects)})"] if selects else []
     params = [value for _, values in filter(None, found) for value in values]
