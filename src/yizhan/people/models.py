@@ -132,10 +132,6 @@ class Person(models.Model):
             # Pinyin keys with the region, so the scope check is answered inside the index.
             models.Index(fields=["name_initials", "region"], name="person_initials_region"),
             models.Index(fields=["name_pinyin", "region"], name="person_pinyin_region"),
-            # A record scoped through its person (SCOPES person(...): campaign visits, tasks,
-            # memberships) joins on the id and reads only the region and the merge mark: with them
-            # in the index the join never reads the wide person row (docs/benchmarks.md, #14).
-            models.Index(fields=["id", "region", "merged_into"], name="person_scope"),
         ]
 
     def __str__(self) -> str:

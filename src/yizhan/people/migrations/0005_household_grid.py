@@ -23,10 +23,4 @@ class Migration(migrations.Migration):
                 verbose_name="网格",
             ),
         ),
-        # In the same (the one) people migration of #14's rest: the person join of the scope
-        # answered inside an index (Person.Meta.indexes, person_scope).
-        migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["id", "region", "merged_into"], name="person_scope"),
-        ),
     ]
