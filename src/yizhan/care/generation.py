@@ -184,7 +184,7 @@ def execute_generation(run: CampaignRun) -> CampaignRun:
     campaign = VisitCampaign.objects.select_related("region").get(pk=run.campaign_id)
     targets = list(campaign.groups.order_by("position").values_list("target", flat=True))
     top = last_person_id(campaign)
-    after = run.cursor
+    after, told = run.cursor, False
     while after < top:
         upto = after + BATCH
         with transaction.atomic():
@@ -196,6 +196,12 @@ def execute_generation(run: CampaignRun) -> CampaignRun:
                     changes={"run": run.pk, "added": added, "persons_after": after, "persons_upto": upto},
                 )  # fmt: skip
             jobs.checkpoint(run, running=CampaignRunStatus.RUNNING, cursor=upto, added=run.added + added)
+        if added and not told:
+            # The planner learns the campaign has visits now: with the statistics of an empty
+            # campaign PostgreSQL checked "already there" by scanning every visit of it
+            # (campaign index) instead of the (campaign, subject) one — quadratic at a million.
+            refresh_visit_statistics()
+            told = True
         after = upto
     with transaction.atomic():
         jobs.checkpoint(
