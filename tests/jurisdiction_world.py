@@ -313,8 +313,9 @@ def militia_and_station_rows(person, township, tasks, campaign, marker) -> dict:
     )
     activity = station_services.create_activity(
         actor=None, township=township, kind="send_off", title=f"{marker}欢送会", held_on=DAY, place="礼堂",
-        organiser="both", persons=[person], teams=[team], campaign=campaign,
+        organiser="both", persons=[person], teams=[team], campaign=campaign, schools=f"{marker}中学",
     )  # fmt: skip
+    photo = station_services.add_photo(actor=None, activity=activity, content=png(marker), filename="a.png")
     honor = station_services.add_honor(
         actor=None, person=person, kind="model_veteran", title="模范", consent_on=DAY
     )
@@ -333,6 +334,8 @@ def militia_and_station_rows(person, township, tasks, campaign, marker) -> dict:
         "station.TeamMember": [member],
         "station.ServiceHours": [hours],
         "station.JointActivity": [activity],
+        "station.ActivitySchool": list(activity.schools.all()),
+        "station.ActivityPhoto": [photo],
         "station.HonorEntry": [honor],
         "station.ArchiveFile": [archive],
         "station.ArchiveLoan": [loan],

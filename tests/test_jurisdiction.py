@@ -77,6 +77,7 @@ PARAMETERS = {
     "equipment_pk": "militia.Equipment",
     "team_pk": "station.Team",
     "activity_pk": "station.JointActivity",
+    "photo_pk": "station.ActivityPhoto",
     "honor_pk": "station.HonorEntry",
     "archive_pk": "station.ArchiveFile",
     "loan_pk": "station.ArchiveLoan",
@@ -123,6 +124,8 @@ ID_FIELDS = {
     "units": "militia.Unit",
     "parent": "militia.Unit",
     "teams": "station.Team",
+    "household_member": "people.Person",  # a family joins an activity through any of its members
+    "grid": "regions.Grid",  # the 网格 a household is placed in
 }
 # Fields that look like ids in the HTML and are not: optimistic-lock versions, years, counts.
 NOT_IDS = {"version", "year", "header_row", "account", "visits"}  # visits: 0 or 1 (a hall item's)

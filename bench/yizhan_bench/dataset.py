@@ -18,7 +18,7 @@ from yizhan.accounts.models import Post, User
 from yizhan.core import idnumber
 from yizhan.people.models import Household, Identity, IdentityKind, Person, Sex
 from yizhan.people.services import prepare_person
-from yizhan.regions.models import Region
+from yizhan.regions.models import Grid, Region
 from yizhan.regions.services import upsert_region
 
 COUNTY = "371402"
@@ -57,11 +57,13 @@ def regions() -> None:
 
 
 def staff() -> dict[str, User]:
-    """A station clerk of the first township and the county officer: the two scopes measured."""
+    """A station clerk of the first township, the county officer, and the liaison of the grid
+    of the first township's first village: the scopes measured."""
     users = {}
     for username, role, region in [
         ("bench_clerk", "station_clerk", township_code(0)),
         ("bench_county", "county_officer", COUNTY + "000000"),
+        ("bench_liaison", "village_liaison", village_codes()[0]),
     ]:
         user, created = User.objects.get_or_create(username=username, defaults={"display_name": username})
         if created:
@@ -69,6 +71,9 @@ def staff() -> dict[str, User]:
             user.save()
             Post.objects.create(user=user, role=role, department="both", region_id=region, title=username)
         users[username] = user
+    Grid.objects.get_or_create(
+        village_id=village_codes()[0], name="基准网格", defaults={"liaison": users["bench_liaison"]}
+    )
     return users
 
 

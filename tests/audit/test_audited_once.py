@@ -37,7 +37,7 @@ COVERED = {
     "set_calendar_day", "remove_calendar_day", "export_must_register", "set_policy_value",
     "delete_relation", "record_relation", "remove_relation", "withdraw_plaque_due",
     "correct", "withdraw",
-    "update_household", "set_household_head", "correct_relation",
+    "update_household", "set_household_head", "correct_relation", "set_household_grid",
     "record_report_output",
 }  # fmt: skip
 NOT_A_WRITE = {
@@ -192,6 +192,17 @@ def test_the_registrys_writes_are_audited_once_each(persona, village, steps, mak
     steps.run(
         "update_household unchanged", {},
         lambda: people.update_household(actor=head, household=household, name="商家", address="新湖2号"),
+    )  # fmt: skip
+    from yizhan.regions.models import Grid
+
+    grid = Grid.objects.create(village=village, name="第二网格")
+    steps.run(
+        "set_household_grid", {"household.grid": 1},
+        lambda: people.set_household_grid(actor=head, household=household, grid=grid),
+    )  # fmt: skip
+    steps.run(
+        "set_household_grid unchanged", {},
+        lambda: people.set_household_grid(actor=head, household=household, grid=grid),
     )  # fmt: skip
     steps.run(  # one row on each person concerned: the old head and the new
         "set_household_head", {"person.household": 2},

@@ -74,3 +74,12 @@ def test_the_campaign_ledger_exports_its_households(registry, login_as):
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "2027年春节走访慰问走访慰问登记表" in "".join(str(c) for c in cells)
     assert "商老兵" in cells and "李桂兰" in cells and "待走访" in cells
+
+
+def test_a_county_officer_sees_coverage_by_township_first_and_a_station_by_village(registry, login_as):
+    open_by_page(login_as("xinhu_head"))
+    campaign = VisitCampaign.objects.get()
+    county = login_as("decheng").get(f"/care/campaigns/{campaign.pk}/").content.decode()
+    station = login_as("xinhu_head").get(f"/care/campaigns/{campaign.pk}/").content.decode()
+    assert 'nav-link active" href="?by=township"' in county and "<td>新湖街道</td>" in county
+    assert 'nav-link active" href="?by=village"' in station

@@ -140,6 +140,8 @@ def test_a_refusal_needs_its_reason(registry, persona):
     )  # fmt: skip
     rows = coverage(user=persona("xinhu_head"), campaign=campaign, by="village")
     assert [(r.label, r.refused, r.total) for r in rows] == [(registry["old"].region.name, 1, 2)]
+    townships = coverage(user=persona("decheng"), campaign=campaign, by="township")
+    assert [(r.label, r.refused, r.total) for r in townships] == [("新湖街道", 1, 2)]
 
 
 def test_a_need_left_as_a_task_is_due_within_the_countys_days(registry, persona, county_sets):
@@ -152,3 +154,26 @@ def test_a_need_left_as_a_task_is_due_within_the_countys_days(registry, persona,
     )  # fmt: skip
     need = Task.objects.get(rule="care.need")
     assert (need.person, need.due_on) == (registry["widow"], datetime.date(2026, 12, 3))
+
+
+def test_the_aged_and_the_open_hardship_cases_match_beside_the_identity_groups(
+    registry, persona, make_person
+):
+    """80 or over is found by birth date, an open case from its own table: each group's persons."""
+    from yizhan.veterans.services import open_assistance
+
+    make_person(name="孙百岁", born=datetime.date(1940, 1, 1))
+    make_person(name="孙七九", born=datetime.date(1947, 6, 1))  # 79 on the campaign's first day
+    poor = make_person(name="周困难", born=datetime.date(1980, 1, 1))
+    open_assistance(
+        actor=None, person=poor, on=datetime.date(2026, 5, 1), hardship="因病", description="大病"
+    )
+    campaign = campaigns.open_campaign(
+        actor=persona("xinhu_head"), region=Region.objects.get(code=XINHU), name="2027年重阳走访",
+        occasion="double_ninth", starts_on=datetime.date(2027, 1, 20), ends_on=datetime.date(2027, 2, 10),
+        standards=[Standard(MARTYR), Standard("fact:aged_80"), Standard("fact:hardship")],
+    )  # fmt: skip
+    found = {v.person.name: v.target for v in CampaignVisit.objects.filter(campaign=campaign)}
+    assert found == {
+        "李桂兰": MARTYR, "孙百岁": "fact:aged_80", "周困难": "fact:hardship",
+    }  # fmt: skip

@@ -15,7 +15,7 @@ from django.utils import timezone
 from yizhan.accounts.roles import Role
 from yizhan.audit.services import record
 from yizhan.care import groups as target_groups
-from yizhan.care.generation import execute_generation, task_columns
+from yizhan.care.generation import execute_generation, grid_sql, task_columns
 from yizhan.care.groups import CONTACT_KINDS, cadence
 from yizhan.care.models import (
     CampaignGroup,
@@ -300,7 +300,8 @@ def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
         "department": ("%s", [TaskDepartment.VETERANS.value]),
         "region_code": ("d.region_id", []),
         "assignee_id": (
-            "(SELECT g.liaison_id FROM regions_grid g WHERE g.village_id = d.region_id ORDER BY g.id LIMIT 1)",
+            "(SELECT g.liaison_id FROM regions_grid g "
+            f"WHERE g.id = {grid_sql(placed='d.grid_id', village='d.region_id')})",
             [],
         ),
         "due_on": ("%s", [ops.adapt_datefield_value(today + datetime.timedelta(days=7))]),
@@ -315,7 +316,7 @@ def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
     sql = f"""
         INSERT INTO worklist_task ({columns})
         SELECT {values} FROM (
-            SELECT p.id, p.household_id, p.region_id,
+            SELECT p.id, p.household_id, p.region_id, h.grid_id,
                    'person:' || CAST(p.id AS TEXT) AS subject_key,
                    COALESCE((SELECT CAST(MAX(c.contacted_on) AS TEXT) FROM care_contactlog c WHERE c.person_id = p.id), '')
                        AS period,
@@ -325,7 +326,7 @@ def _contact_sql(county: Region, today: datetime.date) -> tuple[str, list]:
                         AND i.kind IN ({kind_marks}) AND i.since <= %s AND (i.until IS NULL OR i.until > %s))
                    ) AS last_contact,
                    CASE WHEN {priority} THEN 1 ELSE 0 END AS priority
-            FROM people_person p
+            FROM people_person p LEFT JOIN people_household h ON h.id = p.household_id
             WHERE p.region_id >= %s AND p.region_id < %s AND p.merged_into_id IS NULL AND {held}
         ) d
         WHERE d.last_contact < CASE WHEN d.priority = 1 THEN %s ELSE %s END

@@ -7,9 +7,9 @@ Matching is re-run safe: a household that already has its visit is skipped (the 
 (campaign, subject_key) and NOT EXISTS), so a re-run adds only households that newly match, and
 one that no longer matches keeps its visit and its task.
 
-Who visits: the liaison of the household's grid — the lowest-numbered grid of its village (the
-registry does not yet place households in grids; docs/decisions.md). Department: joint for
-慰问军烈属, the 服务站's otherwise (care.groups.department_of)."""
+Who visits: the liaison of the household's grid (people.Household.grid), or — a household not
+placed in one, a person without a household — of the lowest-numbered grid of its village
+(`grid_sql`). Department: joint for 慰问军烈属, the 服务站's otherwise (care.groups.department_of)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ from yizhan.people.models import Person
 from yizhan.worklist.models import Task, TaskKind, TaskStatus
 
 BATCH = 50_000  # person ids per transaction
+
+
+def grid_sql(*, placed: str, village: str) -> str:
+    """The grid covering a household or person, in SQL: the household's own (`placed`, its
+    grid_id column, may be NULL), else the first grid of its village (`village`, a region code).
+    The one statement of that fallback, for the campaign's visits and the contact-due tasks."""
+    return f"COALESCE({placed}, (SELECT MIN(g0.id) FROM regions_grid g0 WHERE g0.village_id = {village}))"
 
 
 def _born_by(day: datetime.date) -> datetime.date:
@@ -47,11 +54,12 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
         params.extend(values)
     names = " ".join(f"WHEN {rank} THEN %s" for rank in range(len(targets)))
     lo, hi = campaign.region.bounds
+    candidates, candidate_params = _candidates(targets, today=today, born_by=born_by, ids=(after, upto))
     sql = f"""
         INSERT INTO care_campaignvisit
             (campaign_id, subject_key, household_id, person_id, target, region_code, grid_id, status, reason)
         SELECT %s, m.subject_key, m.household_id, m.person_id, CASE m.rnk {names} END, m.region_code,
-               (SELECT MIN(g.id) FROM regions_grid g WHERE g.village_id = m.region_code), 'due', ''
+               {grid_sql(placed="m.grid_id", village="m.region_code")}, 'due', ''
         FROM (
             SELECT s.*, ROW_NUMBER() OVER (
                 PARTITION BY s.subject_key ORDER BY s.rnk, s.head DESC, s.person_id
@@ -60,12 +68,12 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
                 SELECT p.id AS person_id, p.household_id,
                        CASE WHEN p.household_id IS NULL THEN 'person:' || CAST(p.id AS TEXT)
                             ELSE 'household:' || CAST(p.household_id AS TEXT) END AS subject_key,
-                       COALESCE(h.region_id, p.region_id) AS region_code,
+                       COALESCE(h.region_id, p.region_id) AS region_code, h.grid_id,
                        p.is_household_head AS head,
                        CASE {" ".join(whens)} END AS rnk
                 FROM people_person p LEFT JOIN people_household h ON h.id = p.household_id
                 WHERE p.region_id >= %s AND p.region_id < %s AND p.merged_into_id IS NULL
-                  AND p.id > %s AND p.id <= %s
+                  AND p.id > %s AND p.id <= %s AND ({candidates})
             ) s
             WHERE s.rnk IS NOT NULL
         ) m
@@ -73,7 +81,25 @@ def _match(campaign: VisitCampaign, targets: list[str], after: int, upto: int) -
             SELECT 1 FROM care_campaignvisit v WHERE v.campaign_id = %s AND v.subject_key = m.subject_key
         )
     """
-    return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, campaign.pk]
+    return sql, [campaign.pk, *targets, *params, lo, hi, after, upto, *candidate_params, campaign.pk]
+
+
+def _candidates(
+    targets: list[str], *, today: datetime.date, born_by: datetime.date, ids: tuple[int, int]
+) -> tuple[str, list]:
+    """The persons worth testing: those in any group's own table (care.groups.members, a UNION
+    of index lookups), or 80 or over by birth date. Without it every person of the county was
+    tested against every group, and a re-run cost as much as the first run."""
+    found = [target_groups.members(t, today=today, ids=ids) for t in targets]
+    selects = [sql for sql, _ in filter(None, found)]
+    tests = [f"p.id IN ({' UNION '.join(selects)})"] if selects else []
+    params = [value for _, values in filter(None, found) for value in values]
+    for target, members in zip(targets, found, strict=True):
+        if members is None:
+            sql, values = target_groups.condition(target, today=today, born_by=born_by)
+            tests.append(sql)
+            params.extend(values)
+    return " OR ".join(tests), params
 
 
 def _tasks(campaign: VisitCampaign) -> tuple[str, list]:
@@ -158,7 +184,7 @@ def execute_generation(run: CampaignRun) -> CampaignRun:
     campaign = VisitCampaign.objects.select_related("region").get(pk=run.campaign_id)
     targets = list(campaign.groups.order_by("position").values_list("target", flat=True))
     top = last_person_id(campaign)
-    after = run.cursor
+    after, told = run.cursor, False
     while after < top:
         upto = after + BATCH
         with transaction.atomic():
@@ -170,9 +196,31 @@ def execute_generation(run: CampaignRun) -> CampaignRun:
                     changes={"run": run.pk, "added": added, "persons_after": after, "persons_upto": upto},
                 )  # fmt: skip
             jobs.checkpoint(run, running=CampaignRunStatus.RUNNING, cursor=upto, added=run.added + added)
+        if added and not told:
+            # The planner learns the campaign has visits now: with the statistics of an empty
+            # campaign PostgreSQL checked "already there" by scanning every visit of it
+            # (campaign index) instead of the (campaign, subject) one — quadratic at a million.
+            refresh_visit_statistics()
+            told = True
         after = upto
     with transaction.atomic():
         jobs.checkpoint(
             run, running=CampaignRunStatus.RUNNING, status=CampaignRunStatus.DONE, finished_at=timezone.now()
         )
+    if run.added:
+        refresh_visit_statistics()
     return run
+
+
+def refresh_visit_statistics() -> None:
+    """After a generation the planner is told the visits' new size — without it PostgreSQL
+    planned the coverage count for 10 rows of 60,000 — and, on PostgreSQL outside a transaction,
+    the link's old row versions are vacuumed so the page's counts are read from the index alone."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE) care_campaignvisit")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute("ANALYZE care_campaignvisit")
+        else:
+            cursor.execute("ANALYZE care_campaignvisit")

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from yizhan.accounts.roles import Perm
@@ -204,7 +204,7 @@ def campaign_visits(*, user, campaign: VisitCampaign) -> QuerySet[CampaignVisit]
     return (
         visible(user, "care.CampaignVisit")
         .filter(campaign=campaign)
-        .select_related("person", "household", "grid", "task__assignee")
+        .select_related("person", "household", "grid__village", "grid__liaison", "task__assignee")
         .order_by("region_code", "grid_id", "id")
     )
 
@@ -216,7 +216,13 @@ def get_campaign_visit(*, user, pk: int) -> CampaignVisit:
     )
 
 
-COVERAGE_BY = {"village": "region_code", "grid": "grid_id", "target": "target"}
+# What coverage is counted by: the column (or the township's 9 digits of the village's code).
+COVERAGE_BY = {
+    "township": Substr("region_code", 1, 9),
+    "village": F("region_code"),
+    "grid": F("grid_id"),
+    "target": F("target"),
+}
 
 
 @dataclass
@@ -237,21 +243,34 @@ class Coverage:
         return round(100 * self.visited / self.total) if self.total else 0
 
 
+def coverage_default(user) -> str:
+    """A county's (or a city's) officer first sees coverage by township; a station by village."""
+    return "township" if any(lo[6:] == "000000" for lo, _ in user.scope_bounds) else "village"
+
+
 def coverage(*, user, campaign: VisitCampaign, by: str) -> list[Coverage]:
     """Live counts of the campaign's households in the user's scope, by village, grid or group:
     one GROUP BY over the visits (indexed by campaign and region)."""
-    column = COVERAGE_BY[by]
+    column = "key"
     counts = (
         visible(user, "care.CampaignVisit")
         .filter(campaign=campaign)
         .order_by()
+        .annotate(key=COVERAGE_BY[by])
         .values(column)
         .annotate(**{status: Count("id", filter=Q(status=status)) for status in VisitStatus.values})
         .order_by(column)
     )
     rows = list(counts)
     keys = [row[column] for row in rows]
-    if by == "village":
+    if by == "township":
+        names = {
+            code[:9]: name
+            for code, name in Region.objects.filter(code__in=[k + "000" for k in keys]).values_list(
+                "code", "name"
+            )
+        }
+    elif by == "village":
         names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
     elif by == "grid":
         names = {
@@ -283,6 +302,20 @@ def latest_run(campaign: VisitCampaign) -> CampaignRun | None:
     return campaign.runs.order_by("-id").first()
 
 
+def in_grids_of(grids: list[Grid]) -> Q:
+    """People covered by these grids: their household placed in one of them, or — not placed,
+    or without a household — living in a village whose first grid is one of them (the fallback of
+    care.generation.grid_sql)."""
+    mine = {g.pk for g in grids}
+    firsts = (
+        Grid.objects.filter(village_id__in={g.village_id for g in grids})
+        .values("village_id")
+        .annotate(first=Min("id"))
+    )
+    villages = [row["village_id"] for row in firsts if row["first"] in mine]
+    return Q(household__grid_id__in=mine) | Q(household__grid__isnull=True, region_id__in=villages)
+
+
 @dataclass
 class Due:
     person: Person
@@ -292,16 +325,17 @@ class Due:
 
 
 def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 200) -> list[Due]:
-    """The liaison's week: people kept in regular contact in his grids' villages (else in his
-    scope) whose next contact falls within `horizon` days (counted from the last contact, or from
-    the day he came into the group) — never contacted first, then the longest since. Each marked when his home visit is due too (visits.visit_days)."""
+    """The liaison's week: people kept in regular contact in his grids (else in his scope) whose
+    next contact falls within `horizon` days (counted from the last contact, or from the day he
+    came into the group) — never contacted first, then the longest since. Each marked when his
+    home visit is due too (visits.visit_days)."""
     people = visible(user, "people.Person")
-    villages = list(Grid.objects.filter(liaison=user).values_list("village_id", flat=True))
-    if villages:
-        people = people.filter(region_id__in=villages)
+    grids = list(Grid.objects.filter(liaison=user))
+    if grids:
+        people = people.filter(in_grids_of(grids))
     held = Identity.objects.filter(Identity.current_q(today), person=OuterRef("pk"))
     contacts = ContactLog.objects.filter(person=OuterRef("pk")).order_by().values("person")
-    area = villages[0] if villages else (user.active_posts[0].region_id if user.active_posts else "")
+    area = grids[0].village_id if grids else (user.active_posts[0].region_id if user.active_posts else "")
     days = cadence(region_code=area or "", on=today)
     soon = today + datetime.timedelta(days=horizon)
     people = (

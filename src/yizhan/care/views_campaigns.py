@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from yizhan.accounts.roles import Perm, require
 from yizhan.care import campaigns, selectors
@@ -18,7 +19,26 @@ from yizhan.care.models import ContactChannel, VisitStatus
 from yizhan.core.pages import form_page
 from yizhan.people.selectors import get_person
 
-COVERAGE_TABS = [("village", "按村（社区）"), ("grid", "按网格"), ("target", "按慰问对象类别")]
+COVERAGE_TABS = [
+    ("township", "按乡镇（街道）"),
+    ("village", "按村（社区）"),
+    ("grid", "按网格"),
+    ("target", "按慰问对象类别"),
+]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: the campaign page's coverage total is the number of its
+    visits already, and counting them again (through the person join of the scope) doubled
+    the page's cost at a county's size."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 @login_required
@@ -62,16 +82,19 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 def campaign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     """Coverage (live) and the households by grid; htmx polls the partial while generating."""
     item = selectors.get_campaign(user=request.user, pk=campaign_pk)
-    by = request.GET.get("by", "village")
+    by = request.GET.get("by", "")
     if by not in selectors.COVERAGE_BY:
-        by = "village"
+        by = selectors.coverage_default(request.user)
     rows = selectors.coverage(user=request.user, campaign=item, by=by)
-    visits = Paginator(selectors.campaign_visits(user=request.user, campaign=item), 100)
+    total = selectors.total_coverage(rows)
+    visits = CountedPaginator(
+        selectors.campaign_visits(user=request.user, campaign=item), 100, count=total.total
+    )
     context = {
         "campaign": item,
         "groups": item.groups.all(),
         "rows": rows,
-        "total": selectors.total_coverage(rows),
+        "total": total,
         "by": by,
         "tabs": COVERAGE_TABS,
         "run": selectors.latest_run(item),

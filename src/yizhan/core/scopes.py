@@ -203,6 +203,8 @@ SCOPES: dict[str, Scope] = {
     "station.JointActivity": own(
         "township_id", why="an activity was held by its township's station, whoever took part"
     ),
+    "station.ActivitySchool": through("activity", "station.JointActivity"),
+    "station.ActivityPhoto": through("activity", "station.JointActivity"),
     "station.HonorEntry": person("person"),
     "station.ArchiveFile": person("person"),
     "station.ArchiveLoan": through("archive", "station.ArchiveFile"),

@@ -20,6 +20,10 @@ class UnitForm(StyledForm):
         self.fields["parent"].queryset = units
 
 
+class CarryOverForm(StyledForm):
+    joined_on = PlanningDateField(label="编入日期")
+
+
 class JoinForm(StyledForm):
     person = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "请检索并选择人员。"})
     unit = forms.ModelChoiceField(label="编组单位", queryset=None, empty_label="请选择")

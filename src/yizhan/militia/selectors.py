@@ -138,6 +138,36 @@ def candidates(*, user, township: Region, year: int, limit: int = 500) -> list[C
     return found
 
 
+@dataclass(frozen=True)
+class CarryOver:
+    membership: Membership  # last year's
+    reason: str  # why he cannot be carried into the year ("" when he can)
+
+
+def carry_over(*, user, township: Region, year: int) -> list[CarryOver]:
+    """Last year's roster of the township, those still on it, not yet on `year`'s: each with the
+    reason militia.rules give against carrying him (his age on 1 January, serving, moved away),
+    veterans first. militia.services.carry_over joins the ones without a reason."""
+    on = datetime.date(year, 1, 1)
+    last = (
+        roster(user=user, township=township, year=year - 1)
+        .exclude(person__in=Membership.objects.filter(year=year).values("person"))
+        .select_related("person__region", "unit")
+    )
+    return [CarryOver(membership=m, reason=carry_refusal(m, year=year, on=on)) for m in last]
+
+
+def carry_refusal(membership: Membership, *, year: int, on: datetime.date) -> str:
+    """Why last year's member may not be carried into `year` in his unit, post and category."""
+    person = membership.person
+    if person.region_id[:9] + "000" != membership.unit.township_id:
+        return "户籍已迁出本乡镇（街道）。"
+    return rules.refusal(
+        person, category=membership.category, post=membership.post, specialty=membership.specialty,
+        year=year, on=on,
+    )  # fmt: skip
+
+
 def equipment_visible_to(user) -> QuerySet[Equipment]:
     return Equipment.objects.filter(scoped(user, "militia.Equipment"))
 

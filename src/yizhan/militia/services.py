@@ -154,6 +154,33 @@ def join(
     return membership
 
 
+def carry_over(
+    *, actor: User | None, memberships: list[Membership], year: int, joined_on: datetime.date
+) -> tuple[list[Membership], list[tuple[Membership, str]]]:
+    """Opens `year`'s roster from last year's: each of `memberships` (militia.selectors.carry_over)
+    joins again in his unit, category, post and specialty through `join` — the rules checked
+    again, each join audited on its person — or stays behind with the reason. One man refused
+    does not stop the others (each join is its own savepoint)."""
+    carried: list[Membership] = []
+    refused: list[tuple[Membership, str]] = []
+    for previous in memberships:
+        if previous.year != year - 1 or previous.left_on is not None:
+            refused.append((previous, f"不是{year - 1}年度在册民兵。"))
+            continue
+        try:
+            with transaction.atomic():
+                carried.append(
+                    join(
+                        actor=actor, person=previous.person, unit=previous.unit, year=year,
+                        category=previous.category, joined_on=joined_on, post=previous.post,
+                        specialty=previous.specialty,
+                    )
+                )  # fmt: skip
+        except ValidationError as exc:
+            refused.append((previous, "；".join(exc.messages)))
+    return carried, refused
+
+
 @transaction.atomic
 def leave(*, actor: User | None, membership: Membership, left_on: datetime.date, reason: str) -> Membership:
     """退出民兵组织: recorded with its day and reason; the 民兵 identity ends when no open

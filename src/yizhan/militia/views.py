@@ -12,7 +12,7 @@ from django.utils import timezone
 from yizhan.accounts.roles import Perm, require
 from yizhan.core.pages import form_page
 from yizhan.militia import selectors, services
-from yizhan.militia.forms import EquipmentForm, InspectionForm, JoinForm, LeaveForm, UnitForm
+from yizhan.militia.forms import CarryOverForm, EquipmentForm, InspectionForm, JoinForm, LeaveForm, UnitForm
 from yizhan.militia.models import Category
 from yizhan.people.selectors import people_visible_to
 
@@ -113,6 +113,27 @@ def join(request: HttpRequest) -> HttpResponse:
             request, "join.html", form=form, person=person, township=township, year=year
         ),
     )  # fmt: skip
+
+
+@login_required
+def carry_over(request: HttpRequest) -> HttpResponse:
+    """Opening the year's roster from last year's: GET lists who is carried and who is not (with
+    the reason); POST carries them and shows who stayed behind and why."""
+    require(request.user, Perm.VIEW_PEOPLE)
+    township, year = _township(request), _year(request)
+    plan = selectors.carry_over(user=request.user, township=township, year=year)
+    form = CarryOverForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    context = {"township": township, "year": year, "form": form, "plan": plan, "done": False}
+    if request.method == "POST":
+        require(request.user, Perm.EDIT_PEOPLE)
+        if form.is_valid():
+            carried, refused = services.carry_over(
+                actor=request.user, memberships=[item.membership for item in plan if not item.reason],
+                year=year, joined_on=form.cleaned_data["joined_on"],
+            )  # fmt: skip
+            left_behind = [selectors.CarryOver(m, r) for m, r in refused] + [i for i in plan if i.reason]
+            context.update(done=True, carried=carried, plan=left_behind)
+    return _page(request, "carry_over.html", **context)
 
 
 @login_required

@@ -26,6 +26,7 @@ ACTIONS = {
     "person.merged_into": "被合并到其他记录",
     "household.create": "建立户",
     "household.update": "修改户名或住址",
+    "household.grid": "划入网格",
     "keys.rotate": "轮换加密密钥",
     "demo.seed_people": "载入演示人员",
 }

@@ -17,7 +17,7 @@ from yizhan.people.models import (
     SettlementType,
     Sex,
 )
-from yizhan.regions.models import Level, Region
+from yizhan.regions.models import Grid, Level, Region
 from yizhan.text import NameField
 
 
@@ -94,6 +94,18 @@ class RelationCorrectForm(StyledForm):
 class HouseholdForm(StyledForm):
     name = forms.CharField(label="户名", max_length=50, required=False, help_text="不填则以户主姓名称呼")
     address = forms.CharField(label="住址", max_length=200, required=False)
+
+
+class HouseholdGridForm(StyledForm):
+    """The 网格 of the household's village it is placed in (the choices are that village's grids)."""
+
+    grid = forms.ModelChoiceField(
+        label="网格", queryset=Grid.objects.none(), required=False, empty_label="未指定（由本村第一网格负责）"
+    )
+
+    def __init__(self, *args, village_id: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = Grid.objects.filter(village_id=village_id).order_by("id")
 
 
 class HouseholdMemberForm(StyledForm):

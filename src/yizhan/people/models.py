@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from yizhan.core import crypto
 from yizhan.core.masking import mask_id_number, mask_phone
-from yizhan.regions.models import Region
+from yizhan.regions.models import Grid, Region
 
 ID_CONTEXT = "person.id_number"
 PHONE_CONTEXT = "person.phone"
@@ -63,6 +63,11 @@ class Household(models.Model):
     # The name the station knows the household by (e.g. "商建国户"); blank: named after its head.
     name = models.CharField("户名", max_length=50, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
+    # The 网格 of its village the household is placed in; NULL: the village's first grid covers it
+    # (people.selectors.grid_of). services.set_household_grid keeps it inside the village.
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="households", verbose_name="网格"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

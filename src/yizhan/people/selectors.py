@@ -276,7 +276,7 @@ def household_label(household, *, visible: QuerySet[Person]) -> tuple[str, list[
 
 def get_household(*, user, pk: int) -> Household:
     """One household in the user's jurisdiction (its region), or 404 as if missing."""
-    return get_in_scope(visible(user, "people.Household").select_related("region"), pk=pk)
+    return get_in_scope(visible(user, "people.Household").select_related("region", "grid"), pk=pk)
 
 
 def household_timeline(household: Household) -> QuerySet[AuditEvent]:

@@ -35,7 +35,7 @@ from yizhan.people.models import (
     RelationKind,
     ServiceRecord,
 )
-from yizhan.regions.models import Level, Region
+from yizhan.regions.models import Grid, Level, Region
 from yizhan.text import name_problem
 from yizhan.worklist.models import Task
 
@@ -351,6 +351,25 @@ def update_household(*, actor, household: Household, name: str, address: str) ->
     if changes:
         household.save(update_fields=list(changes))
         _audit_household(actor, "household.update", household, {"fields": changes})
+    return household
+
+
+@transaction.atomic
+def set_household_grid(*, actor, household: Household, grid: Grid | None) -> Household:
+    """Places the household in a 网格 of its own village (None: back to the village's first grid,
+    which covers every household not placed). Campaign visits, contact-due tasks and the liaison's
+    page follow it from then on; visits already generated keep their liaison. An unchanged choice
+    writes nothing."""
+    if grid is not None and grid.village_id != household.region_id:
+        raise ValidationError({"grid": "请选择本户所在村（社区）的网格。"})
+    if household.grid_id == (grid.pk if grid else None):
+        return household
+    before = household.grid.name if household.grid_id else ""
+    household.grid = grid
+    household.save(update_fields=["grid"])
+    _audit_household(
+        actor, "household.grid", household, {"fields": {"grid": [before, grid.name if grid else ""]}}
+    )
     return household
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("households/<int:household>/", views_household.household_detail, name="household"),
     path("households/<int:household>/edit/", views_household.household_edit, name="household_edit"),
     path("households/<int:household>/head/", views_household.household_head, name="household_head"),
+    path("households/<int:household>/grid/", views_household.household_grid, name="household_grid"),
     path("households/<int:household>/members/", views_household.household_add_member, name="household_add"),
     path(
         "households/<int:household>/members/remove/",

@@ -15,7 +15,7 @@ from yizhan.accounts.roles import Perm, require
 from yizhan.core.forms import submit_small_form
 from yizhan.core.scoping import get_in_scope
 from yizhan.people import selectors, services
-from yizhan.people.forms import HouseholdForm, HouseholdHeadForm, HouseholdMemberForm
+from yizhan.people.forms import HouseholdForm, HouseholdGridForm, HouseholdHeadForm, HouseholdMemberForm
 from yizhan.people.models import Household
 
 
@@ -33,16 +33,21 @@ def household_detail(request: HttpRequest, household: int) -> HttpResponse:
             "members": selectors.household_members(found, user=request.user),
             "timeline": list(selectors.household_timeline(found)[:50]),
             "form": HouseholdForm(initial={"name": found.name, "address": found.address}),
+            "grid_form": HouseholdGridForm(initial={"grid": found.grid_id}, village_id=found.region_id),
             "can_edit": request.user.can(Perm.EDIT_PEOPLE),
         },
     )
 
 
-def _household_action(request: HttpRequest, household: int, form_class, action) -> HttpResponse:
-    """The household page's small forms: validate, call the service, back to the page."""
+def _household_action(
+    request: HttpRequest, household: int, form_class, action, *, of_village: bool = False
+) -> HttpResponse:
+    """The household page's small forms: validate, call the service, back to the page
+    (`of_village`: the form's choices are of the household's village, as the grid's)."""
     require(request.user, Perm.EDIT_PEOPLE)
     found = selectors.get_household(user=request.user, pk=household)
-    submit_small_form(request, form_class(request.POST), lambda data: action(found, data))
+    form = form_class(request.POST, **({"village_id": found.region_id} if of_village else {}))
+    submit_small_form(request, form, lambda data: action(found, data))
     return redirect("people:household", household=found.pk)
 
 
@@ -60,6 +65,15 @@ def household_edit(request: HttpRequest, household: int) -> HttpResponse:
         )
 
     return _household_action(request, household, HouseholdForm, act)
+
+
+@login_required
+@require_POST
+def household_grid(request: HttpRequest, household: int) -> HttpResponse:
+    def act(found, data):
+        services.set_household_grid(actor=request.user, household=found, grid=data["grid"])
+
+    return _household_action(request, household, HouseholdGridForm, act, of_village=True)
 
 
 @login_required

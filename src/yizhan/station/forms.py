@@ -41,7 +41,9 @@ class ActivityForm(StyledForm):
     teams = forms.ModelMultipleChoiceField(
         label="参加队伍", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    schools = forms.CharField(label="参加学校", max_length=200, required=False)
+    schools = forms.CharField(
+        label="参加学校", max_length=500, required=False, help_text="多所学校用顿号（、）或逗号分隔"
+    )
     notes = forms.CharField(label="活动情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, campaigns, teams, **kwargs):
@@ -52,6 +54,21 @@ class ActivityForm(StyledForm):
 
 class ParticipantForm(StyledForm):
     member = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "请检索并选择人员。"})
+
+
+class HouseholdParticipantForm(StyledForm):
+    household_member = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "请检索并选择户内任一成员。"}
+    )
+
+
+class SchoolForm(StyledForm):
+    school = forms.CharField(label="学校名称", max_length=100)
+
+
+class ActivityPhotoForm(StyledForm):
+    photo = forms.ImageField(label="活动照片", help_text="JPG 或 PNG 图片，不超过 10 MB。")
+    title = forms.CharField(label="照片说明", max_length=100, required=False)
 
 
 class HonorForm(StyledForm):

@@ -75,7 +75,6 @@ class JointActivity(models.Model):
         "people.Household", blank=True, related_name="+", verbose_name="参加家庭"
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="activities", verbose_name="参加队伍")
-    schools = models.CharField("参加学校", max_length=200, blank=True)
     campaign = models.ForeignKey(
         "conscription.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="征兵批次",
@@ -98,6 +97,46 @@ class JointActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ActivitySchool(models.Model):
+    """A school that took part (国防教育 in a school, a school's pupils at a memorial): a named
+    row of the activity, as the registry keeps no schools (docs/decisions.md)."""
+
+    activity = models.ForeignKey(JointActivity, on_delete=models.CASCADE, related_name="schools")
+    name = models.CharField("学校名称", max_length=100)
+
+    class Meta:
+        verbose_name = "参加学校"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["activity", "name"], name="activity_school_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityPhoto(models.Model):
+    """A photo of the activity, stored sealed like the registry's documents (core.files, the
+    "documents" store, under activities/<activity>/<sha256><suffix>), its type from its bytes."""
+
+    activity = models.ForeignKey(JointActivity, on_delete=models.PROTECT, related_name="photos")
+    title = models.CharField("照片说明", max_length=100, blank=True)
+    path = models.CharField(max_length=200, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    content_type = models.CharField(max_length=50, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "活动照片"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["activity", "sha256"], name="activity_photo_once")]
+
+    def __str__(self) -> str:
+        return self.title or f"照片{self.pk}"
 
 
 class ServiceHours(models.Model):

@@ -11,10 +11,18 @@ from yizhan.conscription.models import Campaign, CandidateStatus
 from yizhan.conscription.selectors import campaigns_visible_to
 from yizhan.core.scopes import visible
 from yizhan.core.scoping import get_in_scope
-from yizhan.people.models import Person
-from yizhan.people.selectors import people_visible_to
+from yizhan.people.models import Household, Person
+from yizhan.people.selectors import household_label, people_visible_to
 from yizhan.regions.models import Region, scope_bounds
-from yizhan.station.models import ActivityKind, ArchiveFile, ArchiveLoan, HonorEntry, JointActivity, Team
+from yizhan.station.models import (
+    ActivityKind,
+    ActivityPhoto,
+    ArchiveFile,
+    ArchiveLoan,
+    HonorEntry,
+    JointActivity,
+    Team,
+)
 from yizhan.worklist.models import OPEN_STATUSES, Task, TaskKind
 
 # --- teams ----------------------------------------------------------------------------------------
@@ -62,6 +70,27 @@ def get_activity(*, user, pk: int) -> JointActivity:
 def participants_of(user, activity: JointActivity) -> QuerySet[Person]:
     """Those who took part, as far as the user may see them."""
     return people_visible_to(user).filter(pk__in=activity.persons.values("pk")).select_related("region")
+
+
+def participating_households(user, activity: JointActivity) -> list[tuple[Household, str]]:
+    """The families that took part, each with its label as far as the user may see its members."""
+    visible_people = people_visible_to(user)
+    return [
+        (h, household_label(h, visible=visible_people)[0])
+        for h in activity.households.select_related("region").order_by("pk")
+    ]
+
+
+def photos_of(activity: JointActivity) -> QuerySet[ActivityPhoto]:
+    return activity.photos.all()
+
+
+def get_activity_photo(*, user, activity_pk: int, pk: int) -> ActivityPhoto:
+    """A photo of an activity the user may see, or 404 as if missing."""
+    return get_in_scope(
+        visible(user, "station.ActivityPhoto").filter(activity_id=activity_pk).select_related("activity"),
+        pk=pk,
+    )
 
 
 def campaigns_for(user, township: Region) -> QuerySet[Campaign]:

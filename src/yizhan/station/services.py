@@ -5,6 +5,8 @@ person's timeline where a person is named, else under the township)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -17,6 +19,7 @@ from yizhan.audit.services import record
 from yizhan.care.models import GIFT_PACK_ITEMS
 from yizhan.care.services import record_gift_pack
 from yizhan.conscription.models import Campaign
+from yizhan.core import crypto, files, filetypes
 from yizhan.core.dates import date_problem, planning_limit
 from yizhan.core.idnumber import chinese_date
 from yizhan.people.models import Household, Person
@@ -24,6 +27,8 @@ from yizhan.people.services import audit_person
 from yizhan.regions.models import Region
 from yizhan.station.models import (
     ActivityKind,
+    ActivityPhoto,
+    ActivitySchool,
     ArchiveFile,
     ArchiveLoan,
     HonorEntry,
@@ -133,10 +138,11 @@ def create_activity(
     organiser: str, persons: Iterable[Person] = (), households: Iterable[Household] = (),
     teams: Iterable[Team] = (), schools: str = "", campaign: Campaign | None = None, notes: str = "",
 ) -> JointActivity:  # fmt: skip
+    """`schools`: the names of the schools that took part, separated by 、 or commas."""
     errors: dict[str, str] = {}
     title = _text(errors, "title", title, "请填写活动名称。")
     place = _text(errors, "place", place, "请填写活动地点。")
-    schools = _text(errors, "schools", schools, required=False)
+    school_names = _school_names(errors, schools)
     # A send-off is planned ahead of the day; the others are recorded after they were held.
     _date(errors, "held_on", held_on, "活动日期", latest=planning_limit())
     if kind not in ActivityKind.values:
@@ -157,16 +163,110 @@ def create_activity(
     _raise(errors)
     activity = JointActivity.objects.create(
         township=township, kind=kind, title=title, held_on=held_on, place=place, organiser=organiser,
-        schools=schools, campaign=campaign, notes=notes.strip(), recorded_by=actor,
+        campaign=campaign, notes=notes.strip(), recorded_by=actor,
     )  # fmt: skip
     activity.persons.set(persons)
     activity.households.set(households)
     activity.teams.set(teams)
+    ActivitySchool.objects.bulk_create([ActivitySchool(activity=activity, name=n) for n in school_names])
     _audit(actor, "station.activity.create", activity, township.code, {
         "kind": activity.get_kind_display(), "title": title, "held_on": held_on.isoformat(), "place": place,
         "persons": len(persons), "households": len(households), "teams": [t.name for t in teams],
+        "schools": school_names,
     })  # fmt: skip
     return activity
+
+
+SCHOOL_SEPARATORS = re.compile(r"[、，,；;\n]+")
+
+
+def _school_names(errors: dict, text: str) -> list[str]:
+    """The distinct school names of a 、- or comma-separated list, each a plain name."""
+    names = list(dict.fromkeys(n.strip() for n in SCHOOL_SEPARATORS.split(text) if n.strip()))
+    for name in names:
+        if len(name) > 100:
+            errors["schools"] = f"学校名称过长（不超过 100 字）：{name[:20]}…"
+        elif problem := name_problem(name):
+            errors["schools"] = problem
+    return names
+
+
+@transaction.atomic
+def add_school(*, actor: User | None, activity: JointActivity, name: str) -> ActivitySchool:
+    """A school that took part, added after the activity was recorded."""
+    errors: dict[str, str] = {}
+    names = _school_names(errors, name)
+    if not names and not errors:
+        errors["school"] = "请填写学校名称。"
+    elif len(names) > 1:
+        errors["school"] = "请一次填写一所学校。"
+    _raise({("school" if k == "schools" else k): v for k, v in errors.items()})
+    if activity.schools.filter(name=names[0]).exists():
+        raise ValidationError({"school": f"{names[0]}已在参加学校中。"})
+    school = ActivitySchool.objects.create(activity=activity, name=names[0])
+    _audit(actor, "station.activity.school", activity, activity.township_id, {"school": school.name})
+    return school
+
+
+@transaction.atomic
+def add_household(*, actor: User | None, activity: JointActivity, household: Household) -> None:
+    """A family that took part (a military family at a 双拥 event): the household, not each member."""
+    if household.region_id[:9] + "000" != activity.township_id:
+        raise ValidationError({"household_member": "参加家庭须为本乡镇（街道）的户。"})
+    if activity.households.filter(pk=household.pk).exists():
+        raise ValidationError({"household_member": "该户已在参加家庭中。"})
+    activity.households.add(household)
+    _audit(actor, "station.activity.household", activity, activity.township_id, {"household": household.pk})
+
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png"}
+
+
+@transaction.atomic
+def add_photo(
+    *, actor: User | None, activity: JointActivity, content: bytes, filename: str, title: str = ""
+) -> ActivityPhoto:
+    """Stores a photo of the activity sealed in the documents store (core.files), checksummed. Its
+    type comes from its bytes — JPEG or PNG, checked by Pillow — never from the name or header."""
+    if not content:
+        raise ValidationError({"photo": "照片文件为空。"})
+    if len(content) > MAX_PHOTO_BYTES:
+        raise ValidationError({"photo": f"照片超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB，请压缩后再上传。"})
+    try:
+        file_type = filetypes.detect(content)
+    except ValidationError as refused:
+        raise ValidationError({"photo": refused.message_dict["file"]}) from None
+    if file_type.content_type not in PHOTO_TYPES:
+        raise ValidationError({"photo": "活动照片只能是 JPG 或 PNG 图片。"})
+    errors: dict[str, str] = {}
+    title = _text(errors, "title", title[:100], required=False)
+    _raise(errors)
+    digest = hashlib.sha256(content).hexdigest()
+    if activity.photos.filter(sha256=digest).exists():
+        raise ValidationError({"photo": "这张照片已经上传过。"})
+    relative = f"activities/{activity.pk}/{digest}{file_type.suffix}"
+    files.write("documents", relative, [content])
+    photo = ActivityPhoto.objects.create(
+        activity=activity, title=title, path=relative, sha256=digest, size=len(content),
+        content_type=file_type.content_type, uploaded_by=actor,
+    )  # fmt: skip
+    _audit(actor, "station.activity.photo", activity, activity.township_id, {
+        "photo": photo.pk, "sha256": digest, "size": len(content), "filename": filename[:100],
+    })  # fmt: skip
+    return photo
+
+
+def read_activity_photo(*, photo: ActivityPhoto) -> bytes:
+    """A photo shown on the activity's page, decrypted and checked against its checksum. A read:
+    the activity page is not an audited view (it names no one's personal data beyond names)."""
+    try:
+        content = files.read("documents", photo.path)
+    except crypto.DecryptionError:
+        raise ValidationError("照片校验失败：存储的文件无法解密，可能已被改动。") from None
+    if hashlib.sha256(content).hexdigest() != photo.sha256:
+        raise ValidationError("照片校验失败：存储的文件与上传时不一致。")
+    return content
 
 
 @transaction.atomic

@@ -22,13 +22,16 @@ from yizhan.people.services import read_photo
 from yizhan.station import selectors, services
 from yizhan.station.forms import (
     ActivityForm,
+    ActivityPhotoForm,
     HonorForm,
     HoursForm,
+    HouseholdParticipantForm,
     LendForm,
     MemberForm,
     ParticipantForm,
     ReceiveForm,
     ReturnForm,
+    SchoolForm,
     TeamForm,
 )
 
@@ -152,7 +155,8 @@ def _activity_page(request, activity, *, errors=None, typed=None) -> HttpRespons
     return _page(
         request, "activity.html", activity=activity, township=activity.township,
         participants=selectors.participants_of(request.user, activity),
-        households=activity.households.count(), teams=activity.teams.all(),
+        households=selectors.participating_households(request.user, activity), teams=activity.teams.all(),
+        schools=activity.schools.all(), photos=selectors.photos_of(activity), photo_form=ActivityPhotoForm(),
         recruits=selectors.recruits_of(request.user, activity) if activity.campaign_id else [],
         packs=packs, error=errors.get("__all__", ""),
     )  # fmt: skip
@@ -176,6 +180,75 @@ def activity_participant_add(request: HttpRequest, activity_pk: int) -> HttpResp
 
     submit_small_form(request, ParticipantForm(request.POST), act)
     return redirect("station:activity", activity_pk=found.pk)
+
+
+@login_required
+@require_POST
+def activity_household_add(request: HttpRequest, activity_pk: int) -> HttpResponse:
+    """A family taking part, picked by any of its members (the one person picker)."""
+    require(request.user, Perm.EDIT_PEOPLE)
+    found = selectors.get_activity(user=request.user, pk=activity_pk)
+
+    def act(data):
+        person = get_person(user=request.user, pk=data["household_member"])
+        if person.household is None:
+            raise ValidationError(f"{person.name}尚未建户，可作为参加人员添加。")
+        services.add_household(actor=request.user, activity=found, household=person.household)
+
+    submit_small_form(request, HouseholdParticipantForm(request.POST), act)
+    return redirect("station:activity", activity_pk=found.pk)
+
+
+@login_required
+@require_POST
+def activity_school_add(request: HttpRequest, activity_pk: int) -> HttpResponse:
+    require(request.user, Perm.EDIT_PEOPLE)
+    found = selectors.get_activity(user=request.user, pk=activity_pk)
+    submit_small_form(
+        request,
+        SchoolForm(request.POST),
+        lambda data: services.add_school(actor=request.user, activity=found, name=data["school"]),
+    )
+    return redirect("station:activity", activity_pk=found.pk)
+
+
+@login_required
+@require_POST
+def activity_photo_add(request: HttpRequest, activity_pk: int) -> HttpResponse:
+    require(request.user, Perm.EDIT_PEOPLE)
+    found = selectors.get_activity(user=request.user, pk=activity_pk)
+
+    def act(data):
+        upload = data["photo"]
+        upload.seek(0)  # the image check has read it
+        services.add_photo(
+            actor=request.user,
+            activity=found,
+            content=upload.read(),
+            filename=upload.name,
+            title=data["title"],
+        )
+
+    submit_small_form(request, ActivityPhotoForm(request.POST, request.FILES), act)
+    return redirect("station:activity", activity_pk=found.pk)
+
+
+@login_required
+def activity_photo(request: HttpRequest, activity_pk: int, photo_pk: int) -> HttpResponse:
+    """The photo's bytes for the activity page's <img>, served as the type its bytes were
+    checked to be, never sniffed."""
+    require(request.user, Perm.VIEW_PEOPLE)
+    photo = selectors.get_activity_photo(user=request.user, activity_pk=activity_pk, pk=photo_pk)
+    try:
+        content = services.read_activity_photo(photo=photo)
+    except ValidationError as exc:
+        return HttpResponse("；".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = (
+        f'inline; filename="activity-{photo.activity_id}-{photo.pk}{photo.path[-4:]}"'
+    )
+    return response
 
 
 @login_required

@@ -1,12 +1,16 @@
 from django import template
 
-from yizhan.people.forms import HouseholdForm, PersonForm
+from yizhan.people.forms import HouseholdForm, HouseholdGridForm, PersonForm
 from yizhan.people.models import RelationKind
 
 register = template.Library()
 
 FIELD_LABELS = {name: str(field.label) for name, field in PersonForm.base_fields.items()}
-HOUSEHOLD_FIELD_LABELS = {name: str(field.label) for name, field in HouseholdForm.base_fields.items()}
+HOUSEHOLD_FIELD_LABELS = {
+    name: str(field.label)
+    for form in (HouseholdForm, HouseholdGridForm)
+    for name, field in form.base_fields.items()
+}
 
 
 @register.filter

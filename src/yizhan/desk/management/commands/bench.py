@@ -43,10 +43,16 @@ class Command(BaseCommand):
             "--dashboards-at", type=int, default=None,
             help="只测统计看板：把已构造的人员以 SQL 复制到 N 人后测量 dashboard_ms（bench/yizhan_bench/grow.py）",
         )  # fmt: skip
+        parser.add_argument(
+            "--only",
+            choices=["campaign"],
+            default=None,
+            help="只测走访慰问活动（生成、覆盖情况页、联络员页）",
+        )
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
     def handle(
-        self, *args, persons, db, import_rows, http_seconds, samples, as_json: bool, child: bool,
+        self, *args, persons, db, import_rows, http_seconds, samples, only, as_json: bool, child: bool,
         dashboards_at: int | None, **options,
     ):  # fmt: skip
         if not (BENCH_DIR / "yizhan_bench").is_dir():
@@ -55,7 +61,7 @@ class Command(BaseCommand):
         if not child:
             figures = self._spawn(
                 persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples,
-                dashboards_at=dashboards_at,
+                dashboards_at=dashboards_at, only=only,
             )  # fmt: skip
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=None if as_json else 2))
             return
@@ -65,7 +71,9 @@ class Command(BaseCommand):
                 json.dumps(_dashboards_at(persons=persons, grow_to=dashboards_at), ensure_ascii=False)
             )
             return
-        figures = _run(persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples)
+        figures = _run(
+            persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples, only=only
+        )
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
     def _spawn(self, **opts) -> dict:
@@ -78,7 +86,8 @@ class Command(BaseCommand):
         else:
             env["DATABASE_URL"] = f"sqlite:///{out / 'bench.sqlite3'}"
         command = [sys.executable, "-m", "yizhan.cli", "bench", "--child", "--persons", str(opts["persons"]), "--db", opts["db"],
-                   "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"])]  # fmt: skip
+                   "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"]),
+                   *(["--only", opts["only"]] if opts["only"] else [])]  # fmt: skip
         if opts["dashboards_at"]:
             command += ["--dashboards-at", str(opts["dashboards_at"])]
         finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -102,7 +111,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -> dict:
+def _run(
+    *, persons: int, import_rows: int, http_seconds: float, samples: int, only: str | None = None
+) -> dict:
     from django.conf import settings
     from django.db import connection
 
@@ -116,7 +127,8 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     dataset.regions()
     users = dataset.staff()
     start = time.perf_counter()
-    added = dataset.build(persons - import_rows)
+    # Measuring the campaign alone, the registry is built to the full N (no import fills the rest).
+    added = dataset.build(persons if only else persons - import_rows)
     build_seconds = time.perf_counter() - start
     refresh_statistics()
     figures: dict = {
@@ -133,6 +145,9 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
             "rows_per_s": round(added / build_seconds, 1) if added else None,
         },
     }
+    if only == "campaign":
+        figures.update(measure.campaign(users["bench_county"], users["bench_clerk"], users["bench_liaison"]))
+        return figures
     ledger = Path(settings.DATA_DIR) / f"ledger-{import_rows}.csv"
     ingest.write_ledger(ledger, import_rows)
     lo, hi = scope_bounds(dataset.township_code(ingest.IMPORT_TOWNSHIP))
@@ -155,7 +170,7 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     figures["search"] = measure.search(users["bench_clerk"], people)
     figures.update(measure.person_page(users["bench_clerk"], people[:100]))
     figures.update(measure.dashboard(users["bench_county"]))
-    figures.update(measure.campaign(users["bench_county"], users["bench_clerk"]))
+    figures.update(measure.campaign(users["bench_county"], users["bench_clerk"], users["bench_liaison"]))
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
     figures["hall"] = _hall(http_seconds)
     return figures
