@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import sqlite3
 import tempfile
 from collections import Counter
@@ -29,6 +30,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from yizhan import bulk
 from yizhan.audit.services import record_many
 from yizhan.core import crypto, jobs
 from yizhan.core.idnumber import IdInfo, chinese_date, cross_check
@@ -140,12 +142,21 @@ class Importer:
         self.layout: Layout | None = None
         self._found: dict[str, Person] = {}
         self._households: dict[str, Household] = {}
+        self._bidx_of: dict[str, str] = {}
 
     # --- used by the kinds ---------------------------------------------------------------
 
     def found(self, number: str) -> Person | None:
         """The registry's person with this ID number, from the batch's bulk lookup."""
-        return self._found.get(crypto.blind_index(number, context=ID_CONTEXT))
+        return self._found.get(self._bidx(number))
+
+    def _bidx(self, number: str) -> str:
+        # A row's own number was indexed when parsed (Row.bidx); a kind's other numbers (a
+        # relative's) are indexed here once each, for the lookup and for found().
+        bidx = self._bidx_of.get(number)
+        if bidx is None:
+            bidx = self._bidx_of[number] = crypto.blind_index(number, context=ID_CONTEXT)
+        return bidx
 
     def in_region(self, person: Person) -> bool:
         return self.lo <= person.region_id < self.hi
@@ -184,10 +195,12 @@ class Importer:
         return self.counts
 
     def _remember(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
+        self._bidx_of = {}
         parsed = [self._parse(n, cells_) for n, cells_ in batch if not self.layout.is_blank(cells_)]
         seen.first_rows([(self._fact_key(row), row.number) for row in parsed if "id_number" in row.values])
 
     def _batch(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
+        self._bidx_of = {}
         parsed = []
         for number, cells_ in batch:
             if self.layout.is_blank(cells_):
@@ -219,7 +232,7 @@ class Importer:
         for result in results:
             counts[result.outcome] += 1
         counts["done"] += len(batch)
-        ImportRunRow.objects.bulk_create([r for r in results if r.outcome in keep], batch_size=500)
+        bulk.insert_rows(ImportRunRow, RESULT_COLUMNS, [_result_row(r) for r in results if r.outcome in keep])
         jobs.checkpoint(
             self.run, cursor=batch[-1][0], done=counts["done"], **{k: counts[k] for k in self.run.counts()}
         )
@@ -240,7 +253,7 @@ class Importer:
 
     def _fact_key(self, row: Row) -> bytes:
         """What makes a row a repeat of an earlier one, as 16 bytes of a keyed digest."""
-        key = crypto.blind_index(row.values["id_number"].number, context=ID_CONTEXT)
+        key = row.bidx
         for name in self.kind.same_fact:
             value = row.values.get(name)
             key += "|" + str(getattr(value, "number", None) or getattr(value, "value", value))
@@ -276,6 +289,9 @@ class Importer:
             if column.required and column.field not in row.values and column.field not in failed:
                 row.errors.append(row.error(column.field, f"未填写{column.label}"))
         if "id_number" in row.values:
+            row.bidx = self._bidx_of[row.values["id_number"].number] = crypto.blind_index(
+                row.values["id_number"].number, context=ID_CONTEXT
+            )
             self._check_against_id(row)
         if "township" in row.values or "village" in row.values:
             self._resolve_region(row)
@@ -334,7 +350,7 @@ class Importer:
         numbers = [
             r.values[f].number for r in rows for f in ("id_number", *self.kind.lookups) if f in r.values
         ]
-        bidxs = [crypto.blind_index(n, context=ID_CONTEXT) for n in numbers]
+        bidxs = [self._bidx(n) for n in numbers]
         self._found = {
             p.id_number_bidx: p
             for p in Person.objects.filter(id_number_bidx__in=bidxs).select_related("region")
@@ -367,7 +383,7 @@ class Importer:
             run=self.run, row=row.number, outcome=Outcome.REJECTED, errors=[e.as_dict() for e in errors]
         )
 
-    def _row(self, row: Row) -> tuple[ImportRunRow, tuple[Person, dict] | None]:
+    def _row(self, row: Row) -> tuple[ImportRunRow, people.NewPerson | None]:
         """The row's outcome; for the bulk kind a new person comes back unsaved (created later)."""
         if row.errors:
             raise Rejected(row.errors)
@@ -409,16 +425,16 @@ class Importer:
 
     def _person_values(self, row: Row) -> dict[str, Any]:
         values = {f: row.values[f] for f in PERSON_FIELDS if f in row.values}
-        values["id_number"] = row.values["id_number"].number
+        values["id_number"] = row.values["id_number"]  # the IdInfo: not parsed again
         values["region"] = row.values.get("region") or self.run.region
         born = row.values.get("birth_date")
         if born is not None and not born.month_only:
             values["birth_date"] = born.value
         return values
 
-    def _prepare(self, row: Row) -> tuple[Person, dict]:
+    def _prepare(self, row: Row) -> people.NewPerson:
         try:
-            return people.prepare_person(actor=self.actor, **self._person_values(row))
+            return people.prepare_new(values=self._person_values(row), id_bidx=row.bidx)
         except ValidationError as exc:
             raise Rejected(self._validation_errors(row, exc)) from None
 
@@ -512,25 +528,47 @@ class Importer:
         return household
 
     def _bulk_create(
-        self, new_people: list[tuple[Row, tuple[Person, dict], ImportRunRow]]
+        self, new_people: list[tuple[Row, people.NewPerson, ImportRunRow]]
     ) -> list[ImportRunRow]:
-        for row, (person, _), result in new_people:
+        for row, person, result in new_people:
             if "household_key" in row.values:
                 objects: list[Model] = []
-                person.household = self._household_for(row, person.region, objects)
+                person.household_id = self._household_for(row, person.fields["region"], objects).pk
                 person.is_household_head = row.values.get("household_head") == "head"
                 result.records = [[o._meta.label_lower, o.pk] for o in objects]
         people.create_people(
-            actor=self.actor, prepared=[prepared for _, prepared, _ in new_people], source=self.source
+            actor=self.actor, prepared=[person for _, person, _ in new_people], source=self.source
         )
-        for _, (person, _), result in new_people:
-            result.person, result.person_version, result.person_created = person, person.version, True
+        for _, person, result in new_people:
+            result.person_id, result.person_version, result.person_created = person.id, 1, True
             result.outcome = Outcome.CREATED
         return [result for _, _, result in new_people]
 
     @property
     def source(self) -> str:
         return f"import:{self.run.pk}"
+
+
+# What _save writes of each result, in order (the id is the table's own).
+RESULT_COLUMNS = (
+    "run_id",
+    "row",
+    "outcome",
+    "errors",
+    "person_id",
+    "person_created",
+    "person_version",
+    "previous",
+    "records",
+)
+
+
+def _result_row(result: ImportRunRow) -> tuple:
+    return (
+        result.run_id, result.row, result.outcome, json.dumps(result.errors, ensure_ascii=False),
+        result.person_id, result.person_created, result.person_version,
+        json.dumps(result.previous, ensure_ascii=False), json.dumps(result.records, ensure_ascii=False),
+    )  # fmt: skip
 
 
 def _display(name: str, value) -> str:

@@ -34,6 +34,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)  # field → parsed value (non-empty cells only)
     sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # field → (header, raw cell)
     errors: list[RowError] = field(default_factory=list)
+    bidx: str | None = None  # the ID number's blind index, computed once when it is parsed
 
     def header(self, name: str) -> str:
         if name in self.sources:
