@@ -118,6 +118,11 @@ def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _json_text(value: str) -> str:
+    # Ids, codes and hashes need no escaping: spared json.dumps, once per event each.
+    return f'"{value}"' if value.isascii() and value.isalnum() else canonical_json(value)
+
+
 @transaction.atomic
 def append_events(
     *, actor: Any | None, action: str, object_type: str, rows: list[tuple[str | int, str, str]]
@@ -144,8 +149,8 @@ def append_events(
     for event_id, (object_id, region_code, changes) in zip(ids, rows, strict=True):
         object_id = str(object_id)
         canonical = _CANONICAL.format(
-            **fixed, changes=changes, object_id=canonical_json(object_id), prev=canonical_json(previous),
-            region_code=canonical_json(region_code),
+            **fixed, changes=changes, object_id=_json_text(object_id), prev=_json_text(previous),
+            region_code=_json_text(region_code),
         )  # fmt: skip
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         built.append(

@@ -1,0 +1,103 @@
+"""Worker processes parse an import's batches (ledgers.importing.parallel); the importer stays the one
+writer. Whatever the number of workers, every row ends the same: created, updated, unchanged or
+rejected with the same reasons, the same people with the same audit events, in file order."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from tests.ledgers import messy
+from tests.ledgers.test_import_memory import generated
+from yizhan.audit.models import AuditEvent
+from yizhan.audit.services import first_broken_link
+from yizhan.ledgers.importing import parallel
+from yizhan.ledgers.importing.report import errors_of
+from yizhan.ledgers.models import ImportRunRow
+from yizhan.people.models import Person
+
+
+def what_it_did(run) -> dict:
+    people = Person.objects.filter(pk__in=ImportRunRow.objects.filter(run=run).values("person"))
+    return {
+        "counts": run.counts(),
+        "errors": [(e["row"], e["column"], e["value"], e["reason"]) for e in errors_of(run)],
+        "rows": list(
+            ImportRunRow.objects.filter(run=run)
+            .order_by("row")
+            .values_list("row", "outcome", "person_created", "person_version", "previous", "records")
+        ),
+        "people": sorted(
+            (
+                p.id_number,
+                p.name,
+                p.name_pinyin,
+                p.name_initials,
+                p.sex,
+                p.birth_date,
+                p.phone,
+                p.region_id,
+                p.address,
+                p.ethnicity,
+                p.household_id is not None,
+                p.is_household_head,
+                p.version,
+            )
+            for p in people
+        ),  # fmt: skip
+        "audit": sorted(
+            (
+                e.action,
+                Person.objects.get(pk=e.object_id).id_number if e.object_type == "person" else "",
+                str(e.changes.get("fields", "")),
+            )
+            for e in AuditEvent.objects.filter(object_type="person")
+        ),  # fmt: skip
+    }
+
+
+def test_workers_give_every_row_of_the_messy_ledger_the_outcome_one_process_gives(
+    ledger, registry, run_import, settings
+):
+    settings.IMPORT_WORKERS = 1
+    with transaction.atomic():
+        alone = what_it_did(run_import(ledger, batch_size=3))
+        transaction.set_rollback(True)
+
+    settings.IMPORT_WORKERS = 2
+    assert parallel.workers_for(len(messy.ROWS), 3) == 2
+    shared = what_it_did(run_import(ledger, batch_size=3))
+
+    assert shared == alone
+    assert shared["counts"]["rejected"] and shared["counts"]["updated"] and shared["counts"]["created"]
+    assert first_broken_link() is None
+
+
+def test_a_file_of_one_batch_is_parsed_without_forking(settings):
+    settings.IMPORT_WORKERS = 4
+    assert parallel.workers_for(1000, 1000) == 0
+    assert parallel.workers_for(1001, 1000) == 4
+    settings.IMPORT_WORKERS = 1
+    assert parallel.workers_for(10_000, 1000) == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_repeated_id_number_in_a_later_batch_is_reported_against_its_first_row(
+    world, run_import, tmp_path, settings, workers
+):
+    settings.IMPORT_WORKERS = workers
+    path = generated(tmp_path / "ledger.xlsx", 40)
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    first = [c.value for c in book.active[2]]
+    book.active.append([41, *first[1:]])
+    book.save(path)
+
+    run = run_import(path, batch_size=7)
+
+    assert (run.created, run.rejected) == (40, 1)
+    assert [(e["row"], e["reason"]) for e in errors_of(run)] == [
+        (42, "与第 2 行是同一人（身份证号相同），请删除重复行")
+    ]
+    assert AuditEvent.objects.filter(action="person.create").count() == 40
