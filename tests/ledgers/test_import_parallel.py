@@ -44,7 +44,7 @@ def what_it_did(run) -> dict:
                 p.version,
             )
             for p in people
-        ),  # fmt: skip
+        ),
         "audit": sorted(
             (
                 e.action,
@@ -52,7 +52,7 @@ def what_it_did(run) -> dict:
                 str(e.changes.get("fields", "")),
             )
             for e in AuditEvent.objects.filter(object_type="person")
-        ),  # fmt: skip
+        ),
     }
 
 
