@@ -42,6 +42,7 @@ COVERED = {
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
     "prepare_new": "builds a new person's row for create_people, which audits it",
+    "person_rows": "a computation: create_people's insert rows (and the benchmark registry's)",
     "card_eligibility": "a read", "check_photo": "a check", "prefill": "a read",
     "propose_category": "a read", "card_steps": "a read",
     "read_photo": "a read: the page or print that embeds the photo is the audited act",

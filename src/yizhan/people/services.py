@@ -449,13 +449,31 @@ def set_household_head(*, actor, household: Household, head: Person) -> Person:
 
 
 # The columns create_people writes, in order; the rest keep their database defaults.
-_NEW_COLUMNS = (
+PERSON_COLUMNS = (
     "id", "name", "name_pinyin", "name_initials", "sex", "birth_date", "ethnicity", "id_number_enc",
     "id_number_bidx", "birthplace_code", "phone_enc", "phone_bidx", "region_id", "address", "education",
     "political_status", "notes", "household_id", "is_household_head", "dependent_adult", "created_by_id",
     "updated_by_id", "created_at", "updated_at", "version", "photo_id", "merged_into_id",
 )  # fmt: skip
 _BY_ATTNAME = {f.attname: f for f in Person._meta.concrete_fields}
+
+
+def person_rows(*, actor, prepared: list[NewPerson]) -> list[tuple]:
+    """The insert rows (PERSON_COLUMNS) of people prepared by prepare_new, each given his id:
+    create_people's rows, and the benchmark registry's (bench/, which builds a million at once)."""
+    by = actor.pk if actor is not None and actor.is_authenticated else None
+    now = bulk.adapt_datetime(timezone.now())
+    dates = connection.ops.adapt_datefield_value
+    rows = []
+    for person_id, person in zip(bulk.allocate_ids(Person, len(prepared)), prepared, strict=True):
+        person.id = person_id
+        fields = person.fields
+        row = {**_ROW_DEFAULTS, **fields, "id": person_id, "region_id": fields["region"].code,
+               "birth_date": dates(fields.get("birth_date")), "household_id": person.household_id,
+               "is_household_head": person.is_household_head, "created_by_id": by, "updated_by_id": by,
+               "created_at": now, "updated_at": now}  # fmt: skip
+        rows.append(tuple(row[c] for c in PERSON_COLUMNS))
+    return rows
 
 
 @transaction.atomic
@@ -466,20 +484,9 @@ def create_people(*, actor, prepared: list[NewPerson], source: str = "") -> list
     unique blind index still refuses a duplicate, failing the whole batch)."""
     if not prepared:
         return []
-    by = actor.pk if actor is not None and actor.is_authenticated else None
-    now = bulk.adapt_datetime(timezone.now())
-    ids = bulk.allocate_ids(Person, len(prepared))
-    dates = connection.ops.adapt_datefield_value
-    rows, events = [], []
-    for person_id, person in zip(ids, prepared, strict=True):
-        person.id = person_id
-        fields = person.fields
-        region = fields["region"]
-        row = {**_ROW_DEFAULTS, **fields, "id": person_id, "region_id": region.code,
-               "birth_date": dates(fields.get("birth_date")), "household_id": person.household_id,
-               "is_household_head": person.is_household_head, "created_by_id": by, "updated_by_id": by,
-               "created_at": now, "updated_at": now}  # fmt: skip
-        rows.append(tuple(row[c] for c in _NEW_COLUMNS))
+    bulk.insert_rows(Person, PERSON_COLUMNS, person_rows(actor=actor, prepared=prepared))
+    events = []
+    for person in prepared:
         changes = person.changes
         if person.household_id is not None:
             changes = {**changes, "household": ["", str(person.household_id)]}
@@ -488,15 +495,14 @@ def create_people(*, actor, prepared: list[NewPerson], source: str = "") -> list
         body = {"fields": changes, "version": 1}
         if source:
             body["source"] = source
-        events.append((person_id, region.code, canonical_json(body)))
-    bulk.insert_rows(Person, _NEW_COLUMNS, rows)
+        events.append((person.id, person.fields["region"].code, canonical_json(body)))
     append_events(actor=actor, action="person.create", object_type="person", rows=events)
-    return ids
+    return [person.id for person in prepared]
 
 
 _ROW_DEFAULTS = {
     column: (None if _BY_ATTNAME[column].is_relation else _BY_ATTNAME[column].get_default())
-    for column in _NEW_COLUMNS
+    for column in PERSON_COLUMNS
     if column in _BY_ATTNAME
 }
 
