@@ -127,12 +127,16 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     if "import_ledger" not in get_commands():
         figures["import"] = "unavailable: the ledger import (issue #6) is not installed"
     elif not already:
+        figures.update(_peer(ledger, import_rows))  # first: its writes are rolled back
         figures.update(ingest.import_rows(ledger, import_rows, dict(os.environ)))
         figures.update(ingest.raw_insert(import_rows))
         refresh_statistics()
-        if figures.get("raw_insert_rows_per_s"):
-            figures["import_vs_raw"] = round(
-                figures["import_rows_per_s"] / figures["raw_insert_rows_per_s"], 3
+        if raw := figures.get("raw_insert_rows_per_s"):
+            figures["import_vs_raw"] = round(figures["import_rows_per_s"] / raw, 3)
+            if "peer_rows_per_s" in figures:
+                figures["peer_vs_raw"] = round(figures["peer_rows_per_s"] / raw, 3)
+            figures["import_vs_raw_cpu"] = round(
+                figures["raw_cpu_us_per_row"] / figures["import_cpu_us_per_row"], 3
             )
     else:
         figures["import"] = (
@@ -146,6 +150,15 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     figures.update(_http(users["bench_clerk"], people, http_seconds, issue_api_token))
     figures["hall"] = _hall(http_seconds)
     return figures
+
+
+def _peer(ledger: Path, rows: int) -> dict:
+    """django-import-export on the same file (bench/yizhan_bench/peer.py), when installed (dev extras)."""
+    try:
+        from yizhan_bench import peer
+    except ImportError:
+        return {"peer": "unavailable: django-import-export is not installed (pip install -e '.[dev]')"}
+    return peer.run(ledger, rows)
 
 
 def _hall(seconds: float) -> dict:
