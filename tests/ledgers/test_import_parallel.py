@@ -18,15 +18,26 @@ from yizhan.people.models import Person
 
 
 def what_it_did(run) -> dict:
+    """Everything the run wrote, ids left out (a rolled-back run's sequence values are not reused
+    on PostgreSQL): households as the ID numbers of their members."""
     people = Person.objects.filter(pk__in=ImportRunRow.objects.filter(run=run).values("person"))
+    members: dict[int, list[str]] = {}
+    for p in Person.objects.filter(household__isnull=False):
+        members.setdefault(p.household_id, []).append(p.id_number)
     return {
         "counts": run.counts(),
         "errors": [(e["row"], e["column"], e["value"], e["reason"]) for e in errors_of(run)],
-        "rows": list(
-            ImportRunRow.objects.filter(run=run)
-            .order_by("row")
-            .values_list("row", "outcome", "person_created", "person_version", "previous", "records")
-        ),
+        "rows": [
+            (
+                r.row,
+                r.outcome,
+                r.person_created,
+                r.person_version,
+                r.previous,
+                [label for label, _ in r.records],
+            )
+            for r in ImportRunRow.objects.filter(run=run).order_by("row")
+        ],
         "people": sorted(
             (
                 p.id_number,
@@ -39,7 +50,7 @@ def what_it_did(run) -> dict:
                 p.region_id,
                 p.address,
                 p.ethnicity,
-                p.household_id is not None,
+                sorted(members.get(p.household_id, [])),
                 p.is_household_head,
                 p.version,
             )
@@ -48,8 +59,8 @@ def what_it_did(run) -> dict:
         "audit": sorted(
             (
                 e.action,
-                Person.objects.get(pk=e.object_id).id_number if e.object_type == "person" else "",
-                str(e.changes.get("fields", "")),
+                Person.objects.get(pk=e.object_id).id_number,
+                sorted((k, v) for k, v in e.changes.get("fields", {}).items() if k != "household"),
             )
             for e in AuditEvent.objects.filter(object_type="person")
         ),

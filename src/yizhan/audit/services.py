@@ -149,7 +149,7 @@ def append_events(
     for event_id, (object_id, region_code, changes) in zip(ids, rows, strict=True):
         object_id = str(object_id)
         canonical = _CANONICAL.format(
-            **fixed, changes=changes, object_id=_json_text(object_id), prev=_json_text(previous),
+            **fixed, changes=changes, object_id=_json_text(object_id), prev=f'"{previous}"',
             region_code=_json_text(region_code),
         )  # fmt: skip
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()

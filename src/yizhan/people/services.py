@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -228,20 +229,23 @@ def prepare_person(*, actor, **values) -> tuple[Person, dict[str, list[str]]]:
 
 
 class NewPerson:
-    """A validated, encrypted new person as field values, for create_people (the ledger import):
-    no model instance per row. The caller may set household_id and is_household_head."""
+    """A validated, encrypted new person as the values of his insert row, for create_people (the
+    ledger import): no model instance per row, and everything a worker process can compute
+    computed where he is prepared (ledgers.importing.parallel). The caller may set household_id
+    and is_household_head; create_people sets id."""
 
-    __slots__ = ("changes", "fields", "household_id", "id", "is_household_head")
+    __slots__ = ("bidx", "changes_json", "household_id", "id", "is_household_head", "region", "values")
 
     def __init__(self, fields: dict, changes: dict[str, list[str]]):
-        self.fields, self.changes = fields, changes
+        self.region: Region = fields["region"]
+        self.bidx: str | None = fields.get("id_number_bidx")
+        row = {**_ROW_DEFAULTS, **fields, "region_id": self.region.code}
+        row["birth_date"] = connection.ops.adapt_datefield_value(row["birth_date"])
+        self.values = tuple(row[c] for c in PERSON_COLUMNS[len(PER_WRITE) :])
+        self.changes_json = canonical_json(changes)
         self.id: int | None = None
         self.household_id: int | None = None
         self.is_household_head = False
-
-    @property
-    def bidx(self) -> str | None:
-        return self.fields.get("id_number_bidx")
 
 
 def prepare_new(*, values: dict, id_bidx: str | None = None) -> NewPerson:
@@ -448,14 +452,22 @@ def set_household_head(*, actor, household: Household, head: Person) -> Person:
     return set_household(actor=actor, person=head, household=household, head=True)
 
 
-# The columns create_people writes, in order; the rest keep their database defaults.
+# The columns create_people writes, in order: first those set at the write, then those a
+# NewPerson holds (the rest keep their database defaults).
+PER_WRITE = (
+    "id", "household_id", "is_household_head", "created_by_id", "updated_by_id", "created_at", "updated_at",
+)  # fmt: skip
 PERSON_COLUMNS = (
-    "id", "name", "name_pinyin", "name_initials", "sex", "birth_date", "ethnicity", "id_number_enc",
+    *PER_WRITE, "name", "name_pinyin", "name_initials", "sex", "birth_date", "ethnicity", "id_number_enc",
     "id_number_bidx", "birthplace_code", "phone_enc", "phone_bidx", "region_id", "address", "education",
-    "political_status", "notes", "household_id", "is_household_head", "dependent_adult", "created_by_id",
-    "updated_by_id", "created_at", "updated_at", "version", "photo_id", "merged_into_id",
+    "political_status", "notes", "dependent_adult", "version", "photo_id", "merged_into_id",
 )  # fmt: skip
 _BY_ATTNAME = {f.attname: f for f in Person._meta.concrete_fields}
+_ROW_DEFAULTS = {
+    column: (None if _BY_ATTNAME[column].is_relation else _BY_ATTNAME[column].get_default())
+    for column in PERSON_COLUMNS
+    if column in _BY_ATTNAME
+}
 
 
 def person_rows(*, actor, prepared: list[NewPerson]) -> list[tuple]:
@@ -463,16 +475,12 @@ def person_rows(*, actor, prepared: list[NewPerson]) -> list[tuple]:
     create_people's rows, and the benchmark registry's (bench/, which builds a million at once)."""
     by = actor.pk if actor is not None and actor.is_authenticated else None
     now = bulk.adapt_datetime(timezone.now())
-    dates = connection.ops.adapt_datefield_value
     rows = []
     for person_id, person in zip(bulk.allocate_ids(Person, len(prepared)), prepared, strict=True):
         person.id = person_id
-        fields = person.fields
-        row = {**_ROW_DEFAULTS, **fields, "id": person_id, "region_id": fields["region"].code,
-               "birth_date": dates(fields.get("birth_date")), "household_id": person.household_id,
-               "is_household_head": person.is_household_head, "created_by_id": by, "updated_by_id": by,
-               "created_at": now, "updated_at": now}  # fmt: skip
-        rows.append(tuple(row[c] for c in PERSON_COLUMNS))
+        rows.append(
+            (person_id, person.household_id, person.is_household_head, by, by, now, now, *person.values)
+        )
     return rows
 
 
@@ -485,26 +493,19 @@ def create_people(*, actor, prepared: list[NewPerson], source: str = "") -> list
     if not prepared:
         return []
     bulk.insert_rows(Person, PERSON_COLUMNS, person_rows(actor=actor, prepared=prepared))
+    # {"fields": …, "source": …, "version": 1} as canonical_json writes it (keys in order).
+    tail = (f',"source":{canonical_json(source)}' if source else "") + ',"version":1}'
     events = []
     for person in prepared:
-        changes = person.changes
+        changes = person.changes_json
         if person.household_id is not None:
-            changes = {**changes, "household": ["", str(person.household_id)]}
+            more = {"household": ["", str(person.household_id)]}
             if person.is_household_head:
-                changes["is_household_head"] = ["", "是"]
-        body = {"fields": changes, "version": 1}
-        if source:
-            body["source"] = source
-        events.append((person.id, person.fields["region"].code, canonical_json(body)))
+                more["is_household_head"] = ["", "是"]
+            changes = canonical_json({**json.loads(changes), **more})
+        events.append((person.id, person.region.code, '{"fields":' + changes + tail))
     append_events(actor=actor, action="person.create", object_type="person", rows=events)
     return [person.id for person in prepared]
-
-
-_ROW_DEFAULTS = {
-    column: (None if _BY_ATTNAME[column].is_relation else _BY_ATTNAME[column].get_default())
-    for column in PERSON_COLUMNS
-    if column in _BY_ATTNAME
-}
 
 
 @transaction.atomic

@@ -558,7 +558,7 @@ class Importer:
         for row, person, result in new_people:
             if "household_key" in row.values:
                 objects: list[Model] = []
-                person.household_id = self._household_for(row, person.fields["region"], objects).pk
+                person.household_id = self._household_for(row, person.region, objects).pk
                 person.is_household_head = row.values.get("household_head") == "head"
                 result.records = [[o._meta.label_lower, o.pk] for o in objects]
         people.create_people(

@@ -37,24 +37,40 @@ class Command(BaseCommand):
         parser.add_argument("--http-seconds", type=float, default=8.0)
         parser.add_argument("--samples", type=int, default=200)
         parser.add_argument(
+            "--no-peer", action="store_false", dest="peer", help="不运行 django-import-export 对照（它最慢）"
+        )
+        parser.add_argument(
             "--json", action="store_true", dest="as_json", help="一行 JSON（默认为缩进的 JSON）"
         )
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
     def handle(
-        self, *args, persons, db, import_rows, http_seconds, samples, as_json: bool, child: bool, **options
+        self,
+        *args,
+        persons,
+        db,
+        import_rows,
+        http_seconds,
+        samples,
+        peer,
+        as_json: bool,
+        child: bool,
+        **options,
     ):
         if not (BENCH_DIR / "yizhan_bench").is_dir():
             raise CommandError(f"基准测试代码在源码目录 bench/ 中（未找到 {BENCH_DIR}）。")
         import_rows = import_rows or max(1000, min(persons // 10, 100_000))
         if not child:
             figures = self._spawn(
-                persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples
-            )
+                persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples,
+                peer=peer,
+            )  # fmt: skip
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=None if as_json else 2))
             return
         sys.path.insert(0, str(BENCH_DIR))
-        figures = _run(persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples)
+        figures = _run(
+            persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples, peer=peer
+        )
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
     def _spawn(self, **opts) -> dict:
@@ -67,7 +83,8 @@ class Command(BaseCommand):
         else:
             env["DATABASE_URL"] = f"sqlite:///{out / 'bench.sqlite3'}"
         command = [sys.executable, "-m", "yizhan.cli", "bench", "--child", "--persons", str(opts["persons"]), "--db", opts["db"],
-                   "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"])]  # fmt: skip
+                   "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"]),
+                   *([] if opts["peer"] else ["--no-peer"])]  # fmt: skip
         finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if finished.returncode != 0:
             raise CommandError(f"基准测试失败：\n{finished.stderr[-4000:]}")
@@ -89,7 +106,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -> dict:
+def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int, peer: bool) -> dict:
     from django.conf import settings
     from django.db import connection
 
@@ -127,7 +144,8 @@ def _run(*, persons: int, import_rows: int, http_seconds: float, samples: int) -
     if "import_ledger" not in get_commands():
         figures["import"] = "unavailable: the ledger import (issue #6) is not installed"
     elif not already:
-        figures.update(_peer(ledger, import_rows))  # first: its writes are rolled back
+        if peer:
+            figures.update(_peer(ledger, import_rows))  # first: its writes are rolled back
         figures.update(ingest.import_rows(ledger, import_rows, dict(os.environ)))
         figures.update(ingest.raw_insert(import_rows))
         refresh_statistics()
