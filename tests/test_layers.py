@@ -14,7 +14,7 @@ SRC = Path(yizhan.__file__).parent
 
 # Lowest first (DESIGN.md "Layers"). Top-level modules count as the layer that composes them.
 LAYERS = [
-    {"regions", "config", "text", "statements", "accounts", "audit", "core", "formats"},
+    {"regions", "config", "text", "statements", "bulk", "accounts", "audit", "core", "formats"},
     {"people", "worklist"},
     {"lifecycle"},
     {"conscription", "veterans", "benefits", "care", "hall", "militia", "station"},

@@ -1,9 +1,10 @@
 """A synthetic registry of N persons: valid ID numbers, Faker zh_CN names, households of 2–5,
 identities in realistic shares, spread over 20 townships × 20 villages of one county.
 
-Built through people.services.prepare_person (the same validation, normalisation, encryption,
-blind index and pinyin as every write) and saved with bulk_create, so building a million rows
-takes minutes, not hours. The import path itself is measured separately (measure.import_rows).
+Built through people.services.prepare_new (the same validation, normalisation, encryption,
+blind index and pinyin as every write) and inserted as rows (person_rows, as the ledger import's
+create_people does, without its audit events: this is a synthetic registry, not anyone's write),
+so building a million rows takes minutes, not hours. The import path itself is measured separately (measure.import_rows).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import random
 from django.db import transaction
 from faker import Faker
 
+from yizhan import bulk
 from yizhan.accounts.models import Post, User
 from yizhan.core import idnumber
 from yizhan.people.models import Household, Identity, IdentityKind, Person, Sex
-from yizhan.people.services import prepare_person
+from yizhan.people.services import PERSON_COLUMNS, NewPerson, person_rows, prepare_new
 from yizhan.regions.models import Grid, Region
 from yizhan.regions.services import upsert_region
 
@@ -92,7 +94,7 @@ def build(n: int, *, seed: int = 20261129) -> int:
     serial = existing
     while existing + added < n:
         take = min(BATCH, n - existing - added)
-        people: list[Person] = []
+        people: list[NewPerson] = []
         households: list[Household] = []
         members: list[int] = []
         while len(people) < take:
@@ -105,13 +107,14 @@ def build(n: int, *, seed: int = 20261129) -> int:
                 born, sequence = _birth_and_sequence(serial)
                 number = idnumber.make(area_code=COUNTY, birth_date=born, sex=sex, sequence=sequence)
                 given = fake.first_name_male() if sex == Sex.MALE else fake.first_name_female()
-                person, _ = prepare_person(
-                    actor=None,
-                    name=(surname if position != 1 else fake.last_name()) + given,
-                    id_number=number,
-                    phone=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-                    region=village,
-                    address=f"{village.name}{rng.randint(1, 99)}号",
+                person = prepare_new(
+                    values={
+                        "name": (surname if position != 1 else fake.last_name()) + given,
+                        "id_number": number,
+                        "phone": f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                        "region": village,
+                        "address": f"{village.name}{rng.randint(1, 99)}号",
+                    }
                 )
                 person.is_household_head = position == 0
                 people.append(person)
@@ -120,14 +123,16 @@ def build(n: int, *, seed: int = 20261129) -> int:
         with transaction.atomic():
             Household.objects.bulk_create(households, batch_size=1000)
             for person, index in zip(people, members, strict=True):
-                person.household = households[index]
-            Person.objects.bulk_create(people, batch_size=1000)
+                person.household_id = households[index].pk
+            bulk.insert_rows(Person, PERSON_COLUMNS, person_rows(actor=None, prepared=people))
             identities = []
             for person in people:
                 roll = rng.random()
                 for kind, share in IDENTITY_SHARES:
                     if roll < share:
-                        identities.append(Identity(person=person, kind=kind, since=TODAY, source="bench"))
+                        identities.append(
+                            Identity(person_id=person.id, kind=kind, since=TODAY, source="bench")
+                        )
                         break
                     roll -= share
             Identity.objects.bulk_create(identities, batch_size=1000)

@@ -46,6 +46,7 @@ class Limits:
 
     job_stale_seconds: int = 60  # a running job whose heartbeat is older is a dead worker's
     import_batch_rows: int = 1000
+    import_workers: int = 0  # processes parsing an import's batches; 0: one per core, 1: none
     upload_max_unpacked_mb: int = 200  # sum of an xlsx's members once decompressed
     upload_max_ratio: int = 200  # any member's decompressed size / compressed size
     upload_max_rows: int = 200_000
@@ -59,6 +60,7 @@ class Limits:
 LIMIT_VARIABLES = {
     "YIZHAN_JOB_STALE_SECONDS": "job_stale_seconds",
     "YIZHAN_IMPORT_BATCH_ROWS": "import_batch_rows",
+    "YIZHAN_IMPORT_WORKERS": "import_workers",
     "YIZHAN_UPLOAD_MAX_UNPACKED_MB": "upload_max_unpacked_mb",
     "YIZHAN_UPLOAD_MAX_RATIO": "upload_max_ratio",
     "YIZHAN_UPLOAD_MAX_ROWS": "upload_max_rows",

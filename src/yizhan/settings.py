@@ -28,6 +28,7 @@ YIZHAN_DEMO_PASSWORD = CONFIG.demo_password
 # Background jobs and ledger uploads (config.Limits; each an environment variable).
 JOB_STALE_SECONDS = CONFIG.limits.job_stale_seconds
 IMPORT_BATCH_ROWS = CONFIG.limits.import_batch_rows
+IMPORT_WORKERS = CONFIG.limits.import_workers
 UPLOAD_MAX_UNPACKED_BYTES = CONFIG.limits.upload_max_unpacked_mb * 1024 * 1024
 UPLOAD_MAX_RATIO = CONFIG.limits.upload_max_ratio
 UPLOAD_MAX_ROWS = CONFIG.limits.upload_max_rows

@@ -94,6 +94,36 @@ def test_a_batch_append_chains_its_events_in_a_bulk_insert_after_the_last_single
     assert read_anchor() == {"id": last.pk, "hash": last.hash}
 
 
+def test_events_appended_as_rows_hash_as_compute_hash_does_and_anchor_their_head(
+    world, persona, django_capture_on_commit_callbacks
+):
+    from yizhan.audit.context import client_ip
+    from yizhan.audit.services import append_events, canonical_json
+
+    clerk = persona("xinhu_clerk")
+    before = record(actor=None, action="test.before")
+    changes = [{"fields": {"name": ["", "商春旺"], "note": ['"引号"\\', "é"]}, "version": 1}, {}]
+    token = client_ip.set("10.0.0.7")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            head = append_events(
+                actor=clerk, action="person.create", object_type="person",
+                rows=[(7, "371402001001", canonical_json(changes[0])), ("a b", "", canonical_json(changes[1]))],
+            )  # fmt: skip
+    finally:
+        client_ip.reset(token)
+    after = record(actor=None, action="test.after")
+
+    first, second = AuditEvent.objects.filter(action="person.create").order_by("id")
+    assert (first.object_id, first.changes, first.actor, first.ip) == ("7", changes[0], clerk, "10.0.0.7")
+    assert "新湖街道" in first.post and first.actor_name == "韩晓东"
+    assert [e.hash for e in (first, second)] == [e.compute_hash() for e in (first, second)]
+    assert (first.prev_hash, second.prev_hash, after.prev_hash) == (before.hash, first.hash, second.hash)
+    assert read_anchor() == {"id": head, "hash": second.hash} and head == second.pk
+    assert first_broken_link() is None
+    assert append_events(actor=None, action="person.create", object_type="person", rows=[]) == 0
+
+
 def test_audit_verify_notices_a_deleted_tail_through_the_anchor(
     db, settings, django_capture_on_commit_callbacks
 ):

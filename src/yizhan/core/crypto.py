@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import hmac as std_hmac
 import os
 import re
 
@@ -111,8 +113,13 @@ def blind_index(value: str, *, context: str) -> str:
     """
     ring = _ring()
     _check_context(context)
-    mac = hmac.HMAC(ring.index_key, hashes.SM3() if ring.algorithm == "sm" else hashes.SHA256())
-    mac.update(f"{context}\x00{value}".encode())
+    message = f"{context}\x00{value}".encode()
+    if ring.algorithm != "sm":
+        # The standard library's one-call HMAC: the same HMAC-SHA256, without building a MAC object
+        # (a ledger import computes two a row).
+        return std_hmac.digest(ring.index_key, message, "sha256").hex()
+    mac = hmac.HMAC(ring.index_key, hashes.SM3())
+    mac.update(message)
     return mac.finalize().hex()
 
 
@@ -137,12 +144,18 @@ def _split(token: str) -> tuple[str, str, str]:
     return ALGORITHMS[parts[0][0]], parts[1], parts[2]
 
 
+@functools.lru_cache(maxsize=16)
+def _aes(key: bytes) -> AESGCM:
+    # Keyed once per key, not per value: the key schedule is the same every time.
+    return AESGCM(key)
+
+
 def _aes_seal(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
-    return AESGCM(key).encrypt(nonce, data, aad)
+    return _aes(key).encrypt(nonce, data, aad)
 
 
 def _aes_open(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
-    return AESGCM(key).decrypt(nonce, sealed, aad)
+    return _aes(key).decrypt(nonce, sealed, aad)
 
 
 def _sm4_key(key: bytes) -> bytes:

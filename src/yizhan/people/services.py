@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
+from yizhan import bulk
 from yizhan.accounts.models import User
 from yizhan.accounts.roles import Perm
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.services import record, record_many
+from yizhan.audit.services import append_events, canonical_json, record
 from yizhan.core import crypto, files, filetypes, idnumber
 from yizhan.core.dates import check_date, check_enlistment_age, date_problem, planning_limit
 from yizhan.core.masking import mask_id_number, mask_phone
@@ -94,7 +97,9 @@ def _clean(values: dict) -> dict:
         cleaned["name"] = name
     if values.get("id_number"):
         try:
-            info = idnumber.parse(values["id_number"])
+            # The ledger import hands over the number it has already parsed: parsed once a row.
+            raw = values["id_number"]
+            info = raw if isinstance(raw, idnumber.IdInfo) else idnumber.parse(raw)
         except idnumber.IdNumberError as exc:
             errors["id_number"] = str(exc)
         else:
@@ -182,16 +187,73 @@ def audit_person(
     )
 
 
-def prepare_person(*, actor, **values) -> tuple[Person, dict[str, list[str]]]:
-    """A validated, encrypted, unsaved Person and its audit changes — shared by create_person and
-    the bulk paths (ledger import, demo data), which save many at once."""
+def _new_fields(values: dict, *, id_bidx: str | None) -> tuple[dict, dict[str, list[str]]]:
+    """A new person's validated, encrypted field values (by model field name) and his audit
+    changes: what _apply would set and report on a fresh Person, without building one. Values
+    equal to the field's default are left to the default and not reported. `id_bidx` is the ID
+    number's blind index when the caller has computed it already."""
     unknown = set(values) - set(EDITABLE) - {"household", "is_household_head"}
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
-    cleaned = _clean(values)
-    person = Person(created_by=actor if actor and actor.is_authenticated else None)
-    person.updated_by = person.created_by
-    return person, _apply(person, cleaned)
+    fields: dict = {}
+    changes: dict[str, list[str]] = {}
+    for field, value in _clean(values).items():
+        if field in ("id_number", "phone"):
+            if value:
+                context = ID_CONTEXT if field == "id_number" else PHONE_CONTEXT
+                fields[f"{field}_enc"] = crypto.encrypt(value, context=context)
+                fields[f"{field}_bidx"] = (
+                    id_bidx
+                    if field == "id_number" and id_bidx
+                    else crypto.blind_index(value, context=context)
+                )
+                changes[field] = ["", _display(field, value)]
+            continue
+        default = _DEFAULTS.get(field)
+        if value != default:
+            fields[field] = value
+            if field != "birthplace_code":
+                changes[field] = [_display(field, default), _display(field, value)]
+    if "name" in changes:
+        fields["name_pinyin"], fields["name_initials"] = name_keys(fields["name"])
+    return fields, changes
+
+
+# What a fresh Person holds before a field is set (a relation: None).
+_DEFAULTS = {f.name: (None if f.is_relation else f.get_default()) for f in Person._meta.concrete_fields}
+
+
+def prepare_person(*, actor, **values) -> tuple[Person, dict[str, list[str]]]:
+    """A validated, encrypted, unsaved Person and its audit changes — for create_person and the
+    bulk paths that save model instances (demo data, the benchmark's registry)."""
+    fields, changes = _new_fields(values, id_bidx=None)
+    created_by = actor if actor and actor.is_authenticated else None
+    return Person(created_by=created_by, updated_by=created_by, **fields), changes
+
+
+class NewPerson:
+    """A validated, encrypted new person as the values of his insert row, for create_people (the
+    ledger import): no model instance per row, and everything a worker process can compute
+    computed where he is prepared (ledgers.importing.parallel). The caller may set household_id
+    and is_household_head; create_people sets id."""
+
+    __slots__ = ("bidx", "changes_json", "household_id", "id", "is_household_head", "region", "values")
+
+    def __init__(self, fields: dict, changes: dict[str, list[str]]):
+        self.region: Region = fields["region"]
+        self.bidx: str | None = fields.get("id_number_bidx")
+        row = {**_ROW_DEFAULTS, **fields, "region_id": self.region.code}
+        row["birth_date"] = connection.ops.adapt_datefield_value(row["birth_date"])
+        self.values = tuple(row[c] for c in PERSON_COLUMNS[len(PER_WRITE) :])
+        self.changes_json = canonical_json(changes)
+        self.id: int | None = None
+        self.household_id: int | None = None
+        self.is_household_head = False
+
+
+def prepare_new(*, values: dict, id_bidx: str | None = None) -> NewPerson:
+    """prepare_person's checks and encryption for the bulk insert (raises ValidationError)."""
+    return NewPerson(*_new_fields(values, id_bidx=id_bidx))
 
 
 @transaction.atomic
@@ -412,28 +474,60 @@ def set_household_head(*, actor, household: Household, head: Person) -> Person:
     return set_household(actor=actor, person=head, household=household, head=True)
 
 
+# The columns create_people writes, in order: first those set at the write, then those a
+# NewPerson holds (the rest keep their database defaults).
+PER_WRITE = (
+    "id", "household_id", "is_household_head", "created_by_id", "updated_by_id", "created_at", "updated_at",
+)  # fmt: skip
+PERSON_COLUMNS = (
+    *PER_WRITE, "name", "name_pinyin", "name_initials", "sex", "birth_date", "ethnicity", "id_number_enc",
+    "id_number_bidx", "birthplace_code", "phone_enc", "phone_bidx", "region_id", "address", "education",
+    "political_status", "notes", "dependent_adult", "version", "photo_id", "merged_into_id",
+)  # fmt: skip
+_BY_ATTNAME = {f.attname: f for f in Person._meta.concrete_fields}
+_ROW_DEFAULTS = {
+    column: (None if _BY_ATTNAME[column].is_relation else _BY_ATTNAME[column].get_default())
+    for column in PERSON_COLUMNS
+    if column in _BY_ATTNAME
+}
+
+
+def person_rows(*, actor, prepared: list[NewPerson]) -> list[tuple]:
+    """The insert rows (PERSON_COLUMNS) of people prepared by prepare_new, each given his id:
+    create_people's rows, and the benchmark registry's (bench/, which builds a million at once)."""
+    by = actor.pk if actor is not None and actor.is_authenticated else None
+    now = bulk.adapt_datetime(timezone.now())
+    rows = []
+    for person_id, person in zip(bulk.allocate_ids(Person, len(prepared)), prepared, strict=True):
+        person.id = person_id
+        rows.append(
+            (person_id, person.household_id, person.is_household_head, by, by, now, now, *person.values)
+        )
+    return rows
+
+
 @transaction.atomic
-def create_people(*, actor, prepared: list[tuple[Person, dict]], source: str = "") -> list[Person]:
-    """Registers many people prepared by prepare_person in one insert, each with his own
-    person.create audit event (one batch append, chain intact): the ledger import's path.
-    The caller has checked their ID numbers against the registry (the unique blind index still
-    refuses a duplicate, failing the whole batch)."""
-    people = Person.objects.bulk_create([person for person, _ in prepared], batch_size=500)
+def create_people(*, actor, prepared: list[NewPerson], source: str = "") -> list[int]:
+    """Registers many people prepared by prepare_new with one insert of plain rows, each with his
+    own person.create audit event (one batch append, chain intact): the ledger import's path.
+    Sets and returns their ids. The caller has checked their ID numbers against the registry (the
+    unique blind index still refuses a duplicate, failing the whole batch)."""
+    if not prepared:
+        return []
+    bulk.insert_rows(Person, PERSON_COLUMNS, person_rows(actor=actor, prepared=prepared))
+    # {"fields": …, "source": …, "version": 1} as canonical_json writes it (keys in order).
+    tail = (f',"source":{canonical_json(source)}' if source else "") + ',"version":1}'
     events = []
-    for person, changes in zip(people, (changes for _, changes in prepared), strict=True):
+    for person in prepared:
+        changes = person.changes_json
         if person.household_id is not None:
-            changes = {**changes, "household": ["", str(person.household_id)]}
+            more = {"household": ["", str(person.household_id)]}
             if person.is_household_head:
-                changes["is_household_head"] = ["", "是"]
-        body = {"fields": changes, "version": person.version}
-        if source:
-            body["source"] = source
-        events.append(
-            {"actor": actor, "action": "person.create", "object_type": "person", "object_id": person.pk,
-             "region_code": person.region_id, "changes": body}
-        )  # fmt: skip
-    record_many(events)
-    return people
+                more["is_household_head"] = ["", "是"]
+            changes = canonical_json({**json.loads(changes), **more})
+        events.append((person.id, person.region.code, '{"fields":' + changes + tail))
+    append_events(actor=actor, action="person.create", object_type="person", rows=events)
+    return [person.id for person in prepared]
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ through the services in a savepoint, so a refused fact leaves no half-row behind
 from __future__ import annotations
 
 import hashlib
-import itertools
 import sqlite3
 import tempfile
 from collections import Counter
@@ -29,16 +28,17 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from yizhan import bulk
 from yizhan.audit.services import record_many
 from yizhan.core import crypto, jobs
 from yizhan.core.idnumber import IdInfo, chinese_date, cross_check
 from yizhan.core.masking import mask_id_number
-from yizhan.ledgers.importing import cells
+from yizhan.ledgers.importing import cells, parallel
 from yizhan.ledgers.importing.cells import CellError
 from yizhan.ledgers.importing.kinds import KINDS
 from yizhan.ledgers.importing.layout import Layout, locate
 from yizhan.ledgers.importing.reading import UnreadableFile, check_limits, open_sheet
-from yizhan.ledgers.importing.rows import Rejected, Row, RowError
+from yizhan.ledgers.importing.rows import Rejected, Result, Row, RowError
 from yizhan.ledgers.importing.selectors import CHECK_ACTION, dry_run_refusal
 from yizhan.ledgers.models import HouseholdKey, ImportRun, ImportRunRow, Outcome
 from yizhan.people import services as people
@@ -140,12 +140,22 @@ class Importer:
         self.layout: Layout | None = None
         self._found: dict[str, Person] = {}
         self._households: dict[str, Household] = {}
+        self._bidx_of: dict[str, str] = {}
+        self._prepared: dict[int, people.NewPerson | list[RowError]] = {}
 
     # --- used by the kinds ---------------------------------------------------------------
 
     def found(self, number: str) -> Person | None:
         """The registry's person with this ID number, from the batch's bulk lookup."""
-        return self._found.get(crypto.blind_index(number, context=ID_CONTEXT))
+        return self._found.get(self._bidx(number))
+
+    def _bidx(self, number: str) -> str:
+        # A row's own number was indexed when parsed (Row.bidx); a kind's other numbers (a
+        # relative's) are indexed here once each, for the lookup and for found().
+        bidx = self._bidx_of.get(number)
+        if bidx is None:
+            bidx = self._bidx_of[number] = crypto.blind_index(number, context=ID_CONTEXT)
+        return bidx
 
     def in_region(self, person: Person) -> bool:
         return self.lo <= person.region_id < self.hi
@@ -172,28 +182,57 @@ class Importer:
             )
         rows = _without_trailing_empty_rows(rows)
         seen = SeenIds()
+        stage = parallel.Stage(self, workers=parallel.workers_for(total, self.batch_size))
         try:
-            while batch := list(itertools.islice(rows, self.batch_size)):
+            # Rows up to the cursor were written before a crash: only their ID numbers are needed again.
+            for batch, parsed in stage.batches(rows, self.batch_size, cursor=self.run.cursor):
                 committed = [r for r in batch if r[0] <= self.run.cursor]
-                if committed:  # written before the crash: only their ID numbers are needed again
-                    self._remember(committed, seen)
+                if committed:
+                    self._remember(parsed[: len(committed)], seen)
                 if rest := batch[len(committed) :]:
-                    self._batch(rest, seen)
+                    self._batch(rest, parsed[len(committed) :], seen)
         finally:
+            stage.close()
             seen.close()
         return self.counts
 
-    def _remember(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
-        parsed = [self._parse(n, cells_) for n, cells_ in batch if not self.layout.is_blank(cells_)]
-        seen.first_rows([(self._fact_key(row), row.number) for row in parsed if "id_number" in row.values])
+    def parse_one(self, number: int, values: list, *, prepare: bool) -> tuple | None:
+        """A row's parse (None: blank) and, for the bulk kind, its new person prepared in case
+        the registry does not have him (or the errors that would refuse him): the per-row work
+        that parallel.Stage runs in worker processes. A plain tuple, to cross the process line."""
+        if self.layout.is_blank(values):
+            return None
+        row = self._parse(number, values)
+        prepared: people.NewPerson | list[RowError] | None = None
+        if prepare and self.kind.attach is None and not row.errors:
+            try:
+                prepared = self._prepare(row)
+            except Rejected as exc:
+                prepared = exc.errors
+        return row.number, row.values, row.sources, row.errors, row.bidx, prepared
 
-    def _batch(self, batch: list[tuple[int, list]], seen: SeenIds) -> None:
-        parsed = []
-        for number, cells_ in batch:
-            if self.layout.is_blank(cells_):
-                self.counts["ignored_blank"] += 1
-            else:
-                parsed.append(self._parse(number, cells_))
+    def _rows(self, parsed: list[tuple | None]) -> list[Row]:
+        """The parsed rows again as Rows; their indexes and prepared persons kept for the batch."""
+        self._bidx_of, self._prepared = {}, {}
+        rows = []
+        for item in parsed:
+            if item is None:
+                continue
+            number, values, sources, errors, bidx, prepared = item
+            rows.append(Row(number, self.spec, values, sources, errors, bidx))
+            if bidx is not None:
+                self._bidx_of[values["id_number"].number] = bidx
+            if prepared is not None:
+                self._prepared[number] = prepared
+        return rows
+
+    def _remember(self, parsed: list[tuple | None], seen: SeenIds) -> None:
+        rows = self._rows(parsed)
+        seen.first_rows([(self._fact_key(row), row.number) for row in rows if "id_number" in row.values])
+
+    def _batch(self, batch: list[tuple[int, list]], parsed_: list[tuple | None], seen: SeenIds) -> None:
+        parsed = self._rows(parsed_)
+        self.counts["ignored_blank"] += len(batch) - len(parsed)
         self.counts["rows"] += len(batch)
         pairs = [(self._fact_key(row), row.number) for row in parsed if "id_number" in row.values]
         what = "是同一人（身份证号相同）" if not self.kind.same_fact else "是同一人的同一条记录"
@@ -214,18 +253,18 @@ class Importer:
                 self._save(results, batch, keep={Outcome.REJECTED})
                 self._audit_checks(parsed, results)
 
-    def _save(self, results: list[ImportRunRow], batch: list[tuple[int, list]], *, keep: set[str]) -> None:
+    def _save(self, results: list[Result], batch: list[tuple[int, list]], *, keep: set[str]) -> None:
         counts = self.counts.copy()
         for result in results:
             counts[result.outcome] += 1
         counts["done"] += len(batch)
-        ImportRunRow.objects.bulk_create([r for r in results if r.outcome in keep], batch_size=500)
+        bulk.insert_rows(ImportRunRow, Result.COLUMNS, [r.as_row() for r in results if r.outcome in keep])
         jobs.checkpoint(
             self.run, cursor=batch[-1][0], done=counts["done"], **{k: counts[k] for k in self.run.counts()}
         )
         self.counts = counts
 
-    def _audit_checks(self, parsed: list[Row], results: list[ImportRunRow]) -> None:
+    def _audit_checks(self, parsed: list[Row], results: list[Result]) -> None:
         """A dry run tests ID numbers against the registry: one audit event per row it checked."""
         numbers = {r.number: r.values["id_number"].number for r in parsed if "id_number" in r.values}
         record_many(
@@ -240,7 +279,7 @@ class Importer:
 
     def _fact_key(self, row: Row) -> bytes:
         """What makes a row a repeat of an earlier one, as 16 bytes of a keyed digest."""
-        key = crypto.blind_index(row.values["id_number"].number, context=ID_CONTEXT)
+        key = row.bidx
         for name in self.kind.same_fact:
             value = row.values.get(name)
             key += "|" + str(getattr(value, "number", None) or getattr(value, "value", value))
@@ -276,6 +315,9 @@ class Importer:
             if column.required and column.field not in row.values and column.field not in failed:
                 row.errors.append(row.error(column.field, f"未填写{column.label}"))
         if "id_number" in row.values:
+            row.bidx = self._bidx_of[row.values["id_number"].number] = crypto.blind_index(
+                row.values["id_number"].number, context=ID_CONTEXT
+            )
             self._check_against_id(row)
         if "township" in row.values or "village" in row.values:
             self._resolve_region(row)
@@ -330,11 +372,11 @@ class Importer:
                 row.error("village", f"有 {len(found)} 个名为“{name}”的村（社区），请同时填写乡镇（街道）")
             )
 
-    def _decide(self, rows: list[Row]) -> list[ImportRunRow]:
+    def _decide(self, rows: list[Row]) -> list[Result]:
         numbers = [
             r.values[f].number for r in rows for f in ("id_number", *self.kind.lookups) if f in r.values
         ]
-        bidxs = [crypto.blind_index(n, context=ID_CONTEXT) for n in numbers]
+        bidxs = [self._bidx(n) for n in numbers]
         self._found = {
             p.id_number_bidx: p
             for p in Person.objects.filter(id_number_bidx__in=bidxs).select_related("region")
@@ -362,12 +404,10 @@ class Importer:
             results += self._bulk_create(new_people)
         return results
 
-    def _rejected(self, row: Row, errors: list[RowError]) -> ImportRunRow:
-        return ImportRunRow(
-            run=self.run, row=row.number, outcome=Outcome.REJECTED, errors=[e.as_dict() for e in errors]
-        )
+    def _rejected(self, row: Row, errors: list[RowError]) -> Result:
+        return Result(self.run.pk, row.number, Outcome.REJECTED, errors=[e.as_dict() for e in errors])
 
-    def _row(self, row: Row) -> tuple[ImportRunRow, tuple[Person, dict] | None]:
+    def _row(self, row: Row) -> tuple[Result, people.NewPerson | None]:
         """The row's outcome; for the bulk kind a new person comes back unsaved (created later)."""
         if row.errors:
             raise Rejected(row.errors)
@@ -379,9 +419,12 @@ class Importer:
         if self.kind.check is not None:
             self.kind.check(self, row)
         fills, previous = self._compare(row, existing) if existing is not None else ({}, {})
-        result = ImportRunRow(run=self.run, row=row.number, outcome=Outcome.UNCHANGED, person=existing)
+        result = Result(self.run.pk, row.number, Outcome.UNCHANGED, person_id=existing and existing.pk)
         if self.kind.attach is None and existing is None:
-            return result, self._prepare(row)
+            prepared = self._prepared.pop(row.number, None) or self._prepare(row)
+            if isinstance(prepared, list):  # prepare_new's refusal, found by parse_one
+                raise Rejected(prepared)
+            return result, prepared
         try:
             with transaction.atomic():
                 objects: list[Model] = []
@@ -398,7 +441,7 @@ class Importer:
             raise row.reject("id_number", "该身份证号刚刚已被登记，请重新导入本行") from None
         if result.person_created:  # another row of this batch may be about him (another award)
             self._found[person.id_number_bidx] = person
-        result.person, result.person_version = person, person.version
+        result.person_id, result.person_version = person.pk, person.version
         result.records = [[o._meta.label_lower, o.pk] for o in objects]
         result.previous = previous
         if result.person_created or objects:
@@ -409,16 +452,16 @@ class Importer:
 
     def _person_values(self, row: Row) -> dict[str, Any]:
         values = {f: row.values[f] for f in PERSON_FIELDS if f in row.values}
-        values["id_number"] = row.values["id_number"].number
+        values["id_number"] = row.values["id_number"]  # the IdInfo: not parsed again
         values["region"] = row.values.get("region") or self.run.region
         born = row.values.get("birth_date")
         if born is not None and not born.month_only:
             values["birth_date"] = born.value
         return values
 
-    def _prepare(self, row: Row) -> tuple[Person, dict]:
+    def _prepare(self, row: Row) -> people.NewPerson:
         try:
-            return people.prepare_person(actor=self.actor, **self._person_values(row))
+            return people.prepare_new(values=self._person_values(row), id_bidx=row.bidx)
         except ValidationError as exc:
             raise Rejected(self._validation_errors(row, exc)) from None
 
@@ -511,20 +554,18 @@ class Importer:
             objects.append(household)
         return household
 
-    def _bulk_create(
-        self, new_people: list[tuple[Row, tuple[Person, dict], ImportRunRow]]
-    ) -> list[ImportRunRow]:
-        for row, (person, _), result in new_people:
+    def _bulk_create(self, new_people: list[tuple[Row, people.NewPerson, Result]]) -> list[Result]:
+        for row, person, result in new_people:
             if "household_key" in row.values:
                 objects: list[Model] = []
-                person.household = self._household_for(row, person.region, objects)
+                person.household_id = self._household_for(row, person.region, objects).pk
                 person.is_household_head = row.values.get("household_head") == "head"
                 result.records = [[o._meta.label_lower, o.pk] for o in objects]
         people.create_people(
-            actor=self.actor, prepared=[prepared for _, prepared, _ in new_people], source=self.source
+            actor=self.actor, prepared=[person for _, person, _ in new_people], source=self.source
         )
-        for _, (person, _), result in new_people:
-            result.person, result.person_version, result.person_created = person, person.version, True
+        for _, person, result in new_people:
+            result.person_id, result.person_version, result.person_created = person.id, 1, True
             result.outcome = Outcome.CREATED
         return [result for _, _, result in new_people]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)  # field → parsed value (non-empty cells only)
     sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # field → (header, raw cell)
     errors: list[RowError] = field(default_factory=list)
+    bidx: str | None = None  # the ID number's blind index, computed once when it is parsed
 
     def header(self, name: str) -> str:
         if name in self.sources:
@@ -47,3 +49,35 @@ class Row:
 
     def reject(self, name: str, reason: str) -> Rejected:
         return Rejected([self.error(name, reason)])
+
+
+@dataclass(slots=True)
+class Result:
+    """A row's outcome, as it will be stored (ImportRunRow's columns): a plain object, since one
+    is made for every row of the file."""
+
+    run_id: int
+    row: int
+    outcome: str
+    errors: list[dict[str, str]] = field(default_factory=list)
+    person_id: int | None = None
+    person_created: bool = False
+    person_version: int | None = None
+    previous: dict[str, Any] = field(default_factory=dict)
+    records: list[list] = field(default_factory=list)
+
+    COLUMNS = (
+        "run_id", "row", "outcome", "errors", "person_id", "person_created", "person_version", "previous",
+        "records",
+    )  # fmt: skip
+
+    def as_row(self) -> tuple:
+        """The values of COLUMNS, JSON columns serialised (most rows have none to write)."""
+        return (
+            self.run_id, self.row, self.outcome, _json(self.errors, "[]"), self.person_id, self.person_created,
+            self.person_version, _json(self.previous, "{}"), _json(self.records, "[]"),
+        )  # fmt: skip
+
+
+def _json(value, empty: str) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else empty

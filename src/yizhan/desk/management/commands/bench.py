@@ -37,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--http-seconds", type=float, default=8.0)
         parser.add_argument("--samples", type=int, default=200)
         parser.add_argument(
+            "--no-peer", action="store_false", dest="peer", help="不运行 django-import-export 对照（它最慢）"
+        )
+        parser.add_argument(
             "--json", action="store_true", dest="as_json", help="一行 JSON（默认为缩进的 JSON）"
         )
         parser.add_argument(
@@ -52,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
     def handle(
-        self, *args, persons, db, import_rows, http_seconds, samples, only, as_json: bool, child: bool,
+        self, *args, persons, db, import_rows, http_seconds, samples, only, peer, as_json: bool, child: bool,
         dashboards_at: int | None, **options,
     ):  # fmt: skip
         if not (BENCH_DIR / "yizhan_bench").is_dir():
@@ -61,7 +64,7 @@ class Command(BaseCommand):
         if not child:
             figures = self._spawn(
                 persons=persons, db=db, import_rows=import_rows, http_seconds=http_seconds, samples=samples,
-                dashboards_at=dashboards_at, only=only,
+                dashboards_at=dashboards_at, only=only, peer=peer,
             )  # fmt: skip
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=None if as_json else 2))
             return
@@ -72,7 +75,12 @@ class Command(BaseCommand):
             )
             return
         figures = _run(
-            persons=persons, import_rows=import_rows, http_seconds=http_seconds, samples=samples, only=only
+            persons=persons,
+            import_rows=import_rows,
+            http_seconds=http_seconds,
+            samples=samples,
+            only=only,
+            peer=peer,
         )
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
@@ -87,7 +95,7 @@ class Command(BaseCommand):
             env["DATABASE_URL"] = f"sqlite:///{out / 'bench.sqlite3'}"
         command = [sys.executable, "-m", "yizhan.cli", "bench", "--child", "--persons", str(opts["persons"]), "--db", opts["db"],
                    "--import-rows", str(opts["import_rows"]), "--http-seconds", str(opts["http_seconds"]), "--samples", str(opts["samples"]),
-                   *(["--only", opts["only"]] if opts["only"] else [])]  # fmt: skip
+                   *(["--only", opts["only"]] if opts["only"] else []), *([] if opts["peer"] else ["--no-peer"])]  # fmt: skip
         if opts["dashboards_at"]:
             command += ["--dashboards-at", str(opts["dashboards_at"])]
         finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -112,7 +120,13 @@ def _free_port() -> int:
 
 
 def _run(
-    *, persons: int, import_rows: int, http_seconds: float, samples: int, only: str | None = None
+    *,
+    persons: int,
+    import_rows: int,
+    http_seconds: float,
+    samples: int,
+    only: str | None = None,
+    peer: bool = True,
 ) -> dict:
     from django.conf import settings
     from django.db import connection
@@ -155,12 +169,17 @@ def _run(
     if "import_ledger" not in get_commands():
         figures["import"] = "unavailable: the ledger import (issue #6) is not installed"
     elif not already:
+        if peer:
+            figures.update(_peer(ledger, import_rows))  # first: its writes are rolled back
         figures.update(ingest.import_rows(ledger, import_rows, dict(os.environ)))
         figures.update(ingest.raw_insert(import_rows))
         refresh_statistics()
-        if figures.get("raw_insert_rows_per_s"):
-            figures["import_vs_raw"] = round(
-                figures["import_rows_per_s"] / figures["raw_insert_rows_per_s"], 3
+        if raw := figures.get("raw_insert_rows_per_s"):
+            figures["import_vs_raw"] = round(figures["import_rows_per_s"] / raw, 3)
+            if "peer_rows_per_s" in figures:
+                figures["peer_vs_raw"] = round(figures["peer_rows_per_s"] / raw, 3)
+            figures["import_vs_raw_cpu"] = round(
+                figures["raw_cpu_us_per_row"] / figures["import_cpu_us_per_row"], 3
             )
     else:
         figures["import"] = (
@@ -197,6 +216,15 @@ def _dashboards_at(*, persons: int, grow_to: int) -> dict:
     }  # fmt: skip
     figures.update(measure.dashboard(users["bench_county"]))
     return figures
+
+
+def _peer(ledger: Path, rows: int) -> dict:
+    """django-import-export on the same file (bench/yizhan_bench/peer.py), when installed (dev extras)."""
+    try:
+        from yizhan_bench import peer
+    except ImportError:
+        return {"peer": "unavailable: django-import-export is not installed (pip install -e '.[dev]')"}
+    return peer.run(ledger, rows)
 
 
 def _hall(seconds: float) -> dict:
