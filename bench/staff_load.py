@@ -1,6 +1,6 @@
 """A bounded load run against the production server (#16): S simulated staff doing mixed work —
 search, person page, edit, task completion, ticket calls (叫号) — with a staff member's pauses (1–3 s) between actions,
-for a fixed time; then the saturation throughput (no pauses, more and more clients, until p95
+for a fixed time; then the saturation throughput (no pauses, more and more clients, until the requests' p95
 passes 200 ms). Only 127.0.0.1 is ever targeted.
 
     PYTHONPATH=src:bench python bench/staff_load.py --db sqlite --staff 50 --seconds 60
@@ -8,7 +8,7 @@ passes 200 ms). Only 127.0.0.1 is ever targeted.
 It builds the demo station (`seed_demo`) in bench/out/load-<db>/ (PostgreSQL: the database
 yizhan_load, BENCH_LOAD_DATABASE_URL overrides), signs the staff in by creating their sessions,
 starts gunicorn exactly as `make demo` does (2 workers × 4 threads), and prints one JSON object:
-errors, the server log's "database is locked" count, p50/p95 per action and overall.
+errors, the server log's "database is locked" count, p50/p95 of every request (the target) and per action.
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def environment(db: str) -> dict[str, str]:
 def prepare(env: dict[str, str]) -> None:
     """The demo station, built once per data directory (delete it to rebuild)."""
     marker = Path(env["YIZHAN_DATA_DIR"]) / ".load-seeded"
+    if "DATABASE_URL" in env:
+        # PostgreSQL: the database is made here when missing, and then seeded whatever the marker says.
+        from yizhan.desk.management.commands.bench import ensure_postgres_database
+
+        if ensure_postgres_database(env["DATABASE_URL"]):
+            marker.unlink(missing_ok=True)
     if marker.exists():
         return
     yizhan = [sys.executable, "-m", "yizhan.cli"]
@@ -157,6 +163,7 @@ class Staff:
         self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.last_status = 0
         self.last_body = ""
+        self.requests: list[float] = []
 
     def send(self, method: str, path: str, fields: dict[str, str] | None = None, htmx: bool = False) -> int:
         headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
@@ -168,12 +175,14 @@ class Staff:
             headers["HX-Request"] = "true"
         # A browser's way: gunicorn closes a keep-alive connection idle for 2 s (a staff member's
         # pause), so a request that meets a closed connection is sent again once on a new one.
+        start = time.perf_counter()
         for _attempt in (1, 2):
             try:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 self.last_body = response.read().decode("utf-8", "replace")
                 self.last_status = response.status
+                self.requests.append((time.perf_counter() - start) * 1000)
                 return response.status
             except (ConnectionError, http.client.HTTPException):
                 self.connection.close()
@@ -236,8 +245,11 @@ def run(station: Station, *, clients: int, seconds: float, pause: tuple[float, f
     lock = threading.Lock()
     weights = [w for w, _ in ACTIONS]
 
+    requests: list[float] = []
+
     def work(n: int) -> None:
         staff = Staff(station, station.cookies[n % len(station.cookies)])
+        staff.requests = requests  # list.append is atomic: every thread adds to one list
         if pause[1]:
             time.sleep(random.uniform(0, pause[1]))  # staff do not all start the same second
         while time.monotonic() < deadline:
@@ -267,6 +279,12 @@ def run(station: Station, *, clients: int, seconds: float, pause: tuple[float, f
         "actions_per_s": round(len(every) / elapsed, 1),
         "errors": sum(errors.values()),
         "errors_by_status": errors,
+        # Each request the staff's browsers sent (an edit is two, a ticket call up to four): what
+        # the 200 ms target is about; the actions' own times are their requests added up.
+        "requests": len(requests),
+        "request_p50_ms": percentile(requests, 0.5),
+        "request_p95_ms": percentile(requests, 0.95),
+        "request_max_ms": round(max(requests), 1) if requests else None,
         "p50_ms": percentile(every, 0.5),
         "p95_ms": percentile(every, 0.95),
         "max_ms": round(max(every), 1) if every else None,
@@ -316,8 +334,10 @@ def main() -> None:
         saturation = []
         for clients in (1, 2, 4, 8, 16):
             figures = run(station, clients=clients, seconds=args.saturation_seconds, pause=(0.0, 0.0))
-            saturation.append({k: figures[k] for k in ("clients", "actions_per_s", "p95_ms", "errors")})
-            if figures["p95_ms"] and figures["p95_ms"] > 200:
+            saturation.append(
+                {k: figures[k] for k in ("clients", "actions_per_s", "request_p95_ms", "p95_ms", "errors")}
+            )
+            if figures["request_p95_ms"] and figures["request_p95_ms"] > 200:
                 break
         result["saturation"] = saturation
     finally:

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         env = dict(os.environ, YIZHAN_DATA_DIR=str(out), DJANGO_SETTINGS_MODULE="yizhan.settings")
         if opts["db"] == "postgres":
             env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", POSTGRES_URL)
-            _ensure_postgres_database(env["DATABASE_URL"])
+            ensure_postgres_database(env["DATABASE_URL"])
         else:
             env["DATABASE_URL"] = f"sqlite:///{out / 'bench.sqlite3'}"
         command = [sys.executable, "-m", "yizhan.cli", "bench", "--child", "--persons", str(opts["persons"]), "--db", opts["db"],
@@ -104,13 +104,16 @@ class Command(BaseCommand):
         return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
-def _ensure_postgres_database(url: str) -> None:
+def ensure_postgres_database(url: str) -> bool:
+    """Creates the database of `url` when it does not exist; whether it did."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None:
+            return False
+        conn.execute(f'CREATE DATABASE "{name}"')
+        return True
 
 
 def _free_port() -> int:
