@@ -52,10 +52,10 @@ def peak_of(run_import, path) -> int:
 def test_the_memory_peak_does_not_grow_with_the_number_of_rows(world, run_import, tmp_path):
     run_import(generated(tmp_path / "warm.xlsx", 50, first=100_000))  # loads pinyin tables, caches
 
-    small_peak, small = peak_of(run_import, generated(tmp_path / "small.xlsx", 1_000))
-    large_peak, large = peak_of(run_import, generated(tmp_path / "large.xlsx", 4_000, first=1_000))
+    small_peak, small = peak_of(run_import, generated(tmp_path / "small.xlsx", 2_000))
+    large_peak, large = peak_of(run_import, generated(tmp_path / "large.xlsx", 8_000, first=2_000))
 
-    assert (small.created, large.created) == (1_000, 4_000)
-    assert Person.objects.count() == 5_050
+    assert (small.created, large.created) == (2_000, 8_000)
+    assert Person.objects.count() == 10_050
     # Linear growth would make the large peak four times the small one.
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
