@@ -120,17 +120,18 @@ def disable(*, actor: User | None, user: User, reason: str = "") -> None:
 
 def verify(*, actor: User, code: str) -> TOTPDevice | StaticDevice | None:
     """The actor's device that accepts this code: the authenticator's six digits, or a recovery
-    code (used up). django-otp's throttling slows repeated failures on each device."""
+    code (used up). django-otp's throttling slows repeated failures on each device; each failure
+    is audited (登录日志: 验证码错误)."""
     code = code.strip().replace(" ", "").lower()
-    if not code:
-        return None
     with transaction.atomic():
+        device = None
         if code.isdigit():
             device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True).first()
-        else:
+        elif code:
             device = StaticDevice.objects.select_for_update().filter(user=actor, confirmed=True).first()
         if device is not None and device.verify_token(code):
             return device
+    record(actor=actor, action="login.otp_failed", object_type="user", object_id=actor.pk)
     return None
 
 

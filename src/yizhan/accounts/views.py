@@ -20,7 +20,6 @@ from yizhan.accounts.devices import COOKIE, COOKIE_AGE, device_for, device_requi
 from yizhan.accounts.forms import OtpCodeForm, PasswordChangeForm
 from yizhan.accounts.middleware import password_to_change
 from yizhan.accounts.services import change_password
-from yizhan.audit.services import record
 
 SETUP_KEY = "otp_setup_key"  # the secret being enrolled, until a code proves the app has it
 
@@ -76,7 +75,6 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect("core:home")
-        record(actor=user, action="login.otp_failed", object_type="user", object_id=user.pk)
         form.add_error("code", "验证码不正确，请输入身份验证器上当前的 6 位数字，或一个恢复码。")
     return render(request, "accounts/otp_verify.html", {"form": form})
 

@@ -18,11 +18,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yizhan.accounts.roles import Perm
-from yizhan.audit.services import record
 from yizhan.ledgers.forms import MappingForm, UploadForm
 from yizhan.ledgers.importing import selectors, services
 from yizhan.ledgers.importing.kinds import KINDS, field_choices
-from yizhan.ledgers.importing.report import errors_of, write_report
+from yizhan.ledgers.importing.report import errors_of
 from yizhan.ledgers.importing.undo import UndoRefused, undo_run
 from yizhan.ledgers.models import RunStatus
 
@@ -167,16 +166,8 @@ def run_report(request: HttpRequest, run_pk: int) -> FileResponse:
         raise Http404("没有可下载的错误报告。")
     # Closed by FileResponse when the download ends; deleted by the OS on close.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_report(run=run_, out=handle)
+    services.write_error_report(actor=request.user, run=run_, out=handle)
     handle.seek(0)
-    record(
-        actor=request.user,
-        action="ledger.import.report",
-        object_type="import_run",
-        object_id=run_.pk,
-        region_code=run_.region_id,
-        changes={"file": run_.file_name, "rejected": run_.rejected},
-    )
     return FileResponse(handle, as_attachment=True, filename=f"错误报告-{Path(run_.file_name).stem}.xlsx")
 
 

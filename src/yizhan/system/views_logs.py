@@ -20,10 +20,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yizhan.accounts.roles import Perm, require
-from yizhan.accounts.sessions import login_region
 from yizhan.audit.labels import ACTIONS, action_label, object_label
 from yizhan.audit.models import AuditEvent
-from yizhan.audit.services import record
 from yizhan.core.dates import FactDateField
 from yizhan.core.forms import StyledForm
 from yizhan.core.idnumber import chinese_date
@@ -31,6 +29,7 @@ from yizhan.core.search import search_query
 from yizhan.core.sheets import write_xlsx_row
 from yizhan.desk import selectors
 from yizhan.people.selectors import search_people
+from yizhan.system import services
 
 EXPORT_MAX_ROWS = 100_000  # a year of a county's trail; narrow the dates for more
 LOGIN_RESULTS = {
@@ -161,13 +160,7 @@ def _export(
     for count, event in enumerate(events.order_by("-id")[:EXPORT_MAX_ROWS].iterator(chunk_size=2000), 1):
         write_xlsx_row(sheet, count, row(event))
     book.close()
-    record(
-        actor=request.user,
-        action="audit.export",
-        object_type="audit",
-        region_code=login_region(request.user),
-        changes={"log": title, "rows": count, "filters": filters},
-    )
+    services.record_log_export(actor=request.user, log=title, rows=count, filters=filters)
     filename = f"{title}-{datetime.date.today():%Y%m%d}.xlsx"
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -39,6 +39,7 @@ from yizhan.ledgers.importing.reading import (
     sha256_of,
     source_size,
 )
+from yizhan.ledgers.importing.report import write_report
 from yizhan.ledgers.importing.selectors import dry_run_refusal
 from yizhan.ledgers.models import ImportKind, ImportRun, MappingTemplate, RunStatus
 from yizhan.regions.models import Level, Region
@@ -80,6 +81,13 @@ def _audit_run(actor, action: str, run: ImportRun, changes: dict) -> AuditEvent:
         region_code=run.region_id,
         changes={"kind": run.kind, "file": run.file_name, "sha256": run.file_sha256, **changes},
     )
+
+
+def write_error_report(*, actor, run: ImportRun, out) -> None:
+    """The run's sheet with its 错误原因 column (importing.report), audited as a download: it holds
+    full personal values. The caller has checked the actor may download it."""
+    write_report(run=run, out=out)
+    _audit_run(actor, "ledger.import.report", run, {"rejected": run.rejected})
 
 
 @transaction.atomic
