@@ -15,7 +15,6 @@ WRITERS = {"record", "record_many", "append_events"}
 
 # Audit writers checked elsewhere than the audited-once table, and where.
 CHECKED_ELSEWHERE = {
-    "yizhan.accounts.services": "tests/accounts (posts, passwords, tokens, devices)",
     "yizhan.accounts.sessions": "the login trail: tests/accounts/test_sessions.py",
     "yizhan.accounts.signals": "the login trail: tests/accounts/test_sessions.py",
     "yizhan.benefits.demo": "the demo seed: tests/test_demo_data.py",

@@ -42,6 +42,8 @@ COVERED = {
     "return_file", "create_unit", "join", "carry_over", "leave", "register_equipment", "inspect",
     "load_region_list", "add_village", "rename_region", "enable", "verify", "renew_recovery_codes",
     "disable", "record_log_export",
+    "create_account", "create_user", "grant_post", "reset_password", "change_password", "set_locked",
+    "link_person", "issue_api_token", "revoke_api_token", "issue_device", "revoke_device", "save_grid",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -87,6 +89,8 @@ NOT_A_WRITE = {
     "upsert_region": "the step of load_region_list (which audits the load) and of the demo seed",
     "required_for": "a check", "enabled": "a read", "new_secret": "a computation", "secret_text": "formatting",
     "qr_data_uri": "formatting", "throttled": "a read",
+    "first_password": "a computation", "user_for_token": "a read", "password_expired": "a check",
+    "token_hash": "a computation",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
@@ -97,7 +101,7 @@ SERVICE_MODULES = [
     "yizhan.core.policy_values",
     "yizhan.reports.services",
     "yizhan.station.services", "yizhan.militia.services", "yizhan.regions.services", "yizhan.accounts.otp",
-    "yizhan.system.services",
+    "yizhan.system.services", "yizhan.accounts.services",
 ]  # fmt: skip
 
 

@@ -192,3 +192,73 @@ def test_the_region_list_two_factor_login_and_log_exports_are_audited_once_each(
         lambda: record_log_export(actor=admin, log="操作日志", rows=12, filters={"action": "person.reveal"}),
     )  # fmt: skip
     steps.check()
+
+
+def test_the_accounts_writes_are_audited_once_each(persona, make_person, steps):
+    from yizhan.accounts import services as accounts
+    from yizhan.accounts.models import ApiToken
+
+    admin, head = persona("admin"), persona("xinhu_head")
+    user, _password = steps.run(
+        "create_account", {"user.create": 1, "post.grant": 1},
+        lambda: accounts.create_account(
+            actor=head, username="xinhu_new", display_name="韩新人", role="station_clerk", department="veterans",
+            region_code=XINHU,
+        ),
+    )  # fmt: skip
+    steps.run(
+        "create_user", {"user.create": 1},
+        lambda: accounts.create_user(actor=admin, username="lone", display_name="孤立", password="Aa1-bcdefghij"),
+    )  # fmt: skip
+    steps.run(
+        "grant_post", {"post.grant": 1},
+        lambda: accounts.grant_post(
+            actor=head, user=user, role="village_liaison", department="both", region_code="371402001001"
+        ),
+    )  # fmt: skip
+    steps.run(
+        "reset_password", {"user.reset_password": 1}, lambda: accounts.reset_password(actor=head, user=user)
+    )
+    steps.run(
+        "change_password", {"user.change_password": 1},
+        lambda: accounts.change_password(actor=user, user=user, password="Xinhu-2026-safe"),
+    )  # fmt: skip
+    steps.run("set_locked", {"user.lock": 1}, lambda: accounts.set_locked(actor=head, user=user, locked=True))
+    steps.run(
+        "set_locked again",
+        {"user.unlock": 1},
+        lambda: accounts.set_locked(actor=head, user=user, locked=False),
+    )
+    himself = make_person(name="韩新人", born=D(1990, 1, 1))
+    steps.run(
+        "link_person", {"user.link_person": 1},
+        lambda: accounts.link_person(actor=head, user=user, person=himself),
+    )  # fmt: skip
+    steps.run(
+        "issue_api_token", {"api_token.issue": 1},
+        lambda: accounts.issue_api_token(actor=head, user=user, name="台账同步"),
+    )  # fmt: skip
+    token = ApiToken.objects.get(user=user)
+    steps.run(
+        "revoke_api_token",
+        {"api_token.revoke": 1},
+        lambda: accounts.revoke_api_token(actor=head, token=token),
+    )
+    steps.run("revoke_api_token again", {}, lambda: accounts.revoke_api_token(actor=head, token=token))
+    device, _token = steps.run(
+        "issue_device", {"device.issue": 1},
+        lambda: accounts.issue_device(actor=head, region_code=XINHU, kind="kiosk", name="大厅取号机"),
+    )  # fmt: skip
+    steps.run(
+        "revoke_device", {"device.revoke": 1}, lambda: accounts.revoke_device(actor=head, device=device)
+    )
+    village = Region.objects.get(code="371402001001")
+    grid = steps.run(
+        "save_grid", {"grid.create": 1},
+        lambda: accounts.save_grid(actor=head, village=village, name="第三网格", liaison=persona("xinhu_village")),
+    )  # fmt: skip
+    steps.run(
+        "save_grid renamed", {"grid.update": 1},
+        lambda: accounts.save_grid(actor=head, village=village, name="第三网格（东）", liaison=None, grid=grid),
+    )  # fmt: skip
+    steps.check()
