@@ -22,7 +22,6 @@ CHECKED_ELSEWHERE = {
     "yizhan.people.demo": "the demo seed: tests/test_demo_data.py",
     "yizhan.care.campaigns": "tests/care (campaigns and visits)",
     "yizhan.care.generation": "tests/care (one task and one audit row a household)",
-    "yizhan.hall.services": "tests/hall",
     "yizhan.hall.case_services": "tests/hall_cases",
     "yizhan.ledgers.exports.runs": "tests/ledgers (export runs)",
     "yizhan.ledgers.exports.service": "tests/ledgers (exports)",

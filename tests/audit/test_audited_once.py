@@ -44,6 +44,8 @@ COVERED = {
     "disable", "record_log_export",
     "create_account", "create_user", "grant_post", "reset_password", "change_password", "set_locked",
     "link_person", "issue_api_token", "revoke_api_token", "issue_device", "revoke_device", "save_grid",
+    "open_standard_windows", "sign_in", "issue_ticket", "call_next", "recall", "start_service",
+    "finish_service", "mark_no_show", "transfer", "finish_with_case", "sign_out", "save_window", "set_override",
 }  # fmt: skip
 NOT_A_WRITE = {
     "prepare_person": "builds an unsaved person for the bulk paths (the import engineer's record_many)",
@@ -91,6 +93,8 @@ NOT_A_WRITE = {
     "qr_data_uri": "formatting", "throttled": "a read",
     "first_password": "a computation", "user_for_token": "a read", "password_expired": "a check",
     "token_hash": "a computation",
+    "window_for": "a read", "priority_of": "a computation", "signed_in": "a read",
+    "claim_next": "call_next's claim (one statement), audited by call_next",
 }  # fmt: skip
 SERVICE_MODULES = [
     "yizhan.people.services", "yizhan.veterans.services", "yizhan.conscription.services",
@@ -101,7 +105,7 @@ SERVICE_MODULES = [
     "yizhan.core.policy_values",
     "yizhan.reports.services",
     "yizhan.station.services", "yizhan.militia.services", "yizhan.regions.services", "yizhan.accounts.otp",
-    "yizhan.system.services", "yizhan.accounts.services",
+    "yizhan.system.services", "yizhan.accounts.services", "yizhan.hall.services",
 ]  # fmt: skip
 
 

@@ -262,3 +262,70 @@ def test_the_accounts_writes_are_audited_once_each(persona, make_person, steps):
         lambda: accounts.save_grid(actor=head, village=village, name="第三网格（东）", liaison=None, grid=grid),
     )  # fmt: skip
     steps.check()
+
+
+def test_the_halls_ticket_and_window_writes_are_audited_once_each(persona, steps):
+    from yizhan.hall import demo as hall_demo
+    from yizhan.hall import services as hall
+    from yizhan.hall.models import ServiceItem, Window
+
+    hall_demo.ensure_catalog()
+    xinhu = Region.objects.get(code=XINHU)
+    steps.run(
+        "open_standard_windows", {"hall.window.open_standard": 1},
+        lambda: hall.open_standard_windows(actor=persona("xinhu_head"), station=xinhu),
+    )  # fmt: skip
+    clerk, head = persona("xinhu_clerk"), persona("xinhu_head")
+    card = ServiceItem.objects.get(name="优待证申领")
+    seat = hall.window_for(station=xinhu, item=card)
+    steps.run("sign_in", {"hall.window.sign_in": 1}, lambda: hall.sign_in(actor=clerk, window=seat))
+
+    def issue():
+        return hall.issue_ticket(actor=None, station=xinhu, item=card, channel="kiosk")
+
+    tickets = [steps.run("issue_ticket", {"hall.ticket.issue": 1}, issue) for _ in range(4)]
+    first = steps.run("call_next", {"hall.ticket.call": 1}, lambda: hall.call_next(actor=clerk, window=seat))
+    assert first == tickets[0]
+    steps.run("recall", {"hall.ticket.recall": 1}, lambda: hall.recall(actor=clerk, ticket=first))
+    steps.run(
+        "start_service", {"hall.ticket.start": 1}, lambda: hall.start_service(actor=clerk, ticket=first)
+    )
+    steps.run(
+        "finish_service", {"hall.ticket.finish": 1}, lambda: hall.finish_service(actor=clerk, ticket=first)
+    )
+    second = hall.call_next(actor=clerk, window=seat)
+    hall.recall(actor=clerk, ticket=second)
+    hall.recall(actor=clerk, ticket=second)
+    steps.run(
+        "mark_no_show", {"hall.ticket.no_show": 1}, lambda: hall.mark_no_show(actor=clerk, ticket=second)
+    )
+    third = hall.call_next(actor=clerk, window=seat)
+    other = Window.objects.filter(region=xinhu, active=True).exclude(pk=seat.pk).order_by("number").first()
+    steps.run(
+        "transfer", {"hall.ticket.transfer": 1},
+        lambda: hall.transfer(actor=clerk, ticket=third, to_window=other, note="改办民兵事务"),
+    )  # fmt: skip
+    fourth = hall.call_next(actor=clerk, window=seat)
+    steps.run(
+        "finish_with_case", {"hall.ticket.finish": 1},
+        lambda: hall.finish_with_case(actor=None, ticket=fourth, case_number="BJ2026001"),
+    )  # fmt: skip
+    steps.run(
+        "finish_with_case again", {},
+        lambda: hall.finish_with_case(actor=None, ticket=fourth, case_number="BJ2026001"),
+    )  # fmt: skip
+    steps.run("sign_out", {"hall.window.sign_out": 1}, lambda: hall.sign_out(actor=clerk, window=seat))
+    steps.run(
+        "save_window", {"hall.window.add": 1},
+        lambda: hall.save_window(
+            actor=head, station=xinhu, window=None, number=9, kind=seat.kind, prefix="K", items=[card], active=True
+        ),
+    )  # fmt: skip
+    steps.run(
+        "set_override", {"hall.item.override": 1},
+        lambda: hall.set_override(
+            actor=persona("decheng"), item=card, region_code="371402000000", offered=True, promised_days=10,
+            visits=1, legal_basis="", note="本区承诺10个工作日", reason="区局规定",
+        ),
+    )  # fmt: skip
+    steps.check()
