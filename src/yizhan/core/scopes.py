@@ -150,6 +150,7 @@ SCOPES: dict[str, Scope] = {
     "veterans.EmploymentService": person("person"),
     "veterans.AssistanceCase": person("person"),
     "veterans.PreferentialCard": person("person"),
+    "veterans.CardStep": through("card", "veterans.PreferentialCard"),
     # --- benefits ---------------------------------------------------------------------------
     "benefits.AllowanceRate": covering(
         "region_code", why="a province (or a city, a county) sets the 优待金 standard; its stations read it"
