@@ -336,5 +336,7 @@ def _q(scope: Scope, bounds, base: str, *, user, outside_index: bool) -> Q:
     if how == COVERING:
         return _covering(base + scope.paths[0], bounds)
     if how == THROUGH:
-        return _q(SCOPES[scope.target], bounds, f"{base}{scope.paths[0]}__", user=user, outside_index=False)
+        return _q(
+            SCOPES[scope.target], bounds, f"{base}{scope.paths[0]}__", user=user, outside_index=outside_index
+        )
     raise ValueError(f"unscoped model asked for its scope: {scope.why}")
