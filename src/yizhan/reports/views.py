@@ -214,7 +214,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 
 def _sheet(t: Table) -> tuple[list[str], list[list]]:
     """The table as the sheet and the print show it: a row per region, then 合计."""
-    unit = "（天）" if t.figure.mean else ""
+    unit = f"（{t.figure.unit}）" if t.figure.mean else ""
     headers = ["区划", *[f"{label}{unit}" for _, label in t.columns], "环节数" if t.figure.mean else "合计"]
     if t.targets is not None:
         headers.append("任务数")
