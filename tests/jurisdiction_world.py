@@ -42,6 +42,7 @@ from yizhan.regions.models import Grid, Region
 from yizhan.station import services as station_services
 from yizhan.veterans.models import (
     AssistanceCase,
+    CardStep,
     Checkin,
     EmploymentService,
     PreferentialCard,
@@ -115,6 +116,7 @@ def world_of(
     card = PreferentialCard.objects.create(
         person=person, card_type="veteran", photo=document, applicant="本人", accepted_on=DAY
     )
+    card_step = CardStep.objects.create(card=card, status=card.status, entered_on=DAY)
     case = AssistanceCase.objects.create(person=person, applied_on=DAY, hardship="因病", description="住院")
     benefits = benefits_of(person)  # also gives him a service record and a household
     service_record = person.service_records.get()
@@ -206,6 +208,7 @@ def world_of(
         "veterans.EmploymentService": [employment],
         "veterans.AssistanceCase": [case],
         "veterans.PreferentialCard": [card],
+        "veterans.CardStep": [card_step],
         "benefits.AllowanceRate": [allowance_rate],
         "benefits.BonusRate": [bonus_rate],
         "core.PolicyValue": [policy_value],

@@ -5,6 +5,7 @@ to a list of the same count."""
 import datetime
 from urllib.parse import urlparse
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from yizhan.core.idnumber import make
@@ -64,3 +65,57 @@ def test_decheng_reads_the_county_drills_into_xinhu_and_follows_a_figure_to_its_
     expect(page.get_by_test_id("row-person")).to_have_count(3)
     assert errors == [], errors
     assert outside == [], outside
+
+
+def _intake_and_card_steps():
+    """This year's intake with its task split to 新湖, and one 优待证 that spent 5 days in 受理."""
+    year = timezone.localdate().year
+    from yizhan.conscription.models import Campaign, TownshipQuota
+    from yizhan.people.models import Document, Person
+    from yizhan.veterans.models import CardStep, PreferentialCard
+
+    campaign = Campaign.objects.create(
+        county_id="371402000000", year=year, half="H2", quota=6,
+        opens_on=datetime.date(year, 5, 1), approval_on=datetime.date(year, 9, 1),
+    )  # fmt: skip
+    TownshipQuota.objects.create(campaign=campaign, township_id="371402001000", quota=4)
+    person = Person.objects.get(name="商春旺")
+    photo = Document.objects.create(
+        person=person,
+        kind="photo",
+        title="照片",
+        path="x",
+        sha256="0" * 64,
+        size=1,
+        content_type="image/jpeg",
+    )
+    card = PreferentialCard.objects.create(
+        person=person, card_type="veteran", photo=photo, applicant="本人", accepted_on=datetime.date(year, 3, 1),
+        status="county_review", previous_status="accepted",
+    )  # fmt: skip
+    CardStep.objects.create(
+        card=card,
+        status="accepted",
+        entered_on=datetime.date(year, 3, 1),
+        left_on=datetime.date(year, 3, 6),
+        days=5,
+    )
+    CardStep.objects.create(card=card, status="county_review", entered_on=datetime.date(year, 3, 6))
+
+
+def test_the_intake_task_and_the_card_days_draw_their_charts_without_an_error(page, live_server, sign_in):
+    _veterans()
+    _intake_and_card_steps()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, "decheng")
+    year = timezone.localdate().year
+    page.goto(f"{live_server.url}/reports/conscription/?year={year}")
+    expect(page.locator("#chart-intake canvas")).to_have_count(1)
+    expect(page.get_by_test_id("table-intake").get_by_test_id("target-total")).to_have_text("6")
+    page.goto(f"{live_server.url}/reports/benefits/?year={year}")
+    expect(page.locator("#chart-card_steps canvas")).to_have_count(1)
+    page.get_by_test_id("table-card_steps").get_by_role("link", name="5.0").first.click()
+    expect(page.get_by_test_id("rows-mean")).to_have_text("5.0")
+    assert errors == [], errors

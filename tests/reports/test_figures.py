@@ -10,12 +10,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from yizhan.conscription.models import Campaign, TownshipQuota
 from yizhan.regions.models import Region
-from yizhan.reports.figures import FIGURES, Period, cell, table
+from yizhan.reports.figures import FIGURES, Period, cell, read, table
 from yizhan.reports.pages import DASHBOARDS, cell_url
 
 YEAR = timezone.localdate().year
 COUNT = re.compile(r'data-testid="rows-count">(\d+)<')
+MEAN = re.compile(r'data-testid="rows-mean">([\d.]+)<')
 
 
 @pytest.fixture
@@ -27,6 +29,11 @@ def _listed(client, url: str) -> int:
     answer = client.get(url)
     assert answer.status_code == 200, url
     return int(COUNT.search(answer.content.decode()).group(1))
+
+
+def _listed_mean(client, url: str) -> float | None:
+    found = MEAN.search(client.get(url).content.decode())
+    return float(found.group(1)) if found else None
 
 
 # The demo is seeded once for the figures (about a minute): one test walks both personas.
@@ -56,6 +63,20 @@ def test_every_figure_equals_the_count_of_its_list_and_drills_down_to_the_same_n
                     )
             counted += t.totals.total
     assert counted > 0, "the demo should give the figures something to count"
+    # A figure of averages is checked as an average: each cell's mean is the one its list shows,
+    # of the same rows (the counts beside them were compared above).
+    averaged = 0
+    for username, region_code in PERSONAS:
+        user, client = persona(username), login_as(username)
+        region = Region.objects.get(code=region_code)
+        for figure in [f for f in FIGURES.values() if f.mean]:
+            t = read(figure, user=user, region=region, period=Period(YEAR))
+            for area in ["", *[r.area for r in t.rows]]:
+                for by in ["", *figure.labels]:
+                    listed = _listed_mean(client, cell_url(t, area=area, by=by))
+                    assert listed == t.means.get((area, by)), (figure.key, area, by)
+                    averaged += listed is not None
+    assert averaged > 0, "the demo's cards should give the averages something to average"
     county, xinhu = Region.objects.get(code="371402000000"), Region.objects.get(code="371402001000")
     officer = persona("decheng")
     for figure in FIGURES.values():
@@ -101,3 +122,24 @@ def test_a_bad_year_or_area_is_told_in_chinese_not_a_500(login_as):
     assert client.get(reverse("reports:rows", args=["identities"]) + "?area=x1").status_code == 404
     assert client.get(reverse("reports:rows", args=["identities"]) + "?by=nope").status_code == 404
     assert client.get(reverse("reports:dashboard", args=["nope"])).status_code == 404
+
+
+def test_the_intake_task_stands_beside_the_approved_with_its_share(demo, persona):
+    county, xinhu = Region.objects.get(code="371402000000"), Region.objects.get(code="371402001000")
+    figure, officer = FIGURES["intake"], persona("decheng")
+    for year in (YEAR, YEAR - 1):
+        t = read(figure, user=officer, region=county, period=Period(year))
+        shares = TownshipQuota.objects.filter(campaign__year=year, township__code__startswith="371402")
+        expected = {q.township_id[:9]: 0 for q in shares}
+        for q in shares:
+            expected[q.township_id[:9]] += q.quota
+        assert expected or year != YEAR, "the demo splits this year's task among the townships"
+        whole = sum(Campaign.objects.filter(county=county, year=year).values_list("quota", flat=True))
+        assert t.targets == expected | {"": whole}
+        assert {r.area for r in t.rows} >= set(expected), "a township with a task has its row"
+        for r in [*t.rows, t.totals]:
+            target = t.targets.get(r.area)
+            assert r.rate == (round(100 * r.total / target, 1) if target else None)
+        head = read(figure, user=persona("xinhu_head"), region=xinhu, period=Period(year))
+        assert head.targets.get("") == expected.get("371402001", 0)
+        assert set(head.targets) <= {""}, "a village has no task of its own"

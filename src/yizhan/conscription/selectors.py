@@ -26,7 +26,7 @@ from yizhan.core.scopes import scoped, visible
 from yizhan.core.scoping import get_in_scope
 from yizhan.people.models import Person, RelationKind, Sex
 from yizhan.people.selectors import family_of, people_visible_to
-from yizhan.regions.models import Level, Region, scope_bounds
+from yizhan.regions.models import PREFIX_LENGTH, Level, Region, level_of, scope_bounds
 
 ARMED_DEPARTMENTS = {Department.ARMED_FORCES, Department.BOTH}
 RECORDERS = {Role.COUNTY_OFFICER, Role.STATION_HEAD, Role.STATION_DEPUTY, Role.STATION_CLERK}
@@ -296,6 +296,35 @@ def board(*, user, campaign: Campaign, township: Region) -> Board:
 
 
 # --- quotas ---------------------------------------------------------------------------------
+
+
+def quotas_by_area(*, user, year: int, region: Region, length: int) -> dict[str, int]:
+    """The 征集任务数 of the year's intakes (both halves) in `region`, by area — the code prefix of
+    `length` digits of a county (its intakes' quota) or of a township (its share) — and under ""
+    for the region itself. A village has no quota of its own, so a township's table has only
+    its total."""
+    lo, hi = region.bounds
+    intakes = campaigns_visible_to(user).filter(year=year)
+    in_counties = intakes.filter(county_id__gte=lo, county_id__lt=hi)
+    shares = TownshipQuota.objects.filter(
+        scoped(user, "conscription.TownshipQuota"),
+        campaign__in=intakes,
+        township_id__gte=lo,
+        township_id__lt=hi,
+    )
+    by_area: dict[str, int] = {}
+    if length <= PREFIX_LENGTH[Level.COUNTY]:
+        for county, quota in in_counties.values_list("county_id", "quota"):
+            by_area[county[:length]] = by_area.get(county[:length], 0) + quota
+    elif length == PREFIX_LENGTH[Level.TOWNSHIP]:
+        for township, quota in shares.values_list("township_id", "quota"):
+            by_area[township[:length]] = by_area.get(township[:length], 0) + quota
+    level = level_of(region.code)
+    if level == Level.TOWNSHIP:
+        by_area[""] = sum(shares.values_list("quota", flat=True))
+    elif level != Level.VILLAGE:
+        by_area[""] = sum(in_counties.values_list("quota", flat=True))
+    return by_area
 
 
 @dataclass

@@ -150,6 +150,7 @@ SCOPES: dict[str, Scope] = {
     "veterans.EmploymentService": person("person"),
     "veterans.AssistanceCase": person("person"),
     "veterans.PreferentialCard": person("person"),
+    "veterans.CardStep": through("card", "veterans.PreferentialCard"),
     # --- benefits ---------------------------------------------------------------------------
     "benefits.AllowanceRate": covering(
         "region_code", why="a province (or a city, a county) sets the 优待金 standard; its stations read it"
@@ -335,5 +336,7 @@ def _q(scope: Scope, bounds, base: str, *, user, outside_index: bool) -> Q:
     if how == COVERING:
         return _covering(base + scope.paths[0], bounds)
     if how == THROUGH:
-        return _q(SCOPES[scope.target], bounds, f"{base}{scope.paths[0]}__", user=user, outside_index=False)
+        return _q(
+            SCOPES[scope.target], bounds, f"{base}{scope.paths[0]}__", user=user, outside_index=outside_index
+        )
     raise ValueError(f"unscoped model asked for its scope: {scope.why}")

@@ -37,10 +37,10 @@ from yizhan.people.models import (
     ServiceRecord,
     ServiceType,
 )
+from yizhan.veterans.card_steps import withdraw_card_status
 from yizhan.veterans.models import (
     AssistanceCase,
     AssistanceStatus,
-    CardStatus,
     Checkin,
     CheckinDocument,
     EmploymentKind,
@@ -420,11 +420,7 @@ def refuse_card_withdrawal(card: PreferentialCard) -> str | None:
 
 
 def withdraw_card_step(*, obj: PreferentialCard, **_) -> None:
-    obj.status, obj.previous_status = obj.previous_status, ""
-    obj.issued_on, obj.receipt_signed_by = None, ""
-    if obj.status != CardStatus.RETURNED:
-        obj.return_reason = ""
-    obj.save(update_fields=["status", "previous_status", "issued_on", "receipt_signed_by", "return_reason"])
+    withdraw_card_status(card=obj)
 
 
 def card_step_office(card: PreferentialCard) -> str:

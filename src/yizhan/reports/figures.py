@@ -24,6 +24,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -34,7 +35,7 @@ from yizhan.benefits.models import AllowancePayment, PeriodStatus, PlaqueStatus
 from yizhan.benefits.selectors import periods_visible_to, plaques_visible_to
 from yizhan.care.models import VisitStatus
 from yizhan.conscription.models import CandidateStatus, Stage
-from yizhan.conscription.selectors import candidates_visible_to, must_register_this_year
+from yizhan.conscription.selectors import candidates_visible_to, must_register_this_year, quotas_by_area
 from yizhan.core.scopes import scoped
 from yizhan.hall.case_models import CaseState, RatingLevel
 from yizhan.hall.case_selectors import cases_visible_to
@@ -98,6 +99,12 @@ class Figure:
     person: str | None = "person"
     note: str = ""
     period_note: str = field(default="")
+    # A figure of averages: each cell shows the mean of this field over the rows of its list, with
+    # how many they are; the list shows the same mean of the same rows (优待证各环节平均用时).
+    mean: str = ""
+    # The number each area's count is measured against, {area: number} with "" for the region's
+    # own (the intake quota, `quotas_by_area`); the rate is then the count ÷ that number.
+    target: Callable[..., dict[str, int]] | None = None
 
 
 def _expr(value: str | Expression) -> Expression:
@@ -144,6 +151,19 @@ def _open_overdue_tasks(user, period: Period) -> QuerySet:
     return tasks_visible_to(user).filter(status__in=OPEN_STATUSES, due_on__lt=period.as_of)
 
 
+def _card_stays(user, period: Period) -> QuerySet:
+    # A stay counts in the year it ended; a withdrawn step's stay never ended (card_steps).
+    return facts(user, "veterans.CardStep").filter(period.within("left_on"), withdrawn=False)
+
+
+def _enlisted(user, period: Period) -> QuerySet:
+    return _candidates(user, period).filter(status=CandidateStatus.ENLISTED)
+
+
+def _intake_quotas(*, user, region: Region, period: Period) -> dict[str, int]:
+    return quotas_by_area(user=user, year=period.year, region=region, length=child_length(region))
+
+
 TASK_REGION = Coalesce("person__region_id", "household__region_id", "region_code")
 PAID = Exists(AllowancePayment.objects.filter(period=OuterRef("pk")))
 
@@ -169,6 +189,13 @@ FIGURES: dict[str, Figure] = {
             _flag(Q(registration__isnull=False), "registered", "unregistered"),
             {"registered": "已登记", "unregistered": "应登未登"}, good=("registered",), rate_label="兵役登记率",
             person="", note="本年度年满18周岁的男性公民",
+        ),
+        Figure(
+            # 退兵 are out of the count: the task is met by those who stay approved.
+            "intake", "征集任务完成情况（批准入伍）", _enlisted, "region_code",
+            _flag(Q(is_university_student=True), "university", "other"), {"university": "大学生", "other": "其他"},
+            target=_intake_quotas, rate_label="完成率",
+            note="任务数为本年度各批次征集任务之和；完成率 = 批准入伍 ÷ 任务数",
         ),
         Figure(
             "candidates_stage", "征集进度（已通过环节）", _candidates, "region_code", "stage", _choices(Stage),
@@ -199,6 +226,12 @@ FIGURES: dict[str, Figure] = {
                 period.within("accepted_on")
             ), "person__region_id", "status", _choices(CardStatus), unit="张", chart="pie",
             good=(CardStatus.ISSUED,), rate_label="发放率", note="本年度受理的优待证申请",
+        ),
+        Figure(
+            "card_steps", "优待证各环节平均用时", _card_stays, "card__person__region_id", "status",
+            {k: v for k, v in _choices(CardStatus).items() if k != CardStatus.ISSUED}, unit="天",
+            mean="days", person="card__person",
+            note="本年度结束的办理环节（撤销的步骤不计）：平均天数，括号内为环节数",
         ),
         Figure(
             "plaques", "光荣牌", lambda user, period: plaques_visible_to(user), "household__region_id", "status",
@@ -304,6 +337,9 @@ class Table:
     period: Period
     rows: list[Row]
     totals: Row
+    # What `read` adds for a figure of averages or one with a target (none for the others).
+    means: dict[tuple[str, str], float] = field(default_factory=dict)
+    targets: dict[str, int] | None = None
 
     @property
     def columns(self) -> list[tuple[str, str]]:
@@ -345,3 +381,55 @@ def table(figure: Figure, *, user, region: Region, period: Period) -> Table:
     return Table(
         figure, region, period, rows, Row("", "合计", all_counts, total, _rate(figure, all_counts, total))
     )
+
+
+# --- what some figures show beside their counts -------------------------------------------
+
+
+def mean_of(rows: QuerySet, field: str) -> float | None:
+    """The mean of `field` over the rows, to one decimal: how a list shows its figure's cell."""
+    got = rows.order_by().aggregate(n=Count("pk"), total=Sum(field))
+    return round(got["total"] / got["n"], 1) if got["n"] else None
+
+
+def means(figure: Figure, *, user, region: Region, period: Period) -> dict[tuple[str, str], float]:
+    """The mean of `figure.mean` in every cell of its table — (area, category), either "" for a
+    row's or a column's whole — from one GROUP BY of sums and counts over the frame, so each is
+    the very mean_of the cell's list."""
+    grouped = (
+        frame(figure, user=user, region=region, period=period)
+        .annotate(_area=Substr("_region", 1, child_length(region)))
+        .values("_area", "_by")
+        .annotate(n=Count("pk"), total=Sum(figure.mean))
+    )
+    sums: dict[tuple[str, str], list[int]] = {}
+    for entry in grouped:
+        area, by = entry["_area"], entry["_by"]
+        for key in [(area, by), (area, ""), ("", by), ("", "")]:
+            n, total = sums.get(key, [0, 0])
+            sums[key] = [n + entry["n"], total + (entry["total"] or 0)]
+    return {key: round(total / n, 1) for key, (n, total) in sums.items() if n}
+
+
+def read(figure: Figure, *, user, region: Region, period: Period) -> Table:
+    """The figure's table as a page shows it: with the means of a figure of averages, and for a
+    figure with a target, that number beside each area (an area with a target and nothing
+    counted yet has its row of zeros) and the rate as the count ÷ the target."""
+    t = table(figure, user=user, region=region, period=period)
+    if figure.mean:
+        t.means = means(figure, user=user, region=region, period=period)
+    if figure.target is None:
+        return t
+    t.targets = figure.target(user=user, region=region, period=period)
+    missing = sorted(set(t.targets) - {r.area for r in t.rows} - {""})
+    names = dict(
+        Region.objects.filter(code__in=[a.ljust(12, "0") for a in missing]).values_list("code", "name")
+    )
+    for area in missing:
+        code = area.ljust(12, "0")
+        t.rows.append(Row(area, names.get(code, area), {}, 0, region_code=code if code in names else ""))
+    t.rows.sort(key=lambda r: r.area)
+    for r in [*t.rows, t.totals]:
+        target = t.targets.get(r.area)
+        r.rate = round(100 * r.total / target, 1) if target else None
+    return t

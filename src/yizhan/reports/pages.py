@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from yizhan.core.scopes import covers
 from yizhan.regions.models import Region
-from yizhan.reports.figures import FIGURES, Figure, Period, Table, cell, table
+from yizhan.reports.figures import FIGURES, Figure, Period, Table, cell, read
 
 # (key, title, figures): the order of the tabs and of the tables on each.
 DASHBOARDS: list[tuple[str, str, list[str]]] = [
@@ -23,9 +23,9 @@ DASHBOARDS: list[tuple[str, str, list[str]]] = [
     (
         "conscription",
         "征兵",
-        ["registration", "candidates_stage", "candidates_status", "candidates_university"],
+        ["registration", "intake", "candidates_stage", "candidates_status", "candidates_university"],
     ),
-    ("benefits", "优抚", ["allowance", "cards", "plaques"]),
+    ("benefits", "优抚", ["allowance", "cards", "card_steps", "plaques"]),
     ("care", "关爱", ["merit_notices", "checkins", "campaign_visits", "contacts_overdue"]),
     ("hall", "服务大厅", ["tickets", "cases_on_time", "ratings"]),
 ]
@@ -101,6 +101,14 @@ def chart_data(page: str, table: Table) -> dict:
             drill_url(page, r.region_code, table.period.year) if r.region_code else "" for r in table.rows
         ]
         data["series"] = [[r.counts.get(key, 0) for r in table.rows] for key, _ in table.columns]
+        if figure.mean:
+            # Averages side by side, not stacked: a sum of means is no figure.
+            data["stack"] = False
+            data["series"] = [
+                [table.means.get((r.area, key)) for r in table.rows] for key, _ in table.columns
+            ]
+        if table.targets is not None:
+            data["target"] = [table.targets.get(r.area) for r in table.rows]
     elif figure.chart == "funnel":
         # 累计通过: who passed a stage passed every stage before it.
         counts = [table.totals.counts.get(key, 0) for key, _ in table.columns]
@@ -132,4 +140,4 @@ def ticket_wait(*, user, region: Region, period: Period) -> Wait:
 
 
 def tables_of(page: str, *, user, region: Region, period: Period) -> list[Table]:
-    return [table(f, user=user, region=region, period=period) for f in figures_of(page)]
+    return [read(f, user=user, region=region, period=period) for f in figures_of(page)]

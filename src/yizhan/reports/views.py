@@ -22,7 +22,7 @@ from yizhan.core.replica import reads
 from yizhan.ledgers.exports.writer import XLSX, write_ledger_xlsx
 from yizhan.regions.models import PREFIX_LENGTH, Region
 from yizhan.reports import pages
-from yizhan.reports.figures import FIGURES, Figure, Period, Table, cell, table
+from yizhan.reports.figures import FIGURES, Figure, Period, Row, Table, cell, mean_of, read
 from yizhan.reports.services import record_report_output
 
 PAGE_SIZE = 50
@@ -45,13 +45,23 @@ def _choice(request: HttpRequest) -> tuple[Region, Period, str]:
 
 @dataclass
 class Line:
-    """A row of a table as shown: its name (and where it drills to), each count with its list."""
+    """A row of a table as shown: its name (and where it drills to), each cell with its list —
+    (count, url, None), or for a figure of averages (mean, url, how many rows it averages) —
+    the row's total with its list, its target (任务数) if the figure has one, and the rate."""
 
     name: str
     drill: str
-    cells: list[tuple[int, str]]
+    cells: list[tuple[int | float | str, str, int | None]]
     total: tuple[int, str]
     rate: float | None
+    target: int | None = None
+
+
+def _value(t: Table, r: Row, key: str) -> int | float | str:
+    """What a cell shows: its count, or for a figure of averages its mean ("—" with nothing to average)."""
+    if t.figure.mean:
+        return t.means.get((r.area, key), "—")
+    return r.counts.get(key, 0)
 
 
 @dataclass
@@ -68,8 +78,16 @@ def _shown(page: str, t: Table) -> Shown:
     keys = [key for key, _ in t.columns]
 
     def line(r, area: str, drill: str) -> Line:
-        cells = [(r.counts.get(k, 0), pages.cell_url(t, area=area, by=k)) for k in keys]
-        return Line(r.name, drill, cells, (r.total, pages.cell_url(t, area=area)), r.rate)
+        cells = [
+            (
+                _value(t, r, k),
+                pages.cell_url(t, area=area, by=k),
+                (r.counts.get(k) or None) if t.figure.mean else None,
+            )
+            for k in keys
+        ]
+        target = t.targets.get(area) if t.targets is not None else None
+        return Line(r.name, drill, cells, (r.total, pages.cell_url(t, area=area)), r.rate, target)
 
     return Shown(
         table=t,
@@ -139,6 +157,7 @@ def rows(request: HttpRequest, key: str) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         items = list(page.object_list)
         names = dict(Region.objects.filter(code__in={i._region for i in items}).values_list("code", "name"))
+        mean = mean_of(found, figure.mean) if figure.mean else None
     people = [_person_of(figure, item) for item in items]
     area_name = (
         Region.objects.filter(code=area.ljust(12, "0")).values_list("name", flat=True).first() if area else ""
@@ -146,7 +165,7 @@ def rows(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "figure": figure, "region": region, "period": period, "problem": problem, "read_at": read_at,
         "area": area, "area_name": area_name, "by": by, "by_label": figure.labels.get(by, ""),
-        "page_obj": page, "count": paginator.count,
+        "page_obj": page, "count": paginator.count, "mean": mean,
         "items": [(item, names.get(item._region, item._region), figure.labels.get(item._by, item._by), person)
                   for item, person in zip(items, people, strict=True)],
         "trail": pages.trail(request.user, region),
@@ -176,7 +195,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
     figure = _figure(key)
     region, period, _problem = _choice(request)
     with reads():
-        t = table(figure, user=request.user, region=region, period=period)
+        t = read(figure, user=request.user, region=region, period=period)
     headers, values = _sheet(t)
     buffer = io.BytesIO()
     write_ledger_xlsx(
@@ -195,15 +214,20 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 
 def _sheet(t: Table) -> tuple[list[str], list[list]]:
     """The table as the sheet and the print show it: a row per region, then 合计."""
-    headers = ["区划", *[label for _, label in t.columns], "合计"]
+    unit = f"（{t.figure.unit}）" if t.figure.mean else ""
+    headers = ["区划", *[f"{label}{unit}" for _, label in t.columns], "环节数" if t.figure.mean else "合计"]
+    if t.targets is not None:
+        headers.append("任务数")
     if t.figure.rate_label:
         headers.append(f"{t.figure.rate_label}（%）")
     values = []
     for r in [*t.rows, t.totals]:
-        line = [r.name, *[r.counts.get(k, 0) for k, _ in t.columns], r.total]
+        line = [r.name, *[_value(t, r, k) for k, _ in t.columns], r.total]
+        if t.targets is not None:
+            line.append(t.targets.get(r.area, ""))
         if t.figure.rate_label:
             line.append("" if r.rate is None else r.rate)
-        values.append(line)
+        values.append(["" if v == "—" else v for v in line])
     return headers, values
 
 
@@ -250,7 +274,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     period = Period(timezone.localdate().year)
     with reads():
         read_at = timezone.localtime()
-        tables = [table(FIGURES[k], user=reader, region=region, period=period) for k in SCREEN_FIGURES]
+        tables = [read(FIGURES[k], user=reader, region=region, period=period) for k in SCREEN_FIGURES]
         wait = pages.ticket_wait(user=reader, region=region, period=period)
     context = {
         "region": region, "period": period, "read_at": read_at, "wait": wait, "poll": SCREEN_SECONDS,

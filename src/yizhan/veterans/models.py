@@ -198,3 +198,37 @@ class PreferentialCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_card_type_display()}（{self.get_status_display()}）"
+
+
+class CardStep(models.Model):
+    """One stay of a 优待证 in a status: entered on the day of the step that set it, left on the
+    day of the next. Written only by veterans.card_steps — the one place a card's status changes —
+    in the transaction of the change; 统计 averages `days` over the stays that ended."""
+
+    card = models.ForeignKey(PreferentialCard, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField("状态", max_length=20, choices=CardStatus.choices)
+    entered_on = models.DateField("开始日期")
+    left_on = models.DateField("结束日期", null=True, blank=True)
+    # left_on − entered_on, kept with it: an average of whole days reads the same on both databases.
+    days = models.PositiveIntegerField("用时（天）", null=True, blank=True)
+    # 撤销上一步 undoes the stay that step began: kept for the record, counted in no figure.
+    withdrawn = models.BooleanField("已撤销", default=False)
+
+    class Meta:
+        verbose_name = "优待证办理环节"
+        ordering = ["entered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card"],
+                condition=models.Q(left_on__isnull=True, withdrawn=False),
+                name="card_one_current_step",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("entered_on")),
+                name="card_step_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f"{self.left_on:%Y-%m-%d}，{self.days}天" if self.left_on else "至今"
+        return f"{self.card.person} {self.get_status_display()}（{self.entered_on:%Y-%m-%d}—{until}）"

@@ -35,6 +35,7 @@ from yizhan.people.models import (
 )
 from yizhan.people.services import audit_person
 from yizhan.text import check_name
+from yizhan.veterans.card_steps import change_card_status
 from yizhan.veterans.models import (
     AssistanceCase,
     AssistanceStatus,
@@ -526,6 +527,7 @@ def apply_card(
         home_service=needs_home_service(person, on=on, bed_bound=bed_bound),
         snapshot=prefill(person), accepted_on=on, accepted_by=actor,
     )  # fmt: skip
+    change_card_status(card=card, to=CardStatus.ACCEPTED, on=on)
     audit_person(
         actor,
         "card.accepted",
@@ -560,14 +562,13 @@ def move_card(
     require_office(actor, CARD_FLOW[card.status][to])
     if to == CardStatus.RETURNED and not reason.strip():
         raise ValidationError({"reason": "退回须说明原因。"})
+    also: dict[str, object] = {"return_reason": reason.strip() if to == CardStatus.RETURNED else ""}
     if to == CardStatus.ISSUED:
         if not signed_by.strip():
             raise ValidationError({"signed_by": "发放须由领取人签收。"})
         check_name(signed_by, field="signed_by", label="签收人")
-        card.issued_on, card.receipt_signed_by = on, signed_by.strip()
-    card.return_reason = reason.strip() if to == CardStatus.RETURNED else ""
-    card.status, card.previous_status = to, card.status
-    card.save()
+        also |= {"issued_on": on, "receipt_signed_by": signed_by.strip()}
+    change_card_status(card=card, to=to, on=on, also=also)
     audit_person(actor, f"card.{to}", card.person, {"card": card.pk, "on": on.isoformat()}, reason=reason)
     if to == CardStatus.ARRIVED:  # the station's hand-out task follows (rules.py)
         emit(

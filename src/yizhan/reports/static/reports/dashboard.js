@@ -15,8 +15,11 @@
       base.xAxis = { type: "category", data: data.areas, axisLabel: { color: text, fontSize: big, interval: 0, rotate: data.areas.length > 6 ? 30 : 0 } };
       base.yAxis = { type: "value", minInterval: 1, axisLabel: { color: text, fontSize: big } };
       base.series = data.categories.map(function (name, i) {
-        return { name: name, type: "bar", stack: "all", data: data.series[i] };
+        return { name: name, type: "bar", stack: data.stack === false ? undefined : "all", data: data.series[i] };
       });
+      if (data.target) {  // the 任务数 beside the stacked counts it is measured against
+        base.series.push({ name: "任务数", type: "bar", data: data.target });
+      }
       return base;
     }
     var items = data.categories.map(function (name, i) { return { name: name, value: data.values[i] }; });
