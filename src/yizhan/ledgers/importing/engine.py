@@ -60,13 +60,9 @@ class RegionIndex:
         lo, hi = root.bounds
         self.root = root
         self.by_name: dict[str, dict[str, list[Region]]] = {Level.TOWNSHIP: {}, Level.VILLAGE: {}}
-        # Every Region a row can end up with, by code (the run's own among them): how a worker's
-        # parse names them (parallel.loads).
-        self.by_code: dict[str, Region] = {root.code: root}
         for region in Region.objects.filter(
             code__gte=lo, code__lt=hi, level__in=[Level.TOWNSHIP, Level.VILLAGE]
         ):
-            self.by_code[region.code] = region
             for name in {cells.key(region.name), _base(region.name)}:
                 self.by_name[region.level].setdefault(name, []).append(region)
 

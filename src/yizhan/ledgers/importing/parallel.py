@@ -8,30 +8,21 @@ Workers are forked from the importer (they inherit its layout, column spec and r
 never touch the database), take whole batches, and are kept at most AHEAD batches ahead of the
 writer, so memory stays flat however long the file. A small file (one batch) is parsed in process:
 forking would cost more than it saves.
-
-A batch's parse comes back as one pickled blob in which every Region (each row's village, each
-prepared person's) is only its code, looked up again in the importer's RegionIndex: unpickling a
-Django model instance cost the writer ~150 µs a row, more than the parse the worker had spared it
-(docs/benchmarks.md, "Import speed").
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-import io
 import itertools
 import multiprocessing
 import os
-import pickle
 import signal
 from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-
-from yizhan.regions.models import Region
 
 if TYPE_CHECKING:
     from yizhan.ledgers.importing.engine import Importer
@@ -62,38 +53,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-class _Out(pickle.Pickler):
-    """A worker's side of the wire: a Region goes as its code."""
-
-    def persistent_id(self, obj):
-        return obj.code if type(obj) is Region else None
-
-
-class _In(pickle.Unpickler):
-    """The writer's side: a code comes back as the importer's own Region."""
-
-    def __init__(self, blob: bytes, regions: dict[str, Region]):
-        super().__init__(io.BytesIO(blob))
-        self.regions = regions
-
-    def persistent_load(self, code: str) -> Region:
-        return self.regions[code]
-
-
-def dumps(parsed: list[tuple | None]) -> bytes:
-    buffer = io.BytesIO()
-    _Out(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parsed)
-    return buffer.getvalue()
-
-
-def loads(blob: bytes, regions: dict[str, Region]) -> list[tuple | None]:
-    return _In(blob, regions).load()
-
-
-def _work(task: tuple[list[tuple[int, list]], int]) -> bytes:
+def _work(task: tuple[list[tuple[int, list]], int]) -> list[tuple | None]:
     batch, cursor = task
     _importer._bidx_of = {}
-    return dumps([_importer.parse_one(number, values, prepare=number > cursor) for number, values in batch])
+    return [_importer.parse_one(number, values, prepare=number > cursor) for number, values in batch]
 
 
 class Stage:
@@ -133,7 +96,7 @@ class Stage:
         while pending:
             batch, parsed = pending.popleft()
             submit()
-            yield batch, loads(parsed.get(), self.importer.regions.by_code)
+            yield batch, parsed.get()
 
     def close(self) -> None:
         global _importer
