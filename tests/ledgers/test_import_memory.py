@@ -7,8 +7,16 @@ import tracemalloc
 
 import xlsxwriter
 
+from tests.ledgers.messy import TOWNSHIP
 from yizhan.core.idnumber import make
+from yizhan.ledgers.importing import parallel
+from yizhan.ledgers.importing.engine import Importer
+from yizhan.ledgers.importing.layout import locate
+from yizhan.ledgers.importing.reading import open_sheet
+from yizhan.ledgers.importing.services import create_run
+from yizhan.ledgers.models import RunStatus
 from yizhan.people.models import Person
+from yizhan.regions.models import Region
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄勇", "周杰", "吴霞"]
 VILLAGES = ["新湖社区", "湖滨社区", "运河社区", "德兴社区", "长庆社区"]
@@ -63,3 +71,38 @@ def test_the_memory_peak_does_not_grow_with_the_number_of_rows(world, run_import
     assert Person.objects.count() == 10_050
     # Linear growth would make the large peak four times the small one.
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
+
+
+def test_with_workers_the_rows_read_ahead_of_the_writer_are_bounded_by_batches_not_by_the_file(
+    world, tmp_path, settings
+):
+    # What the parent holds beyond one process is the batches read but not yet written: at most
+    # workers × AHEAD parses waiting, plus the batch being written. Counted, not timed, so a
+    # loaded machine (slow workers or a slow writer) can only make the count smaller.
+    settings.IMPORT_WORKERS = 2
+    path = generated(tmp_path / "ledger.xlsx", 6_000)
+    run = create_run(actor=None, path=path, kind="people", region=Region.objects.get(code=TOWNSHIP),
+                     dry_run=True, status=RunStatus.RUNNING)  # fmt: skip
+    importer = Importer(run)
+    importer.layout, rows = locate(open_sheet(run.source_path).rows(), "people")
+    read = 0
+
+    def counted():
+        nonlocal read
+        for row in rows:
+            read += 1
+            yield row
+
+    stage = parallel.Stage(importer, workers=2)
+    ahead, written, parsed_rows = [], 0, 0
+    try:
+        for batch, parsed in stage.batches(counted(), 500, cursor=0):
+            ahead.append(read - written)
+            written += len(batch)
+            parsed_rows += sum(1 for p in parsed if p is not None and p[-1] is not None)
+    finally:
+        stage.close()
+
+    assert written == 6_000 and parsed_rows == 6_000  # every row came back with its person prepared
+    assert max(ahead) <= (2 * parallel.AHEAD + 1) * 500, max(ahead)
+    assert max(ahead) > 500  # the workers did run ahead: the bound above was tested, not idle

@@ -22,6 +22,10 @@ class PhoneError(ValueError):
 
 def normalize_phone(raw: str) -> str:
     """The stored form of a mobile or landline number; raises PhoneError explaining what is wrong."""
+    if _MOBILE.fullmatch(raw):
+        # Already the stored form (the import normalises the cell, then the service checks it
+        # again): every step below would return it unchanged.
+        return raw
     text = unicodedata.normalize("NFKC", raw).translate(_DASHES).strip()
     # Excel stores a number typed into a numeric cell as a float and exports "13812345678.0".
     excel = _EXCEL_FLOAT.fullmatch(text)

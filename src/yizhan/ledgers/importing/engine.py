@@ -30,7 +30,7 @@ from django.db.models import Model
 
 from yizhan import bulk
 from yizhan.audit.services import record_many
-from yizhan.core import crypto, jobs
+from yizhan.core import crypto, dates, jobs
 from yizhan.core.idnumber import IdInfo, chinese_date, cross_check
 from yizhan.core.masking import mask_id_number
 from yizhan.ledgers.importing import cells, parallel
@@ -135,6 +135,8 @@ class Importer:
         self.batch_size = batch_size or settings.IMPORT_BATCH_ROWS
         self.lo, self.hi = run.region.bounds
         self.regions = RegionIndex(run.region)
+        # The day a run's checks count as today: looked up once, not once a row (~18 µs each).
+        self.today = dates.today()
         # A resumed run goes on from the counts its committed batches left on the row.
         self.counts: Counter[str] = Counter({"done": run.done, **run.counts()})
         self.layout: Layout | None = None
@@ -461,7 +463,7 @@ class Importer:
 
     def _prepare(self, row: Row) -> people.NewPerson:
         try:
-            return people.prepare_new(values=self._person_values(row), id_bidx=row.bidx)
+            return people.prepare_new(values=self._person_values(row), id_bidx=row.bidx, today=self.today)
         except ValidationError as exc:
             raise Rejected(self._validation_errors(row, exc)) from None
 
