@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -50,6 +51,17 @@ def test_tick_past_a_cadence_opens_contact_tasks_once_and_a_second_run_adds_noth
     assert (task.person, task.assignee) == (kept[IdentityKind.PRIORITY_ENTITLED], persona("xinhu_village"))
     assert campaigns.open_contact_tasks(today=TODAY) == 0
     assert campaigns.open_contact_tasks(today=TODAY + datetime.timedelta(days=1)) == 0
+    assert contact_tasks().count() == 1
+
+
+def test_the_tick_command_past_a_cadence_opens_contact_tasks_once(kept, persona):
+    """The Done-when line as run at the station: `yizhan tick` twice, the same day and the next."""
+    call_command("tick", today=TODAY.isoformat())
+    assert list(contact_tasks().values_list("person__name", "assignee__username")) == [
+        ("商重点", "xinhu_village")
+    ]
+    call_command("tick", today=TODAY.isoformat())
+    call_command("tick", today=(TODAY + datetime.timedelta(days=1)).isoformat())
     assert contact_tasks().count() == 1
 
 
