@@ -337,8 +337,9 @@ def contacts_due(*, user, today: datetime.date, horizon: int = 7, limit: int = 2
     home visit is due too (visits.visit_days).
 
     Two reads whatever the size, bounded by the grid's people: their current identities of the
-    contact groups grouped per person, with the last contact of each holder; then the rows shown. Correlated subqueries per person instead cost PostgreSQL a plan expensive
-    enough to be JIT-compiled on every request (0.38 s of 0.47 s at 1M, docs/benchmarks.md)."""
+    contact groups grouped per person, with the last contact of each holder; then the rows
+    shown. Correlated subqueries per person instead cost PostgreSQL a plan expensive enough to
+    be JIT-compiled on every request (0.38 s of 0.47 s at 1M, docs/benchmarks.md)."""
     people = visible(user, "people.Person")
     grids = list(Grid.objects.filter(liaison=user))
     people = in_grids_of(people, grids) if grids else people.values("pk")
