@@ -123,7 +123,9 @@ def test_the_militias_writes_are_audited_once_each(persona, make_person, steps, 
     )  # fmt: skip
     (carried,), refused = steps.run(
         "carry_over", {"militia.join": 1},
-        lambda: services.carry_over(actor=head, memberships=[last_year], year=2027, joined_on=D(2026, 12, 1)),
+        lambda: services.carry_over(
+            actor=head, township=xinhu, memberships=[last_year], year=2027, joined_on=D(2026, 12, 1)
+        ),
     )  # fmt: skip
     assert refused == []
     assert carried.year == 2027

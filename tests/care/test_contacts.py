@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from yizhan.accounts.services import save_grid
 from yizhan.care import campaigns
@@ -48,6 +51,17 @@ def test_tick_past_a_cadence_opens_contact_tasks_once_and_a_second_run_adds_noth
     assert (task.person, task.assignee) == (kept[IdentityKind.PRIORITY_ENTITLED], persona("xinhu_village"))
     assert campaigns.open_contact_tasks(today=TODAY) == 0
     assert campaigns.open_contact_tasks(today=TODAY + datetime.timedelta(days=1)) == 0
+    assert contact_tasks().count() == 1
+
+
+def test_the_tick_command_past_a_cadence_opens_contact_tasks_once(kept, persona):
+    """The Done-when line as run at the station: `yizhan tick` twice, the same day and the next."""
+    call_command("tick", today=TODAY.isoformat())
+    assert list(contact_tasks().values_list("person__name", "assignee__username")) == [
+        ("商重点", "xinhu_village")
+    ]
+    call_command("tick", today=TODAY.isoformat())
+    call_command("tick", today=(TODAY + datetime.timedelta(days=1)).isoformat())
     assert contact_tasks().count() == 1
 
 
@@ -99,3 +113,45 @@ def test_someone_never_contacted_is_due_a_cadence_after_he_came_into_the_group(m
     later = TODAY + datetime.timedelta(days=81)
     assert campaigns.open_contact_tasks(today=later) == 1
     assert contact_tasks().get().period == ""  # never contacted: one spell until the first contact
+
+
+def test_the_liaisons_week_reads_the_same_number_of_queries_however_many_are_due(kept, make_person, persona):
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            due = contacts_due(user=persona("xinhu_village"), today=TODAY + datetime.timedelta(days=50))
+        return len(due), len(captured)
+
+    two, before = queries()
+    for i in range(4):
+        person = make_person(name=f"商老兵{i}", born=datetime.date(1960, 1, 1))
+        people_services.grant_identity(
+            actor=None,
+            person=person,
+            kind=IdentityKind.VETERAN,
+            since=datetime.date(2020, 1, 1),
+            source="manual",
+        )
+        campaigns.log_contact(
+            actor=None, person=person, channel="visit", on=TODAY - datetime.timedelta(days=100 + i)
+        )
+    six, after = queries()
+    assert (two, six) == (2, 6)
+    assert after == before
+
+
+def test_the_never_contacted_come_first_then_the_longest_since(kept, make_person, persona):
+    for name, last in (("商未联系", None), ("商久未联系", 120)):
+        person = make_person(name=name, born=datetime.date(1960, 1, 1))
+        people_services.grant_identity(
+            actor=None,
+            person=person,
+            kind=IdentityKind.VETERAN,
+            since=datetime.date(2020, 1, 1),
+            source="manual",
+        )
+        if last:
+            campaigns.log_contact(
+                actor=None, person=person, channel="phone", on=TODAY - datetime.timedelta(days=last)
+            )
+    due = contacts_due(user=persona("xinhu_village"), today=TODAY)
+    assert [d.person.name for d in due] == ["商未联系", "商久未联系", "商重点"]

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from yizhan.accounts.models import User
 from yizhan.audit.services import record
-from yizhan.core.dates import date_problem, planning_limit
+from yizhan.core.dates import date_problem, planning_limit, today
 from yizhan.militia import rules
 from yizhan.militia.models import (
     PARENT_LEVELS,
@@ -155,12 +155,21 @@ def join(
 
 
 def carry_over(
-    *, actor: User | None, memberships: list[Membership], year: int, joined_on: datetime.date
+    *,
+    actor: User | None,
+    township: Region,
+    memberships: list[Membership],
+    year: int,
+    joined_on: datetime.date,
 ) -> tuple[list[Membership], list[tuple[Membership, str]]]:
     """Opens `year`'s roster from last year's: each of `memberships` (militia.selectors.carry_over)
     joins again in his unit, category, post and specialty through `join` — the rules checked
     again, each join audited on its person — or stays behind with the reason. One man refused
-    does not stop the others (each join is its own savepoint)."""
+    does not stop the others (each join is its own savepoint).
+
+    Whoever of the township's last-year roster is then not on `year`'s leaves the militia
+    through `leave` (his 民兵 identity ended by the identity service, audited): 整组 is the day
+    the organisation is redrawn, and a man left out of it is no longer 民兵."""
     carried: list[Membership] = []
     refused: list[tuple[Membership, str]] = []
     for previous in memberships:
@@ -178,6 +187,15 @@ def carry_over(
                 )  # fmt: skip
         except ValidationError as exc:
             refused.append((previous, "；".join(exc.messages)))
+    why = {m.pk: reason for m, reason in refused}
+    left_out = Membership.objects.filter(
+        unit__township=township, year=year - 1, left_on__isnull=True
+    ).exclude(person__in=Membership.objects.filter(year=year).values("person"))
+    for previous in left_out:
+        # Not after today (a roster drawn up in December for January) nor before he joined.
+        left_on = max(previous.joined_on, min(joined_on, today()))
+        reason = f"未编入{year}年度民兵组织（整组）" + (f"：{why[previous.pk]}" if previous.pk in why else "")
+        leave(actor=actor, membership=previous, left_on=left_on, reason=reason)
     return carried, refused
 
 
@@ -199,7 +217,8 @@ def leave(*, actor: User | None, membership: Membership, left_on: datetime.date,
     membership.left_on, membership.leave_reason = left_on, reason
     membership.save(update_fields=["left_on", "leave_reason"])
     person = membership.person
-    if not Membership.objects.filter(person=person, left_on__isnull=True).exists():
+    # An earlier year's membership stays open on its roster after he was carried on from it.
+    if not Membership.objects.filter(person=person, left_on__isnull=True, year__gte=membership.year).exists():
         for identity in person.identities.filter(kind=IdentityKind.MILITIA, until__isnull=True):
             end_identity(
                 actor=actor,

@@ -128,7 +128,8 @@ def carry_over(request: HttpRequest) -> HttpResponse:
         require(request.user, Perm.EDIT_PEOPLE)
         if form.is_valid():
             carried, refused = services.carry_over(
-                actor=request.user, memberships=[item.membership for item in plan if not item.reason],
+                actor=request.user, township=township,
+                memberships=[item.membership for item in plan if not item.reason],
                 year=year, joined_on=form.cleaned_data["joined_on"],
             )  # fmt: skip
             left_behind = [selectors.CarryOver(m, r) for m, r in refused] + [i for i in plan if i.reason]

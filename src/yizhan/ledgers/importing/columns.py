@@ -125,6 +125,8 @@ PERSON_COLUMNS = (
 
 HOUSEHOLD_COLUMNS = (
     Column("household_key", "户号", ("户编号", "户口簿编号", "户口本编号"), cells.plain_text(50)),
+    # A grid of the person's village (regions.Grid, by name): his household is placed in it.
+    Column("grid", "网格", ("所属网格", "网格名称", "网格名"), cells.plain_text(50)),
     Column(
         "household_head",
         "与户主关系",

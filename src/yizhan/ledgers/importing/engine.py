@@ -33,7 +33,7 @@ from yizhan.audit.services import record_many
 from yizhan.core import crypto, dates, jobs
 from yizhan.core.idnumber import IdInfo, chinese_date, cross_check
 from yizhan.core.masking import mask_id_number
-from yizhan.ledgers.importing import cells, parallel
+from yizhan.ledgers.importing import cells, grids, parallel
 from yizhan.ledgers.importing.cells import CellError
 from yizhan.ledgers.importing.kinds import KINDS
 from yizhan.ledgers.importing.layout import Layout, locate
@@ -43,7 +43,7 @@ from yizhan.ledgers.importing.selectors import CHECK_ACTION, dry_run_refusal
 from yizhan.ledgers.models import HouseholdKey, ImportRun, ImportRunRow, Outcome
 from yizhan.people import services as people
 from yizhan.people.models import ID_CONTEXT, Household, Person
-from yizhan.regions.models import Level, Region
+from yizhan.regions.models import Grid, Level, Region
 
 # Compared with the registry: filled when the registry's value is empty, reported when different.
 COMPARED = ("name", "phone", "address", "education", "political_status", "ethnicity", "notes")
@@ -137,6 +137,8 @@ class Importer:
         self.regions = RegionIndex(run.region)
         # The day a run's checks count as today: looked up once, not once a row (~18 µs each).
         self.today = dates.today()
+        self.grids = grids.GridIndex(run.region)
+        self._grid_of: dict[int, Grid] = {}  # row number: the grid its household goes into
         # A resumed run goes on from the counts its committed batches left on the row.
         self.counts: Counter[str] = Counter({"done": run.done, **run.counts()})
         self.layout: Layout | None = None
@@ -421,6 +423,8 @@ class Importer:
         if self.kind.check is not None:
             self.kind.check(self, row)
         fills, previous = self._compare(row, existing) if existing is not None else ({}, {})
+        if "grid" in row.values:
+            self._grid_of[row.number] = self._grid(row, existing)
         result = Result(self.run.pk, row.number, Outcome.UNCHANGED, person_id=existing and existing.pk)
         if self.kind.attach is None and existing is None:
             prepared = self._prepared.pop(row.number, None) or self._prepare(row)
@@ -523,9 +527,21 @@ class Importer:
                 head=row.values.get("household_head") == "head", source=self.source,
             )  # fmt: skip
             previous["household"] = None
+        elif person.household_id and grids.place(
+            actor=self.actor, row=row, household=person.household, grid=self._grid_of.get(row.number)
+        ):
+            previous["household_grid"] = None
         return person
 
     # --- households (people kind) ----------------------------------------------------------
+
+    def _grid(self, row: Row, person: Person | None) -> Grid | None:
+        key = row.values.get("household_key")
+        household = (
+            person.household if person is not None and person.household_id else self._households.get(key)
+        )
+        village = grids.village_of(row, person, self.run.region)
+        return self.grids.grid_of(row, village=village, household=household, has_key=key is not None)
 
     def _household_conflicts(self, row: Row, person: Person) -> list[RowError]:
         if "household_key" not in row.values or person.household_id is None:
@@ -554,6 +570,7 @@ class Importer:
             HouseholdKey.objects.create(region=self.run.region, key=key, household=household)
             self._households[key] = household
             objects.append(household)
+        grids.place(actor=self.actor, row=row, household=household, grid=self._grid_of.get(row.number))
         return household
 
     def _bulk_create(self, new_people: list[tuple[Row, people.NewPerson, Result]]) -> list[Result]:

@@ -118,13 +118,15 @@ def _delete_people(rows: list[ImportRunRow]) -> int:
 
 
 def _revert(actor, run: ImportRun, person: Person, row: ImportRunRow) -> None:
-    fields = {k: v for k, v in row.previous.items() if k != "household"}
+    fields = {k: v for k, v in row.previous.items() if k not in ("household", "household_grid")}
     if "region" in fields:
         fields["region"] = Region.objects.get(code=fields["region"])
     if fields:
         person = people.update_person(
             actor=actor, person=person, expected_version=row.person_version, **fields
         )
+    if "household_grid" in row.previous:  # the import placed his household in a 网格
+        people.set_household_grid(actor=actor, household=person.household, grid=None)
     if "household" in row.previous:
         people.set_household(
             actor=actor, person=person, household=None, head=False, source=f"undo import:{run.pk}"
