@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from yizhan.care.models import CampaignGroup, CampaignVisit, VisitCampaign
 from yizhan.core.derived import DERIVED, differences
@@ -33,7 +34,7 @@ def identity(person, kind="veteran", since=datetime.date(2015, 3, 1)) -> Identit
 def test_granting_ending_correcting_and_deleting_identities_keeps_the_tally_exact(make_person):
     man = make_person(name="商春旺")
     held = identity(man)
-    assert IdentityTally.objects.get(region_code=XINHU_VILLAGE, kind="veteran", since_year=2015).n == 1
+    assert IdentityTally.objects.get(region_code=XINHU_VILLAGE, kind="veteran", since_month=201503).n == 1
     services.end_identity(actor=None, identity=held, until=datetime.date(2020, 1, 1), source="manual")
     assert_exact()
     Identity.objects.filter(pk=held.pk).update(since=datetime.date(2016, 5, 1))  # a corrected date
@@ -93,20 +94,20 @@ def test_a_move_and_a_merge_carry_the_identities_and_the_visits_with_the_person(
 
 
 def test_the_identity_figure_through_the_tally_equals_its_list(make_person, persona):
-    for n, since in enumerate(
-        [
-            datetime.date(2001, 1, 1),
-            datetime.date(2026, 2, 1),
-            datetime.date(2027, 6, 1),
-            datetime.date(2028, 1, 1),
-        ]
-    ):
+    today = timezone.localdate()
+    held = [  # (since, until): from the tally, started this month, ending later this month, ended
+        (datetime.date(2001, 1, 1), None),
+        (datetime.date(2026, 2, 1), None),
+        (today.replace(day=1), None),
+        (datetime.date(2020, 1, 1), today + datetime.timedelta(days=1)),
+        (datetime.date(2019, 1, 1), datetime.date(2026, 11, 1)),
+        (datetime.date(2028, 1, 1), None),
+    ]
+    for n, (since, until) in enumerate(held):
         p = make_person(name=f"人{n}", village=[XINHU_VILLAGE, OTHER_VILLAGE][n % 2])
-        held = identity(p, since=since)
-        if n == 0:  # ends within the year counted: left to the rows, not the tally
-            services.end_identity(
-                actor=None, identity=held, until=datetime.date(2026, 11, 1), source="manual"
-            )
+        held_one = identity(p, since=since)
+        if until:
+            services.end_identity(actor=None, identity=held_one, until=until, source="manual")
     officer, figure = persona("decheng"), FIGURES["identities"]
     for region_code in ("371402000000", "371402001000"):
         region = Region.objects.get(code=region_code)

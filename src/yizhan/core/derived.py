@@ -8,7 +8,7 @@ can never differ from the rows it counts (docs/decisions.md, 2026-12-01). Each e
 keeps, how to rebuild it from the facts alone, and how to check it: `yizhan derived --check`
 compares the stored rows with a fresh computation, `--rebuild` recomputes them.
 
-The SQL is written once with a few per-database pieces (`_SQL`): the year of a date, and the
+The SQL is written once with a few per-database pieces (`_SQL`): the month of a date, and the
 trigger wrappers (SQLite's trigger bodies; PostgreSQL's PL/pgSQL functions). This module names
 tables by their SQL names and imports nothing from the apps above core.
 """
@@ -17,17 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# An identity still open is filed under this "until" year: later than every real one.
-OPEN_YEAR = 9999
+# An identity still open is filed under this "until" month (YYYYMM): later than every real one.
+OPEN_MONTH = 999912
 
 _SQL = {
-    "sqlite": {"year": "CAST(substr({0}, 1, 4) AS INTEGER)", "differs": "IS NOT"},
-    "postgresql": {"year": "CAST(EXTRACT(YEAR FROM {0}) AS INTEGER)", "differs": "IS DISTINCT FROM"},
+    "sqlite": {"month": "CAST(substr({0}, 1, 4) || substr({0}, 6, 2) AS INTEGER)", "differs": "IS NOT"},
+    "postgresql": {"month": "CAST(to_char({0}, 'YYYYMM') AS INTEGER)", "differs": "IS DISTINCT FROM"},
 }
 
 
-def _year(vendor: str, column: str) -> str:
-    return _SQL[vendor]["year"].format(column)
+def _month(vendor: str, column: str) -> str:
+    """The date's month as YYYYMM."""
+    return _SQL[vendor]["month"].format(column)
 
 
 # What "the person moved" means to every derived row: his region changed, or he was merged away
@@ -42,36 +43,36 @@ def _moved(vendor: str) -> str:
 
 # --- the identity tally ----------------------------------------------------------------------
 # people_identitytally: how many identities of each kind the persons of a village hold, by the
-# year each started and ended (OPEN_YEAR while open), merged duplicates left out. "Current on d"
-# is then the tally's rows that started before d's year and end after it, plus the few identities
-# that start or end within d's year, read from the identities themselves (reports.figures).
+# month each started and ended (OPEN_MONTH while open), merged duplicates left out. "Current on d"
+# is then the tally's rows that started before d's month and end after it, plus the few identities
+# that start or end within d's month, read from the identities themselves (reports.figures).
 
 _TALLY_UPSERT = """
-    INSERT INTO people_identitytally (region_code, kind, since_year, until_year, n) {select}
-    ON CONFLICT (region_code, kind, since_year, until_year)
+    INSERT INTO people_identitytally (region_code, kind, since_month, until_month, n) {select}
+    ON CONFLICT (region_code, kind, since_month, until_month)
     DO UPDATE SET n = people_identitytally.n + excluded.n"""
 
 
 def _tally_one(vendor: str, row: str, sign: int) -> str:
     """± one identity (`row` is NEW or OLD) at its person's current region."""
-    select = f"""SELECT p.region_id, {row}.kind, {_year(vendor, f"{row}.since")},
-               COALESCE({_year(vendor, f"{row}.until")}, {OPEN_YEAR}), {sign}
+    select = f"""SELECT p.region_id, {row}.kind, {_month(vendor, f"{row}.since")},
+               COALESCE({_month(vendor, f"{row}.until")}, {OPEN_MONTH}), {sign}
         FROM people_person p WHERE p.id = {row}.person_id AND p.merged_into_id IS NULL"""
     return _TALLY_UPSERT.format(select=select)
 
 
 def _tally_person(vendor: str, row: str, sign: int) -> str:
     """± every identity of a person (`row` is his OLD or NEW state) at that state's region."""
-    select = f"""SELECT {row}.region_id, i.kind, {_year(vendor, "i.since")},
-               COALESCE({_year(vendor, "i.until")}, {OPEN_YEAR}), {sign} * COUNT(*)
+    select = f"""SELECT {row}.region_id, i.kind, {_month(vendor, "i.since")},
+               COALESCE({_month(vendor, "i.until")}, {OPEN_MONTH}), {sign} * COUNT(*)
         FROM people_identity i WHERE i.person_id = {row}.id AND {row}.merged_into_id IS NULL
         GROUP BY 1, 2, 3, 4"""
     return _TALLY_UPSERT.format(select=select)
 
 
 def _tally_fresh(vendor: str) -> str:
-    return f"""SELECT p.region_id, i.kind, {_year(vendor, "i.since")},
-               COALESCE({_year(vendor, "i.until")}, {OPEN_YEAR}), COUNT(*)
+    return f"""SELECT p.region_id, i.kind, {_month(vendor, "i.since")},
+               COALESCE({_month(vendor, "i.until")}, {OPEN_MONTH}), COUNT(*)
         FROM people_identity i JOIN people_person p ON p.id = i.person_id
         WHERE p.merged_into_id IS NULL GROUP BY 1, 2, 3, 4"""
 
@@ -175,12 +176,12 @@ DERIVED: dict[str, Derived] = {
     d.key: d
     for d in [
         Derived(
-            "identity_tally", "身份统计汇总（按村、身份、起止年份）", "people_identitytally",
+            "identity_tally", "身份统计汇总（按村、身份、起止月份）", "people_identitytally",
             triggers=_tally_triggers, fresh=_tally_fresh,
-            stored="SELECT region_code, kind, since_year, until_year, n FROM people_identitytally WHERE n <> 0",
+            stored="SELECT region_code, kind, since_month, until_month, n FROM people_identitytally WHERE n <> 0",
             rebuild=lambda vendor: [
                 "DELETE FROM people_identitytally",
-                "INSERT INTO people_identitytally (region_code, kind, since_year, until_year, n) "
+                "INSERT INTO people_identitytally (region_code, kind, since_month, until_month, n) "
                 + _tally_fresh(vendor),
             ],
         ),

@@ -257,7 +257,7 @@ class Identity(models.Model):
         verbose_name = "身份"
         indexes = [
             models.Index(fields=["kind", "until"], name="identity_kind_until"),
-            # The identities that start or end within a year: what the tally leaves to the rows.
+            # The identities that start or end within a month: what the tally leaves to the rows.
             models.Index(fields=["since"], name="identity_since"),
             models.Index(fields=["until"], name="identity_until"),
         ]
@@ -392,24 +392,24 @@ class Document(models.Model):
 
 
 class IdentityTally(models.Model):
-    """How many identities of a kind the persons of a village hold, by the years they started and
-    ended (core.derived.OPEN_YEAR while open); merged duplicates left out. Kept by the database's
+    """How many identities of a kind the persons of a village hold, by the months (YYYYMM) they
+    started and ended (core.derived.OPEN_MONTH while open); merged duplicates left out. Kept by the database's
     triggers in the transaction of every write to an identity or a person's region
     (core/derived.py), never written from Python; `yizhan derived --check` proves it exact."""
 
     region_code = models.CharField(max_length=12)
     kind = models.CharField(max_length=30)
-    since_year = models.IntegerField()
-    until_year = models.IntegerField()
+    since_month = models.IntegerField()
+    until_month = models.IntegerField()
     n = models.IntegerField()
 
     class Meta:
         verbose_name = "身份统计汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=["region_code", "kind", "since_year", "until_year"], name="identity_tally_key"
+                fields=["region_code", "kind", "since_month", "until_month"], name="identity_tally_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_code} {self.kind} {self.since_year}–{self.until_year}: {self.n}"
+        return f"{self.region_code} {self.kind} {self.since_month}–{self.until_month}: {self.n}"

@@ -34,8 +34,8 @@ class Migration(migrations.Migration):
                 ),
                 ("region_code", models.CharField(max_length=12)),
                 ("kind", models.CharField(max_length=30)),
-                ("since_year", models.IntegerField()),
-                ("until_year", models.IntegerField()),
+                ("since_month", models.IntegerField()),
+                ("until_month", models.IntegerField()),
                 ("n", models.IntegerField()),
             ],
             options={
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="identitytally",
             constraint=models.UniqueConstraint(
-                fields=("region_code", "kind", "since_year", "until_year"), name="identity_tally_key"
+                fields=("region_code", "kind", "since_month", "until_month"), name="identity_tally_key"
             ),
         ),
         migrations.RunPython(install, uninstall),
