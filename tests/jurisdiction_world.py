@@ -37,7 +37,7 @@ from yizhan.ledgers.models import ExportRun, HouseholdKey, ImportRun, ImportRunR
 from yizhan.lifecycle.models import DomainEvent
 from yizhan.militia import services as militia_services
 from yizhan.people import services
-from yizhan.people.models import IdentityKind, RelationKind
+from yizhan.people.models import IdentityKind, IdentityTally, RelationKind
 from yizhan.regions.models import Grid, Region
 from yizhan.station import services as station_services
 from yizhan.veterans.models import (
@@ -177,6 +177,8 @@ def world_of(
         "people.Household": [person.household],
         "people.Relation": [relation],
         "people.Identity": [identity],
+        # Kept by the database (core/derived.py): the tally row his identity made in his village.
+        "people.IdentityTally": list(IdentityTally.objects.filter(region_code=person.region_id)),
         "people.ServiceRecord": [service_record],
         "people.Award": [award],
         "people.Document": [document],

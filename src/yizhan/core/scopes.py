@@ -19,6 +19,9 @@ The ways jurisdiction reaches a row:
   included — and rows under his regions: a township station works in its county's intake and
   reads the policies that govern it (core.policy: the most specific applies).
 - through(path, "app.Model"): the scope of the row that `path` leads to.
+- kept(field): a copy of the person's *current* region ("" once he is merged away), kept in
+  step by the database in the same transaction as every move (core/derived.py) — the person's
+  scope without the join; like person(), it needs the right to see people.
 - unscoped(why): deliberately outside jurisdiction; the reason says why.
 """
 
@@ -34,8 +37,8 @@ from django.db.models import Q, QuerySet
 from yizhan.accounts.roles import Perm
 from yizhan.regions.models import PREFIX_LENGTH, level_of
 
-PERSON, HOUSEHOLD, SUBJECT, OWN, COVERING, THROUGH, UNSCOPED = (
-    "person", "household", "subject", "own", "covering", "through", "unscoped",
+PERSON, HOUSEHOLD, SUBJECT, OWN, COVERING, THROUGH, UNSCOPED, KEPT = (
+    "person", "household", "subject", "own", "covering", "through", "unscoped", "kept",
 )  # fmt: skip
 NATIONAL = ""  # the region code of a national default (core.policy)
 
@@ -68,6 +71,10 @@ def covering(field: str, *, why: str) -> Scope:
     return Scope(COVERING, (field,), why=why)
 
 
+def kept(field: str, *, why: str) -> Scope:
+    return Scope(KEPT, (field,), why=why)
+
+
 def through(path: str, target: str) -> Scope:
     return Scope(THROUGH, (path,), target=target)
 
@@ -88,6 +95,9 @@ SCOPES: dict[str, Scope] = {
     "people.ServiceRecord": person("person"),
     "people.Award": person("person"),
     "people.Document": person("person"),
+    "people.IdentityTally": kept(
+        "region_code", why="the tally of a village's identities is filed under its persons' current region"
+    ),
     "regions.Region": own("code", why="a region is its own jurisdiction"),
     "regions.Grid": own("village_id", why="a grid lies in its village"),
     "accounts.Post": own(
@@ -125,7 +135,11 @@ SCOPES: dict[str, Scope] = {
     ),
     "care.CampaignGroup": through("campaign", "care.VisitCampaign"),
     "care.CampaignRun": through("campaign", "care.VisitCampaign"),
-    "care.CampaignVisit": person("person"),
+    "care.CampaignVisit": kept(
+        "region_code",
+        why="a visit is seen where its person now lives: coverage counts from the visit's own index "
+        "instead of a person lookup per visit (docs/benchmarks.md)",
+    ),
     "care.ContactLog": person("person"),
     # --- 兵役登记 and 征兵 ----------------------------------------------------------------------
     "conscription.Registration": person("person"),
@@ -308,7 +322,7 @@ def _q(scope: Scope, bounds, base: str, *, user, outside_index: bool) -> Q:
     if not bounds:
         return NOTHING
     how = scope.how
-    if how in (PERSON, HOUSEHOLD) and user is not None and not user.can(Perm.VIEW_PEOPLE):
+    if how in (PERSON, HOUSEHOLD, KEPT) and user is not None and not user.can(Perm.VIEW_PEOPLE):
         return NOTHING
     if how == PERSON:
         return functools.reduce(
@@ -331,7 +345,7 @@ def _q(scope: Scope, bounds, base: str, *, user, outside_index: bool) -> Q:
             )
             | (Q(**{f"{person_}__isnull": True, f"{household_}__isnull": True}) & _range(own_, bounds))
         )
-    if how == OWN:
+    if how in (OWN, KEPT):
         return _range(base + scope.paths[0], bounds, outside_index)
     if how == COVERING:
         return _covering(base + scope.paths[0], bounds)

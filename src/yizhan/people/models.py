@@ -141,6 +141,8 @@ class Person(models.Model):
             # Pinyin keys with the region, so the scope check is answered inside the index.
             models.Index(fields=["name_initials", "region"], name="person_initials_region"),
             models.Index(fields=["name_pinyin", "region"], name="person_pinyin_region"),
+            # 兵役登记's cohort is one birth year's males (conscription.must_register_this_year).
+            models.Index(fields=["birth_date", "sex"], name="person_birth_sex"),
         ]
 
     def __str__(self) -> str:
@@ -253,7 +255,12 @@ class Identity(models.Model):
 
     class Meta:
         verbose_name = "身份"
-        indexes = [models.Index(fields=["kind", "until"], name="identity_kind_until")]
+        indexes = [
+            models.Index(fields=["kind", "until"], name="identity_kind_until"),
+            # The identities that start or end within a month: what the tally leaves to the rows.
+            models.Index(fields=["since"], name="identity_since"),
+            models.Index(fields=["until"], name="identity_until"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind=IdentityKind.BEREAVED_FAMILY, subtype__gt="")
@@ -382,3 +389,27 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdentityTally(models.Model):
+    """How many identities of a kind the persons of a village hold, by the months (YYYYMM) they
+    started and ended (core.derived.OPEN_MONTH while open); merged duplicates left out. Kept by the database's
+    triggers in the transaction of every write to an identity or a person's region
+    (core/derived.py), never written from Python; `yizhan derived --check` proves it exact."""
+
+    region_code = models.CharField(max_length=12)
+    kind = models.CharField(max_length=30)
+    since_month = models.IntegerField()
+    until_month = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "身份统计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "kind", "since_month", "until_month"], name="identity_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.kind} {self.since_month}–{self.until_month}: {self.n}"

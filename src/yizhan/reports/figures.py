@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.db.models import (
@@ -40,7 +40,7 @@ from yizhan.core.scopes import scoped
 from yizhan.hall.case_models import CaseState, RatingLevel
 from yizhan.hall.case_selectors import cases_visible_to
 from yizhan.hall.models import TicketState
-from yizhan.people.models import Identity, IdentityKind
+from yizhan.people.models import Identity, IdentityKind, IdentityTally
 from yizhan.regions.models import PREFIX_LENGTH, Level, Region, level_of
 from yizhan.veterans.models import CardStatus, ProfileCategory
 from yizhan.worklist.models import OPEN_STATUSES, TaskDepartment
@@ -106,6 +106,11 @@ class Figure:
     # own (the intake quota, `quotas_by_area`); the rate is then the count ÷ that number.
     target: Callable[..., dict[str, int]] | None = None
 
+    # Where the table's counts come from when not a GROUP BY of the whole frame: (rows annotated
+    # `_region` and `_by`, the count of each row) pairs whose sums are the frame's counts — a
+    # summary kept by the database (core/derived.py) plus what it leaves to the rows.
+    parts: Callable[..., list[tuple[QuerySet, Expression]]] | None = None
+
 
 def _expr(value: str | Expression) -> Expression:
     return F(value) if isinstance(value, str) else value
@@ -129,6 +134,37 @@ def facts(user, label: str) -> QuerySet:
 def _identities(user, period: Period) -> QuerySet:
     # Identities carry no scope of their own: the person's, as SCOPES["people.Identity"] says.
     return facts(user, "people.Identity").filter(Identity.current_q(period.as_of))
+
+
+def _identity_parts(*, user, region: Region, period: Period) -> list[tuple[QuerySet, Expression]]:
+    """Current identities on `as_of`, counted from the tally: those that started before its month
+    and end after it are current all month; the few that start, or end, within it are counted from
+    the frame itself. The three parts are disjoint and together are the frame, exactly."""
+    day = period.as_of
+    month = day.year * 100 + day.month
+    lo, hi = region.bounds
+    whole = (
+        IdentityTally.objects.filter(scoped(user, "people.IdentityTally", outside_index=True))
+        .filter(region_code__gte=lo, region_code__lt=hi, since_month__lt=month, until_month__gt=month)
+        .annotate(_region=F("region_code"), _by=F("kind"))
+        .order_by()
+    )
+    first = day.replace(day=1)
+    last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    identities = FIGURES["identities"]
+    started = frame(identities, user=user, region=region, period=period).filter(since__gte=first)
+    # Written out rather than the frame's "open or ending later", whose open half SQLite answers
+    # by walking every open identity; two ranges, each answered by its own date index.
+    ending = frame(
+        replace(
+            identities,
+            rows=lambda user, period: facts(user, "people.Identity").filter(
+                since__lt=first, until__gt=period.as_of, until__lte=last
+            ),
+        ),
+        user=user, region=region, period=period,
+    )  # fmt: skip
+    return [(whole, Sum("n")), (started, Count("pk")), (ending, Count("pk"))]
 
 
 def _registration_cohort(user, period: Period) -> QuerySet:
@@ -173,7 +209,7 @@ FIGURES: dict[str, Figure] = {
         # --- 总览 -------------------------------------------------------------------------------
         Figure(
             "identities", "人员身份", _identities, "person__region_id", "kind", _choices(IdentityKind),
-            note="截至统计日持有该身份的人员（一人可有多种身份）",
+            note="截至统计日持有该身份的人员（一人可有多种身份）", parts=_identity_parts,
         ),
         Figure(
             "profiles", "建档立卡（12类）", lambda user, period: facts(user, "veterans.ProfileRecord"),
@@ -355,15 +391,19 @@ def _rate(figure: Figure, counts: Mapping[str, int], total: int) -> float | None
 def table(figure: Figure, *, user, region: Region, period: Period) -> Table:
     """One GROUP BY (area, category) over the frame: a row per child region of `region`."""
     length = child_length(region)
-    grouped = (
-        frame(figure, user=user, region=region, period=period)
-        .annotate(_area=Substr("_region", 1, length))
-        .values("_area", "_by")
-        .annotate(n=Count("pk"))
+    parts = (
+        figure.parts(user=user, region=region, period=period)
+        if figure.parts
+        else [(frame(figure, user=user, region=region, period=period), Count("pk"))]
     )
     counts: dict[str, dict[str, int]] = {}
-    for entry in grouped:
-        counts.setdefault(entry["_area"], {})[entry["_by"]] = entry["n"]
+    for rows, weight in parts:
+        for entry in (
+            rows.annotate(_area=Substr("_region", 1, length)).values("_area", "_by").annotate(n=weight)
+        ):
+            if entry["n"]:
+                area = counts.setdefault(entry["_area"], {})
+                area[entry["_by"]] = area.get(entry["_by"], 0) + entry["n"]
     children = {r.code: r.name for r in Region.objects.filter(code__in=[a.ljust(12, "0") for a in counts])}
     rows = []
     for area in sorted(counts):

@@ -1,0 +1,263 @@
+"""DERIVED: every piece of stored data that is computed from other rows, kept in step with its
+facts by database triggers — the one list of them, as SCOPES is of jurisdiction.
+
+Why triggers, not Python in the services: a trigger runs in the transaction of the write that
+changes the fact, whichever path made it — a service, the bulk import's set SQL, a merge's
+`UPDATE … SET person_id`, a campaign's INSERT … SELECT, the bench's multiplier — so a summary
+can never differ from the rows it counts (docs/decisions.md, 2026-12-01). Each entry says what it
+keeps, how to rebuild it from the facts alone, and how to check it: `yizhan derived --check`
+compares the stored rows with a fresh computation, `--rebuild` recomputes them.
+
+The SQL is written once with a few per-database pieces (`_SQL`): the month of a date, and the
+trigger wrappers (SQLite's trigger bodies; PostgreSQL's PL/pgSQL functions). This module names
+tables by their SQL names and imports nothing from the apps above core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# An identity still open is filed under this "until" month (YYYYMM): later than every real one.
+OPEN_MONTH = 999912
+
+_SQL = {
+    "sqlite": {"month": "CAST(substr({0}, 1, 4) || substr({0}, 6, 2) AS INTEGER)", "differs": "IS NOT"},
+    "postgresql": {"month": "CAST(to_char({0}, 'YYYYMM') AS INTEGER)", "differs": "IS DISTINCT FROM"},
+}
+
+
+def _month(vendor: str, column: str) -> str:
+    """The date's month as YYYYMM."""
+    return _SQL[vendor]["month"].format(column)
+
+
+# What "the person moved" means to every derived row: his region changed, or he was merged away
+# (a merged duplicate is nobody's: SCOPES leaves him out) or back.
+def _moved(vendor: str) -> str:
+    differs = _SQL[vendor]["differs"]
+    return (
+        f"OLD.region_id {differs} NEW.region_id "
+        f"OR (OLD.merged_into_id IS NULL) {differs} (NEW.merged_into_id IS NULL)"
+    )
+
+
+# --- the identity tally ----------------------------------------------------------------------
+# people_identitytally: how many identities of each kind the persons of a village hold, by the
+# month each started and ended (OPEN_MONTH while open), merged duplicates left out. "Current on d"
+# is then the tally's rows that started before d's month and end after it, plus the few identities
+# that start or end within d's month, read from the identities themselves (reports.figures).
+
+_TALLY_UPSERT = """
+    INSERT INTO people_identitytally (region_code, kind, since_month, until_month, n) {select}
+    ON CONFLICT (region_code, kind, since_month, until_month)
+    DO UPDATE SET n = people_identitytally.n + excluded.n"""
+
+
+def _tally_one(vendor: str, row: str, sign: int) -> str:
+    """± one identity (`row` is NEW or OLD) at its person's current region."""
+    select = f"""SELECT p.region_id, {row}.kind, {_month(vendor, f"{row}.since")},
+               COALESCE({_month(vendor, f"{row}.until")}, {OPEN_MONTH}), {sign}
+        FROM people_person p WHERE p.id = {row}.person_id AND p.merged_into_id IS NULL"""
+    return _TALLY_UPSERT.format(select=select)
+
+
+def _tally_person(vendor: str, row: str, sign: int) -> str:
+    """± every identity of a person (`row` is his OLD or NEW state) at that state's region."""
+    select = f"""SELECT {row}.region_id, i.kind, {_month(vendor, "i.since")},
+               COALESCE({_month(vendor, "i.until")}, {OPEN_MONTH}), {sign} * COUNT(*)
+        FROM people_identity i WHERE i.person_id = {row}.id AND {row}.merged_into_id IS NULL
+        GROUP BY 1, 2, 3, 4"""
+    return _TALLY_UPSERT.format(select=select)
+
+
+def _tally_fresh(vendor: str) -> str:
+    return f"""SELECT p.region_id, i.kind, {_month(vendor, "i.since")},
+               COALESCE({_month(vendor, "i.until")}, {OPEN_MONTH}), COUNT(*)
+        FROM people_identity i JOIN people_person p ON p.id = i.person_id
+        WHERE p.merged_into_id IS NULL GROUP BY 1, 2, 3, 4"""
+
+
+def _tally_triggers(vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return [
+            f"""CREATE TRIGGER derived_tally_identity_insert AFTER INSERT ON people_identity
+                BEGIN {_tally_one(vendor, "NEW", 1)}; END""",
+            f"""CREATE TRIGGER derived_tally_identity_delete AFTER DELETE ON people_identity
+                BEGIN {_tally_one(vendor, "OLD", -1)}; END""",
+            f"""CREATE TRIGGER derived_tally_identity_update
+                AFTER UPDATE OF person_id, kind, since, until ON people_identity
+                BEGIN {_tally_one(vendor, "OLD", -1)}; {_tally_one(vendor, "NEW", 1)}; END""",
+            f"""CREATE TRIGGER derived_tally_person_moved AFTER UPDATE OF region_id, merged_into_id
+                ON people_person WHEN {_moved(vendor)}
+                BEGIN {_tally_person(vendor, "OLD", -1)}; {_tally_person(vendor, "NEW", 1)}; END""",
+        ]
+    return [
+        f"""CREATE OR REPLACE FUNCTION derived_tally_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN {_tally_one(vendor, "OLD", -1)}; END IF;
+                IF TG_OP IN ('UPDATE', 'INSERT') THEN {_tally_one(vendor, "NEW", 1)}; END IF;
+                RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER derived_tally_identity
+            AFTER INSERT OR DELETE OR UPDATE OF person_id, kind, since, until ON people_identity
+            FOR EACH ROW EXECUTE FUNCTION derived_tally_identity()""",
+        f"""CREATE OR REPLACE FUNCTION derived_tally_person_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {_tally_person(vendor, "OLD", -1)}; {_tally_person(vendor, "NEW", 1)};
+                RETURN NULL;
+            END $$""",
+        f"""CREATE TRIGGER derived_tally_person_moved AFTER UPDATE OF region_id, merged_into_id
+            ON people_person FOR EACH ROW WHEN ({_moved(vendor)})
+            EXECUTE FUNCTION derived_tally_person_moved()""",
+    ]
+
+
+# --- the visit's region ----------------------------------------------------------------------
+# care_campaignvisit.region_code: the current region of the visit's person ("" once he is merged
+# away), so coverage counts and lists visits from the visit's own index instead of looking up a
+# person per visit (SCOPES["care.CampaignVisit"] = kept(...)).
+
+_PERSON_REGION = (
+    "(SELECT CASE WHEN p.merged_into_id IS NULL THEN p.region_id ELSE '' END "
+    "FROM people_person p WHERE p.id = {0})"
+)
+
+
+def _visit_triggers(vendor: str) -> list[str]:
+    of_new = _PERSON_REGION.format("NEW.person_id")
+    to_person = "CASE WHEN NEW.merged_into_id IS NULL THEN NEW.region_id ELSE '' END"
+    if vendor == "sqlite":
+        set_own = f"UPDATE care_campaignvisit SET region_code = {of_new} WHERE id = NEW.id"
+        return [
+            f"""CREATE TRIGGER derived_visit_region_insert AFTER INSERT ON care_campaignvisit
+                WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
+            f"""CREATE TRIGGER derived_visit_region_update
+                AFTER UPDATE OF person_id, region_code ON care_campaignvisit
+                WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
+            f"""CREATE TRIGGER derived_visit_person_moved AFTER UPDATE OF region_id, merged_into_id
+                ON people_person WHEN {_moved(vendor)}
+                BEGIN UPDATE care_campaignvisit SET region_code = {to_person} WHERE person_id = NEW.id; END""",
+        ]
+    return [
+        f"""CREATE OR REPLACE FUNCTION derived_visit_region() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.region_code := COALESCE({of_new}, ''); RETURN NEW; END $$""",
+        """CREATE TRIGGER derived_visit_region BEFORE INSERT OR UPDATE OF person_id, region_code
+            ON care_campaignvisit FOR EACH ROW EXECUTE FUNCTION derived_visit_region()""",
+        f"""CREATE OR REPLACE FUNCTION derived_visit_person_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE care_campaignvisit SET region_code = {to_person} WHERE person_id = NEW.id;
+                RETURN NULL;
+            END $$""",
+        f"""CREATE TRIGGER derived_visit_person_moved AFTER UPDATE OF region_id, merged_into_id
+            ON people_person FOR EACH ROW WHEN ({_moved(vendor)})
+            EXECUTE FUNCTION derived_visit_person_moved()""",
+    ]
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Derived:
+    key: str
+    title: str  # Chinese, for the command's report
+    table: str
+    # (vendor) -> the CREATE statements of its triggers (and their functions)
+    triggers: object
+    # (vendor) -> SELECT of (key columns…, value): what the rows must hold, from the facts alone
+    fresh: object
+    # SELECT of the same shape from the stored rows
+    stored: str
+    # (vendor) -> the statements that recompute the stored rows from `fresh`
+    rebuild: object
+
+
+DERIVED: dict[str, Derived] = {
+    d.key: d
+    for d in [
+        Derived(
+            "identity_tally", "身份统计汇总（按村、身份、起止月份）", "people_identitytally",
+            triggers=_tally_triggers, fresh=_tally_fresh,
+            stored="SELECT region_code, kind, since_month, until_month, n FROM people_identitytally WHERE n <> 0",
+            rebuild=lambda vendor: [
+                "DELETE FROM people_identitytally",
+                "INSERT INTO people_identitytally (region_code, kind, since_month, until_month, n) "
+                + _tally_fresh(vendor),
+            ],
+        ),
+        Derived(
+            "visit_region", "走访对象的现户籍地", "care_campaignvisit",
+            triggers=_visit_triggers,
+            fresh=lambda vendor: "SELECT v.id, COALESCE(" + _PERSON_REGION.format("v.person_id") + ", '') "
+            "FROM care_campaignvisit v",
+            stored="SELECT id, region_code FROM care_campaignvisit",
+            rebuild=lambda vendor: [
+                "UPDATE care_campaignvisit SET region_code = COALESCE("
+                + _PERSON_REGION.format("care_campaignvisit.person_id")
+                + ", '')"
+            ],
+        ),
+    ]
+}  # fmt: skip
+
+
+def _trigger_names(statements: list[str]) -> list[tuple[str, str]]:
+    """(name, table) of each CREATE TRIGGER among `statements`."""
+    found = []
+    for sql in statements:
+        words = sql.split()
+        if words[:2] == ["CREATE", "TRIGGER"]:
+            found.append((words[2], words[words.index("ON") + 1]))
+    return found
+
+
+def install(connection, *keys: str) -> None:
+    """(Re)creates the triggers of `keys` and rebuilds their rows: run by the migrations that
+    make the tables, and again whenever a trigger's SQL changes (a new migration calling it)."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for key in keys:
+            derived = DERIVED[key]
+            statements = derived.triggers(vendor)
+            for name, table in _trigger_names(statements):
+                cursor.execute(
+                    f"DROP TRIGGER IF EXISTS {name}" + ("" if vendor == "sqlite" else f" ON {table}")
+                )
+            for sql in statements:
+                cursor.execute(sql)
+            for sql in derived.rebuild(vendor):
+                cursor.execute(sql)
+
+
+def uninstall(connection, *keys: str) -> None:
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for key in keys:
+            for name, table in _trigger_names(DERIVED[key].triggers(vendor)):
+                cursor.execute(
+                    f"DROP TRIGGER IF EXISTS {name}" + ("" if vendor == "sqlite" else f" ON {table}")
+                )
+
+
+def differences(connection, key: str) -> list[tuple]:
+    """The keys whose stored value differs from a fresh computation (empty: the rows are exact)."""
+    derived = DERIVED[key]
+    with connection.cursor() as cursor:
+        cursor.execute(derived.fresh(connection.vendor))
+        fresh = {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+        cursor.execute(derived.stored)
+        stored = {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+    return sorted(
+        (
+            (k, stored.get(k), fresh.get(k))
+            for k in fresh.keys() | stored.keys()
+            if stored.get(k) != fresh.get(k)
+        ),
+        key=str,
+    )
+
+
+def rebuild(connection, key: str) -> None:
+    with connection.cursor() as cursor:
+        for sql in DERIVED[key].rebuild(connection.vendor):
+            cursor.execute(sql)
