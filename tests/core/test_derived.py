@@ -85,9 +85,8 @@ def test_a_move_and_a_merge_carry_the_identities_and_the_visits_with_the_person(
     twin.refresh_from_db()
     services.merge_people(actor=persona("xinhu_head"), keep=man, duplicate=twin, reason="重复登记")
     visit.refresh_from_db()
-    # The merge leaves the visit on the duplicate (its relation is hidden: related_name "+"), and a
-    # merged duplicate is nobody's: filed under no region, as the person scope left it out before.
-    assert (visit.person_id, visit.region_code) == (twin.pk, "")
+    # The merge moves the visit to the kept person, and the database files it where he lives.
+    assert (visit.person_id, visit.region_code) == (man.pk, man.region_id)
     assert_exact()
     assert IdentityTally.objects.get(region_code=XINHU_VILLAGE, kind="military_family").n == 1
     assert IdentityTally.objects.get(region_code="371402001003", kind="military_family").n == 0

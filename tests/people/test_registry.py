@@ -258,3 +258,34 @@ def test_a_merge_moves_the_records_of_other_areas_too(make_person, persona):
     assert DomainEvent.objects.get().person == keep
     assert {t.subject_key for t in Task.objects.all()} == {f"person:{keep.pk}"}
     assert keep.service_records.count() == 1
+
+
+def test_a_merge_moves_the_records_whose_relation_is_hidden_and_an_activity_holds_the_kept_person_once(
+    make_person, persona
+):
+    """Most of care's, the militia's and the station's records point at the person with
+    related_name "+": a merge must move them too (Person._meta.related_objects leaves them out)."""
+    from yizhan.care.campaigns import log_contact
+    from yizhan.care.models import ContactLog
+    from yizhan.station import services as station
+    from yizhan.station.models import HonorEntry, JointActivity
+
+    keep = make_person(name="商春旺")
+    duplicate = services.create_person(actor=None, name="商春旺", region=xinhu_village(), sex="M")
+    day = datetime.date(2026, 11, 2)
+    log_contact(actor=None, person=duplicate, channel="phone", on=day)
+    station.add_honor(actor=None, person=duplicate, kind="award", title="三等功", consent_on=day)
+    township = Region.objects.get(code="371402001000")
+    both = station.create_activity(
+        actor=None, township=township, kind="national_defense", title="国防教育", held_on=day, place="新湖中学",
+        organiser="both", persons=[keep, duplicate],
+    )  # fmt: skip
+    only_duplicate = station.create_activity(
+        actor=None, township=township, kind="memorial", title="烈士纪念日", held_on=day, place="烈士陵园",
+        organiser="both", persons=[duplicate],
+    )  # fmt: skip
+    services.merge_people(actor=persona("xinhu_head"), keep=keep, duplicate=duplicate, reason="重复登记")
+    assert ContactLog.objects.get().person == keep
+    assert HonorEntry.objects.get().person == keep
+    assert list(JointActivity.objects.get(pk=both.pk).persons.all()) == [keep]
+    assert list(JointActivity.objects.get(pk=only_duplicate.pk).persons.all()) == [keep]

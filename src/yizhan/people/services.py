@@ -873,18 +873,43 @@ def read_photo(*, document: Document) -> bytes:
     return _checked_content(document)
 
 
+def _records_of_a_person():
+    """Every foreign key to a person from another model: the hidden ones too (related_name "+",
+    as most of care's, the militia's and the station's are) and the own tables of many-to-many
+    fields (an activity's participants) — `_meta.related_objects` leaves the former out."""
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not (
+            relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)
+        ):
+            continue
+        if (
+            relation.related_model not in (Relation, Person)
+            and relation.related_model._meta.label not in KEPT_ON_MERGE
+        ):
+            yield relation
+
+
+# Records a merge leaves where they are, and why.
+KEPT_ON_MERGE = {
+    # What an import run did to which record is its history; undoing the run must never reach
+    # the kept person through a row that named the duplicate.
+    "ledgers.ImportRunRow",
+}
+
+
 def _move_records(*, duplicate: Person, keep: Person) -> None:
     """Every record of any app that points at the duplicate is moved to the kept person — found
     through the model's reverse relations, so records added by later features move too. Relations
     between people are handled by the caller; a one-to-one record the kept person already has is
     a conflict for a person to settle first."""
-    for relation in Person._meta.related_objects:
+    for relation in _records_of_a_person():
         model, field = relation.related_model, relation.field
-        if model in (Relation, Person) or not field.concrete:
-            continue
         rows = model.objects.filter(**{field.name: duplicate})
         if not rows.exists():
             continue
+        if model._meta.auto_created:  # a many-to-many's own table: one row per pair
+            other = next(f.name for f in model._meta.concrete_fields if f.is_relation and f is not field)
+            rows.filter(**{f"{other}__in": model.objects.filter(**{field.name: keep}).values(other)}).delete()
         if relation.one_to_one and model.objects.filter(**{field.name: keep}).exists():
             raise ValidationError(f"两条记录都有{model._meta.verbose_name}，请先核对处理后再合并。")
         try:
