@@ -3,8 +3,12 @@
 SQLite has no autovacuum/autoanalyze: without statistics its planner guesses, and on a large
 registry a wrong guess costs a full table scan per search (docs/benchmarks.md). ANALYZE with an
 analysis limit samples each index instead of reading it all, so it takes well under a second even
-at a million persons. PostgreSQL's autovacuum analyzes by itself; after a bulk import we ask for
-it at once rather than wait.
+at a million persons. PostgreSQL's autovacuum analyzes by itself, but only after enough rows have
+changed; after a bulk import or a campaign we ask for it at once rather than wait — for every
+table, because a bulk write fills several (identities, the tally, visits, tasks, audit events): a
+campaign's "already there" check once scanned every visit because the visits' statistics still
+described an empty campaign. A whole-database ANALYZE samples each table: 1.1 s at 1,000,000
+persons.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ def refresh_statistics(*, today: datetime.date | None = None) -> int:
             cursor.execute("ANALYZE")
             _small_when_empty(cursor)
         else:
-            cursor.execute("ANALYZE people_person")
+            cursor.execute("ANALYZE")
     return 1
 
 
