@@ -92,3 +92,44 @@ def test_a_chinese_name_has_one_initial_per_character_and_each_starts_its_syllab
 )
 def test_query_kind_tells_id_numbers_pinyin_and_names_apart(query, kind):
     assert query_kind(query) == kind
+
+
+def reading_corpus() -> list[str]:
+    """Names as the bench and the demo make them (every Faker surname with every given name),
+    random runs of common characters, and text around phrases of pypinyin's dictionary (which
+    its segmenter reads as words: 重庆, 银行, 长大)."""
+    import random
+
+    from faker.providers.person.zh_CN import Provider
+    from pypinyin.constants import PHRASES_DICT
+
+    given = [*Provider.first_names_male, *Provider.first_names_female]
+    names = [last + first for last in Provider.last_names for first in given]
+    rng = random.Random(16)
+    common = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    names += ["".join(rng.choices(common, k=rng.randint(1, 4))) for _ in range(8000)]
+    phrases = sorted(k for k in PHRASES_DICT if 2 <= len(k) <= 3)
+    names += [rng.choice(given) + rng.choice(phrases) + rng.choice(given) for _ in range(3000)]
+    names += [rng.choice(phrases) + "·" + rng.choice(given) + "1" for _ in range(500)]
+    return names
+
+
+def test_a_name_reads_char_by_char_exactly_as_pypinyin_reads_it_whole():
+    from pypinyin import Style, lazy_pinyin
+
+    from yizhan.core import pinyin
+
+    different = [
+        name
+        for name in reading_corpus()
+        if pinyin._reading(name) != lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+    ]
+    assert different == []
+
+
+def test_text_with_a_phrase_in_it_is_read_as_pypinyin_segments_it():
+    from yizhan.core import pinyin
+
+    # 长 alone reads zhang (its first reading); in the phrase 长城 it reads chang.
+    assert pinyin._reading("长") == ["zhang"]
+    assert pinyin._reading("王长城") == ["wang", "chang", "cheng"]

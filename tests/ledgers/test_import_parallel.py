@@ -112,3 +112,45 @@ def test_a_repeated_id_number_in_a_later_batch_is_reported_against_its_first_row
         (42, "与第 2 行是同一人（身份证号相同），请删除重复行")
     ]
     assert AuditEvent.objects.filter(action="person.create").count() == 40
+
+
+def test_workers_give_a_families_ledger_the_outcomes_one_process_gives(
+    serving, sheet_file, run_import, settings
+):
+    # A kind that looks other people up (the member) and attaches a fact: its rows are decoded
+    # from the worker's packed batch, which a people ledger of new persons never needs.
+    import datetime
+
+    from yizhan.people.models import Relation
+    from yizhan.people.services import create_person
+    from yizhan.regions.models import Region
+
+    village = Region.objects.get(code="371402001001")
+    mother = messy.id_of(datetime.date(1977, 3, 1), "F", 31)
+    create_person(actor=None, name="王秀英", id_number=mother, region=village)
+    path = sheet_file(
+        ["姓名", "身份证号", "与军人关系", "军人姓名", "军人身份证号"],
+        [
+            ["商建国", messy.id_of(datetime.date(1975, 3, 1), "M", 30), "父亲", "商春旺", serving.id_number],
+            ["王秀英", mother, "母亲", "商春旺", serving.id_number],
+            ["某某", messy.id_of(datetime.date(1980, 1, 1), "F", 34), "母亲", "", messy.id_of(datetime.date(2004, 1, 1), "M", 33)],
+            ["王秀英", mother, "母亲", "商春旺", serving.id_number],
+            ["商小妹", messy.id_of(datetime.date(2010, 5, 1), "F", 36), "妹妹", "商大", serving.id_number],
+        ],
+    )  # fmt: skip
+
+    def outcome() -> tuple:
+        run = run_import(path, kind="families", batch_size=2)
+        relations = sorted((r.relative.id_number, r.kind) for r in Relation.objects.filter(person=serving))
+        return run.counts(), [(e["row"], e["column"], e["reason"]) for e in errors_of(run)], relations
+
+    settings.IMPORT_WORKERS = 1
+    with transaction.atomic():
+        alone = outcome()
+        transaction.set_rollback(True)
+    settings.IMPORT_WORKERS = 2
+    assert parallel.workers_for(5, 2) == 2
+    shared = outcome()
+
+    assert shared == alone
+    assert alone[0]["created"] == 2 and alone[0]["rejected"] == 3

@@ -9,6 +9,7 @@ must go back to the card rather than "fix" the number by replacing its last char
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ def check_digit(first17: str) -> str:
     """The 18th character for these 17 digits (ISO 7064 MOD 11-2)."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("计算校验码需要 17 位数字。")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

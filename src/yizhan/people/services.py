@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -216,7 +216,10 @@ def _new_fields(
         if value != default:
             fields[field] = value
             if field != "birthplace_code":
-                changes[field] = [_display(field, default), _display(field, value)]
+                # Most values are text and most defaults empty: shown as they are (_display's rule).
+                before = "" if default is None or default == "" else _display(field, default)
+                after = value if type(value) is str and field not in SENSITIVE else _display(field, value)
+                changes[field] = [before, after]
     if "name" in changes:
         fields["name_pinyin"], fields["name_initials"] = name_keys(fields["name"])
     return fields, changes
@@ -238,20 +241,33 @@ class NewPerson:
     """A validated, encrypted new person as the values of his insert row, for create_people (the
     ledger import): no model instance per row, and everything a worker process can compute
     computed where he is prepared (ledgers.importing.parallel). The caller may set household_id
-    and is_household_head; create_people sets id."""
+    and is_household_head; create_people sets id. His region travels as its code: a Region
+    instance would cost the importer an unpickled model a row."""
 
-    __slots__ = ("bidx", "changes_json", "household_id", "id", "is_household_head", "region", "values")
+    __slots__ = ("bidx", "changes_json", "household_id", "id", "is_household_head", "region_code", "values")
 
     def __init__(self, fields: dict, changes: dict[str, list[str]]):
-        self.region: Region = fields["region"]
+        self.region_code: str = fields["region"].code
         self.bidx: str | None = fields.get("id_number_bidx")
-        row = {**_ROW_DEFAULTS, **fields, "region_id": self.region.code}
-        row["birth_date"] = connection.ops.adapt_datefield_value(row["birth_date"])
+        row = {**_ROW_DEFAULTS, **fields, "region_id": self.region_code}
+        # ISO text: what SQLite stores and what PostgreSQL's COPY reads (no connection asked a row).
+        row["birth_date"] = row["birth_date"] and row["birth_date"].isoformat()
         self.values = tuple(row[c] for c in PERSON_COLUMNS[len(PER_WRITE) :])
         self.changes_json = canonical_json(changes)
         self.id: int | None = None
         self.household_id: int | None = None
         self.is_household_head = False
+
+    def __reduce__(self):
+        # Crossing from a worker to the importer: a plain tuple, not the slots' state dict.
+        return _new_person, tuple(getattr(self, name) for name in NewPerson.__slots__)
+
+
+def _new_person(*state) -> NewPerson:
+    person = NewPerson.__new__(NewPerson)
+    for name, value in zip(NewPerson.__slots__, state, strict=True):
+        setattr(person, name, value)
+    return person
 
 
 def prepare_new(*, values: dict, id_bidx: str | None = None, today: datetime.date | None = None) -> NewPerson:
@@ -529,7 +545,7 @@ def create_people(*, actor, prepared: list[NewPerson], source: str = "") -> list
             if person.is_household_head:
                 more["is_household_head"] = ["", "是"]
             changes = canonical_json({**json.loads(changes), **more})
-        events.append((person.id, person.region.code, '{"fields":' + changes + tail))
+        events.append((person.id, person.region_code, '{"fields":' + changes + tail))
     append_events(actor=actor, action="person.create", object_type="person", rows=events)
     return [person.id for person in prepared]
 

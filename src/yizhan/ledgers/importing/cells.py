@@ -43,7 +43,11 @@ def text(raw) -> str:
         raw = raw.date() if (raw.hour, raw.minute, raw.second) == (0, 0, 0) else raw
     if isinstance(raw, datetime.date | datetime.datetime):
         return raw.isoformat()
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(raw))).strip()
+    value = str(raw)
+    if not value.isascii():  # ASCII is already NFKC; most cells of a ledger are digits
+        value = unicodedata.normalize("NFKC", value)
+    # str.split() and the re module's \s agree on what is whitespace (both Py_UNICODE_ISSPACE).
+    return " ".join(value.split())
 
 
 def key(raw) -> str:

@@ -50,6 +50,9 @@ COMPARED = ("name", "phone", "address", "education", "political_status", "ethnic
 PERSON_FIELDS = ("name", "sex", "ethnicity", "phone", "address", "education", "political_status", "notes")
 # prepare_person/update_person report errors by field; the row reports them by column.
 FIELD_OF_ERROR = {"region": "village"}
+# A row as parse_one leaves it: the row (a PackedRow when a worker parsed it), and its prepared
+# new person or the errors refusing him.
+Parsed = tuple[Row, "people.NewPerson | list[RowError] | None"]
 SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村", "街道办事处", "街道", "镇", "乡")
 
 
@@ -60,17 +63,25 @@ class RegionIndex:
         lo, hi = root.bounds
         self.root = root
         self.by_name: dict[str, dict[str, list[Region]]] = {Level.TOWNSHIP: {}, Level.VILLAGE: {}}
+        self.by_code: dict[str, Region] = {}
+        self._found: dict[tuple, list[Region]] = {}
         for region in Region.objects.filter(
             code__gte=lo, code__lt=hi, level__in=[Level.TOWNSHIP, Level.VILLAGE]
         ):
+            self.by_code[region.code] = region
             for name in {cells.key(region.name), _base(region.name)}:
                 self.by_name[region.level].setdefault(name, []).append(region)
 
     def find(self, level: str, name: str, under: Region | None = None) -> list[Region]:
-        exact = self.by_name[level].get(cells.key(name)) or self.by_name[level].get(_base(name), [])
-        if under is not None:
-            exact = [r for r in exact if r.code.startswith(under.code[:9])]
-        return list({r.code: r for r in exact}.values())
+        # A ledger names the same few dozen villages on every row: each answer is worked out once.
+        asked = (level, name, under.code if under is not None else None)
+        found = self._found.get(asked)
+        if found is None:
+            exact = self.by_name[level].get(cells.key(name)) or self.by_name[level].get(_base(name), [])
+            if under is not None:
+                exact = [r for r in exact if r.code.startswith(under.code[:9])]
+            found = self._found[asked] = list({r.code: r for r in exact}.values())
+        return list(found)
 
 
 def _without_trailing_empty_rows(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
@@ -200,45 +211,46 @@ class Importer:
             seen.close()
         return self.counts
 
-    def parse_one(self, number: int, values: list, *, prepare: bool) -> tuple | None:
+    def parse_one(self, number: int, values: list, *, prepare: bool) -> Parsed | None:
         """A row's parse (None: blank) and, for the bulk kind, its new person prepared in case
         the registry does not have him (or the errors that would refuse him): the per-row work
-        that parallel.Stage runs in worker processes. A plain tuple, to cross the process line."""
+        that parallel.Stage runs in worker processes (which hand it over as a PackedBatch)."""
         if self.layout.is_blank(values):
             return None
         row = self._parse(number, values)
+        if "id_number" in row.values:
+            row.key = self._fact_key(row)
         prepared: people.NewPerson | list[RowError] | None = None
         if prepare and self.kind.attach is None and not row.errors:
             try:
                 prepared = self._prepare(row)
             except Rejected as exc:
                 prepared = exc.errors
-        return row.number, row.values, row.sources, row.errors, row.bidx, prepared
+        return row, prepared
 
-    def _rows(self, parsed: list[tuple | None]) -> list[Row]:
-        """The parsed rows again as Rows; their indexes and prepared persons kept for the batch."""
-        self._bidx_of, self._prepared = {}, {}
+    def _rows(self, parsed: list[Parsed | None]) -> list[Row]:
+        """The batch's parsed rows (Rows, or PackedRows from a worker); their prepared persons
+        kept for the batch."""
+        self._prepared = {}
         rows = []
         for item in parsed:
             if item is None:
                 continue
-            number, values, sources, errors, bidx, prepared = item
-            rows.append(Row(number, self.spec, values, sources, errors, bidx))
-            if bidx is not None:
-                self._bidx_of[values["id_number"].number] = bidx
+            row, prepared = item
+            rows.append(row)
             if prepared is not None:
-                self._prepared[number] = prepared
+                self._prepared[row.number] = prepared
         return rows
 
-    def _remember(self, parsed: list[tuple | None], seen: SeenIds) -> None:
+    def _remember(self, parsed: list[Parsed | None], seen: SeenIds) -> None:
         rows = self._rows(parsed)
-        seen.first_rows([(self._fact_key(row), row.number) for row in rows if "id_number" in row.values])
+        seen.first_rows([(row.key, row.number) for row in rows if row.key is not None])
 
-    def _batch(self, batch: list[tuple[int, list]], parsed_: list[tuple | None], seen: SeenIds) -> None:
+    def _batch(self, batch: list[tuple[int, list]], parsed_: list[Parsed | None], seen: SeenIds) -> None:
         parsed = self._rows(parsed_)
         self.counts["ignored_blank"] += len(batch) - len(parsed)
         self.counts["rows"] += len(batch)
-        pairs = [(self._fact_key(row), row.number) for row in parsed if "id_number" in row.values]
+        pairs = [(row.key, row.number) for row in parsed if row.key is not None]
         what = "是同一人（身份证号相同）" if not self.kind.same_fact else "是同一人的同一条记录"
         for row_number, first in seen.first_rows(pairs).items():
             row = next(r for r in parsed if r.number == row_number)
@@ -319,9 +331,7 @@ class Importer:
             if column.required and column.field not in row.values and column.field not in failed:
                 row.errors.append(row.error(column.field, f"未填写{column.label}"))
         if "id_number" in row.values:
-            row.bidx = self._bidx_of[row.values["id_number"].number] = crypto.blind_index(
-                row.values["id_number"].number, context=ID_CONTEXT
-            )
+            row.bidx = crypto.blind_index(row.values["id_number"].number, context=ID_CONTEXT)
             self._check_against_id(row)
         if "township" in row.values or "village" in row.values:
             self._resolve_region(row)
@@ -377,16 +387,18 @@ class Importer:
             )
 
     def _decide(self, rows: list[Row]) -> list[Result]:
-        numbers = [
-            r.values[f].number for r in rows for f in ("id_number", *self.kind.lookups) if f in r.values
-        ]
-        bidxs = [self._bidx(n) for n in numbers]
+        self._bidx_of = {}
+        bidxs = [r.bidx for r in rows if r.bidx is not None]
+        bidxs += [self._bidx(r.values[f].number) for r in rows for f in self.kind.lookups if r.has(f)]
+        # Which of them are registered, by one plain query: most rows of a ledger are new people,
+        # and the ORM's IN of a batch's 1,000 indexes cost ~10 µs a row to compile.
+        known = bulk.existing(Person, "id_number_bidx", bidxs)
         self._found = {
             p.id_number_bidx: p
-            for p in Person.objects.filter(id_number_bidx__in=bidxs).select_related("region")
-        }
+            for p in Person.objects.filter(id_number_bidx__in=known).select_related("region")
+        } if known else {}  # fmt: skip
         self._households = {}
-        if any("household_key" in r.values for r in rows):
+        if any(r.has("household_key") for r in rows):
             keys = {r.values["household_key"] for r in rows if "household_key" in r.values}
             self._households = {
                 k.key: k.household
@@ -415,7 +427,7 @@ class Importer:
         """The row's outcome; for the bulk kind a new person comes back unsaved (created later)."""
         if row.errors:
             raise Rejected(row.errors)
-        existing = self.found(row.values["id_number"].number)
+        existing = self._found.get(row.bidx)  # the row's own number, indexed when it was parsed
         if existing is not None and not self.in_region(existing):
             raise row.reject(
                 "id_number", "该身份证号已登记为本次导入地区以外的人员，请联系其户籍地服务站核对"
@@ -423,7 +435,7 @@ class Importer:
         if self.kind.check is not None:
             self.kind.check(self, row)
         fills, previous = self._compare(row, existing) if existing is not None else ({}, {})
-        if "grid" in row.values:
+        if row.has("grid"):
             self._grid_of[row.number] = self._grid(row, existing)
         result = Result(self.run.pk, row.number, Outcome.UNCHANGED, person_id=existing and existing.pk)
         if self.kind.attach is None and existing is None:
@@ -575,9 +587,10 @@ class Importer:
 
     def _bulk_create(self, new_people: list[tuple[Row, people.NewPerson, Result]]) -> list[Result]:
         for row, person, result in new_people:
-            if "household_key" in row.values:
+            if row.has("household_key"):
                 objects: list[Model] = []
-                person.household_id = self._household_for(row, person.region, objects).pk
+                region = self.regions.by_code[person.region_code]
+                person.household_id = self._household_for(row, region, objects).pk
                 person.is_household_head = row.values.get("household_head") == "head"
                 result.records = [[o._meta.label_lower, o.pk] for o in objects]
         people.create_people(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from yizhan.ledgers.importing import cells
 from yizhan.ledgers.importing.columns import IGNORED, SEQUENCE, Column, header_index
@@ -20,15 +20,21 @@ class Layout:
     header_row: int
     headers: dict[int, str]  # column index → header text as written (stripped)
     columns: dict[int, Column]  # column index → what it means (unmapped columns absent)
+    _data_columns: list | None = field(default=None, init=False, repr=False, compare=False)
 
     def mapping(self) -> dict[str, str]:
         """{column index: field}, the form a run stores."""
         return {str(i): c.field for i, c in self.columns.items()}
 
     def data_columns(self) -> list[tuple[int, str, Column]]:
-        return [
-            (i, self.headers.get(i, ""), c) for i, c in sorted(self.columns.items()) if c.field not in SPECIAL
-        ]
+        # Asked once a row; a layout does not change once located.
+        if self._data_columns is None:
+            self._data_columns = [
+                (i, self.headers.get(i, ""), c)
+                for i, c in sorted(self.columns.items())
+                if c.field not in SPECIAL
+            ]
+        return self._data_columns
 
     def is_blank(self, row: list) -> bool:
         """No data at all, a sequence number (or our own 错误原因) at most."""

@@ -24,10 +24,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from yizhan.ledgers.importing.rows import PackedBatch, PackedRow
+
 if TYPE_CHECKING:
     from yizhan.ledgers.importing.engine import Importer
 
 AHEAD = 2  # batches in flight per worker
+BLANK = "blank"  # in a worker's answer, where parse_one found a blank row
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 # The importer a forked worker works for: inherited through fork, never pickled.
@@ -53,10 +56,13 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _work(task: tuple[list[tuple[int, list]], int]) -> list[tuple | None]:
+def _work(task: tuple[list[tuple[int, list]], int]) -> tuple[PackedBatch, list]:
+    """A batch parsed in a worker: its rows packed together, and for each row of the batch its
+    prepared person, None, or BLANK for a blank row."""
     batch, cursor = task
-    _importer._bidx_of = {}
-    return [_importer.parse_one(number, values, prepare=number > cursor) for number, values in batch]
+    parsed = [_importer.parse_one(number, values, prepare=number > cursor) for number, values in batch]
+    rows = PackedBatch([item[0] for item in parsed if item is not None])
+    return rows, [BLANK if item is None else item[1] for item in parsed]
 
 
 class Stage:
@@ -78,7 +84,7 @@ class Stage:
 
     def batches(
         self, rows: Iterator[tuple[int, list]], size: int, *, cursor: int
-    ) -> Iterator[tuple[list[tuple[int, list]], list[tuple | None]]]:
+    ) -> Iterator[tuple[list[tuple[int, list]], list]]:
         """(batch of raw rows, their parse) in file order. Rows up to `cursor` are only parsed:
         their people were written before the run was interrupted."""
         if self.pool is None:
@@ -96,7 +102,13 @@ class Stage:
         while pending:
             batch, parsed = pending.popleft()
             submit()
-            yield batch, parsed.get()
+            yield batch, self._unpack(*parsed.get())
+
+    def _unpack(self, rows: PackedBatch, prepared: list) -> list:
+        """A worker's answer as parse_one's items, in the batch's order: (PackedRow, prepared),
+        or None for a blank row."""
+        spec, packed = self.importer.spec, iter(rows.packed)
+        return [None if p == BLANK else (PackedRow(spec, next(packed), rows), p) for p in prepared]
 
     def close(self) -> None:
         global _importer

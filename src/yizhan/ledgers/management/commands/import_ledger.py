@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="以 JSON 输出结果")
         parser.add_argument("--user", help="以该工作人员身份导入（默认：系统）")
         parser.add_argument(
-            "--batch-size", type=int, default=None, help="每批行数（默认取 YIZHAN_IMPORT_BATCH_ROWS，1000）"
+            "--batch-size", type=int, default=None, help="每批行数（默认取 YIZHAN_IMPORT_BATCH_ROWS，5000）"
         )
 
     def handle(self, *args, file, kind, region, dry_run, report, as_json, user, batch_size, **options):
