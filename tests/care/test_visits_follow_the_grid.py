@@ -35,7 +35,9 @@ TODAY = datetime.date(2026, 11, 30)
 
 
 def assert_exact() -> None:
-    assert differences(connection, "visit_grid") == []
+    """The visits' grids, and the coverage tally that counts them by grid."""
+    for key in ("visit_grid", "coverage_tally"):
+        assert differences(connection, key) == [], key
 
 
 @pytest.fixture
@@ -209,4 +211,16 @@ def test_a_villages_first_grid_added_later_takes_the_visits_of_its_unplaced_hous
 
 def test_the_generation_files_each_visit_in_the_grid_the_database_keeps(canal):
     assert CampaignVisit.objects.count() == 3
+    assert_exact()
+
+
+def test_the_coverage_count_equals_the_list_after_a_person_moves_away(canal, persona):
+    from yizhan.care.selectors import campaign_page_visits, coverage, total_coverage
+
+    Person.objects.filter(pk=canal["alone"].pk).update(region_id="320583400001")  # to 昆山
+    head = persona("xinhu_head")
+    total = total_coverage(coverage(user=head, campaign=canal["campaign"], by="village")).total
+    assert total == campaign_page_visits(user=head, campaign=canal["campaign"]).count() == 2
+    county = total_coverage(coverage(user=persona("decheng"), campaign=canal["campaign"], by="township"))
+    assert county.total == 2
     assert_exact()

@@ -267,6 +267,11 @@ _COVERAGE_FRESH = (
     "GROUP BY campaign_id, region_code, COALESCE(grid_id, 0), target, status"
 )
 _COVERAGE_COLUMNS = "campaign_id, region_code, grid_id, target, status"
+# What an update must name for the tally's update trigger to fire: its columns, and those whose
+# change makes the visit's own triggers change its region or grid. PostgreSQL fires an
+# UPDATE OF trigger by the statement's SET list only, not by what a BEFORE trigger changed: a
+# merge's SET person_id moved the visit's region and left the tally behind.
+_COVERAGE_FIRED_BY = f"{_COVERAGE_COLUMNS}, household_id, person_id"
 
 
 def _coverage_triggers(vendor: str) -> list[str]:
@@ -278,7 +283,7 @@ def _coverage_triggers(vendor: str) -> list[str]:
                 BEGIN {_coverage_one("NEW", 1)}; END""",
             f"""CREATE TRIGGER derived_coverage_delete AFTER DELETE ON care_campaignvisit
                 BEGIN {_coverage_one("OLD", -1)}; END""",
-            f"""CREATE TRIGGER derived_coverage_update AFTER UPDATE OF {_COVERAGE_COLUMNS}
+            f"""CREATE TRIGGER derived_coverage_update AFTER UPDATE OF {_COVERAGE_FIRED_BY}
                 ON care_campaignvisit WHEN {changed}
                 BEGIN {_coverage_one("OLD", -1)}; {_coverage_one("NEW", 1)}; END""",
         ]
@@ -296,7 +301,7 @@ def _coverage_triggers(vendor: str) -> list[str]:
             REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION derived_coverage_removed()""",
         f"""CREATE OR REPLACE FUNCTION derived_coverage_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN {_coverage_one("OLD", -1)}; {_coverage_one("NEW", 1)}; RETURN NULL; END $$""",
-        f"""CREATE TRIGGER derived_coverage_changed AFTER UPDATE OF {_COVERAGE_COLUMNS}
+        f"""CREATE TRIGGER derived_coverage_changed AFTER UPDATE OF {_COVERAGE_FIRED_BY}
             ON care_campaignvisit FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION derived_coverage_changed()""",
     ]
 
