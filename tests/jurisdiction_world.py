@@ -19,7 +19,7 @@ from yizhan.accounts.roles import Role
 from yizhan.accounts.services import create_user, grant_post, issue_device
 from yizhan.benefits.models import AllowanceRate, BonusRate
 from yizhan.care import services as care_services
-from yizhan.care.models import GIFT_PACK_ITEMS
+from yizhan.care.models import GIFT_PACK_ITEMS, CoverageTally
 from yizhan.conscription.models import (
     Campaign,
     Candidate,
@@ -196,6 +196,8 @@ def world_of(
         "care.CampaignGroup": [visits["group"]],
         "care.CampaignRun": [visits["run"]],
         "care.CampaignVisit": [visits["visit"]],
+        # Kept by the database (core/derived.py): the coverage tally row his visit made.
+        "care.CoverageTally": list(CoverageTally.objects.filter(campaign=visits["campaign"])),
         "care.ContactLog": [visits["contact"]],
         "conscription.RegistrationYear": [registration_year],
         "conscription.Registration": [registration],

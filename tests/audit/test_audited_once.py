@@ -75,6 +75,7 @@ NOT_A_WRITE = {
     "carry_forward": "a rule effect's write (once-for-good tasks), counted with the fact that sets it off",
     "follow_the_family": "a tick rule's write (待挂光荣牌随军人家庭迁户), audited once: tests/benefits/test_plaques.py",
     "move_to_household": "follow_the_family's task write, audited once with it: tests/benefits/test_plaques.py",
+    "follow_grid": "set_household_grid's task write, audited once a task: tests/care/test_visits_follow_the_grid.py",
     "revoke_identity": "a correction's rule effect, counted with correct/withdraw",
     "reopen_identity": "a correction's rule effect, counted with correct/withdraw",
     "reopen_service_record": "a correction's rule effect, counted with correct/withdraw",

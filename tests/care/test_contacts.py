@@ -155,3 +155,20 @@ def test_the_never_contacted_come_first_then_the_longest_since(kept, make_person
             )
     due = contacts_due(user=persona("xinhu_village"), today=TODAY)
     assert [d.person.name for d in due] == ["商未联系", "商久未联系", "商重点"]
+
+
+def test_a_township_clerk_without_a_grid_chooses_a_village_and_reads_its_week(kept, login_as):
+    client = login_as("xinhu_clerk")
+    first = client.get("/care/contacts/").content.decode()
+    assert "请选择村（社区）" in first and "商重点" not in first and "新湖社区" in first
+    chosen = client.get(f"/care/contacts/?village={VILLAGE}").content.decode()
+    assert "商重点" in chosen
+    person = kept[IdentityKind.PRIORITY_ENTITLED]
+    answer = client.post(f"/care/contacts/{person.pk}/", {"channel": "phone", "village": VILLAGE})
+    assert answer.url == f"/care/contacts/?village={VILLAGE}"
+
+
+def test_a_village_outside_the_clerks_township_answers_404(kept, login_as):
+    client = login_as("xinhu_clerk")
+    assert client.get("/care/contacts/?village=320583400001").status_code == 404
+    assert client.get("/care/contacts/?village=371402001000").status_code == 404  # a township, not a village

@@ -245,6 +245,9 @@ class VisitStatus(models.TextChoices):
     UNREACHABLE = "unreachable", "联系不上"
 
 
+STATUS_LABELS = dict(VisitStatus.choices)
+
+
 class CampaignVisit(models.Model):
     """One household (or a person without one) a campaign visits: the row coverage counts. Made in
     bulk by care.generation; kept when the household no longer matches."""
@@ -296,6 +299,41 @@ class CampaignVisit(models.Model):
     @property
     def target_label(self) -> str:
         return label_of(self.target)
+
+    @property
+    def status_label(self) -> str:
+        """get_status_display without its cost: Django flattens the field's choices on every call
+        (a third of the campaign page's list, 100 rows)."""
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+class CoverageTally(models.Model):
+    """How many of a campaign's visits lie in each village × grid × group × status: the coverage
+    page's counts, read instead of counting 66,000 visits per request at a county's size. Kept by
+    the database's triggers in the transaction of every write to a visit (core/derived.py
+    "coverage_tally"), so it always equals the visits it counts; never written from Python."""
+
+    # No constraint and no index of its own: the rows are the triggers' (a dropped campaign's
+    # stay at n = 0), and the unique key leads with the campaign.
+    campaign = models.ForeignKey(
+        VisitCampaign, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    region_code = models.CharField(max_length=12)
+    grid_key = models.BigIntegerField()  # the visit's grid id, 0 for none (a unique key cannot hold NULL)
+    target = models.CharField(max_length=40)
+    status = models.CharField(max_length=20)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "走访覆盖汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "region_code", "grid_key", "target", "status"], name="coverage_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.region_code} {self.grid_key} {self.target} {self.status}: {self.n}"
 
 
 class FollowUp(models.TextChoices):

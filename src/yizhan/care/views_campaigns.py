@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -18,6 +19,7 @@ from yizhan.care.forms import CampaignForm, CampaignVisitForm, ContactForm
 from yizhan.care.models import ContactChannel, VisitStatus
 from yizhan.core.pages import form_page
 from yizhan.people.selectors import get_person
+from yizhan.regions.models import Grid
 
 COVERAGE_TABS = [
     ("township", "按乡镇（街道）"),
@@ -88,7 +90,7 @@ def campaign(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     rows = selectors.coverage(user=request.user, campaign=item, by=by)
     total = selectors.total_coverage(rows)
     visits = CountedPaginator(
-        selectors.campaign_visits(user=request.user, campaign=item), 100, count=total.total
+        selectors.campaign_page_visits(user=request.user, campaign=item), 100, count=total.total
     )
     context = {
         "campaign": item,
@@ -167,10 +169,19 @@ def contacts(request: HttpRequest) -> HttpResponse:
     """The liaison's phone page: who is due this week in his grids, with one-tap logging."""
     require(request.user, Perm.VIEW_PEOPLE)
     today = timezone.localdate()
+    has_grid = Grid.objects.filter(liaison=request.user).exists()
+    village = (
+        None
+        if has_grid
+        else selectors.contact_village(user=request.user, code=request.GET.get("village", ""))
+    )
     context = {
-        "due": selectors.contacts_due(user=request.user, today=today),
+        "due": selectors.contacts_due(user=request.user, today=today, village=village),
         "channels": ContactChannel.choices,
         "today": today,
+        # Without a grid of his own, a clerk chooses the village whose week he reads.
+        "villages": None if has_grid else selectors.contact_villages(request.user),
+        "village": village,
     }
     return render(request, "care/contacts.html", context)
 
@@ -196,4 +207,7 @@ def contact_log(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"已登记与{person.name}的联系。")
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-    return redirect("care:contacts")
+    back = reverse("care:contacts")
+    village = request.POST.get("village", "")
+    # Back to the village the clerk was working through (a code only: nothing personal in the URL).
+    return redirect(f"{back}?village={village}" if village.isdigit() and len(village) == 12 else back)

@@ -154,6 +154,158 @@ def _visit_triggers(vendor: str) -> list[str]:
     ]
 
 
+# --- the visit's grid ------------------------------------------------------------------------
+# care_campaignvisit.grid_id of a visit still due: the grid of its household — the household's own
+# (people_household.grid_id), else the first grid of the household's village, or of the person's
+# current village for a visit without a household (care.generation.grid_sql, the same rule). A
+# visit already done (visited, refused, unreachable) keeps the grid it was done in: it is history,
+# and coverage by grid counts the work where it happened (docs/decisions.md, 2026-12-02).
+
+_FIRST_GRID = "(SELECT MIN(g0.id) FROM regions_grid g0 WHERE g0.village_id = {0})"
+
+
+def _visit_grid(v: str) -> str:
+    """The grid the due visit `v` (NEW, or a table alias) belongs to now: one lookup of its
+    household (or of its person, without one) and one of the village's first grid."""
+    first_of_household = _FIRST_GRID.format("h.region_id")
+    first_of_person = _FIRST_GRID.format(_PERSON_REGION.format(f"{v}.person_id"))
+    return (
+        f"(CASE WHEN {v}.household_id IS NULL THEN {first_of_person} ELSE "
+        f"(SELECT COALESCE(h.grid_id, {first_of_household}) FROM people_household h "
+        f"WHERE h.id = {v}.household_id) END)"
+    )
+
+
+# The due visits whose fallback grid is the first grid of `village` (a grid added to or removed
+# from it may change which that is): unplaced households of the village, and visits without a
+# household filed there.
+_FALLBACK_VISITS = (
+    "status = 'due' AND (household_id IN (SELECT h.id FROM people_household h "
+    "WHERE h.region_id = {0} AND h.grid_id IS NULL) OR (household_id IS NULL AND region_code = {0}))"
+)
+
+
+def _grid_triggers(vendor: str) -> list[str]:
+    differs = _SQL[vendor]["differs"]
+    of_household = f"COALESCE(NEW.grid_id, {_FIRST_GRID.format('NEW.region_id')})"
+    follow = f"UPDATE care_campaignvisit SET grid_id = {of_household} WHERE household_id = NEW.id AND status = 'due'"
+    if vendor == "sqlite":
+        own = _visit_grid("NEW")
+        fallback = _visit_grid("care_campaignvisit")
+        return [
+            f"""CREATE TRIGGER derived_visit_grid_insert AFTER INSERT ON care_campaignvisit
+                WHEN NEW.status = 'due' AND NEW.grid_id IS NOT {own}
+                BEGIN UPDATE care_campaignvisit SET grid_id = {own} WHERE id = NEW.id; END""",
+            f"""CREATE TRIGGER derived_visit_grid_update
+                AFTER UPDATE OF household_id, person_id, region_code, status, grid_id ON care_campaignvisit
+                WHEN NEW.status = 'due' AND NEW.grid_id IS NOT {own}
+                BEGIN UPDATE care_campaignvisit SET grid_id = {own} WHERE id = NEW.id; END""",
+            f"""CREATE TRIGGER derived_visit_grid_household AFTER UPDATE OF grid_id ON people_household
+                WHEN OLD.grid_id {differs} NEW.grid_id BEGIN {follow}; END""",
+            *(
+                f"""CREATE TRIGGER derived_visit_grid_{op.lower()}_grid AFTER {op} ON regions_grid
+                BEGIN UPDATE care_campaignvisit SET grid_id = {fallback}
+                WHERE {_FALLBACK_VISITS.format(f"{row}.village_id")}; END"""
+                for op, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
+            ),
+        ]
+    return [
+        f"""CREATE OR REPLACE FUNCTION derived_visit_grid() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.status = 'due' THEN NEW.grid_id := {_visit_grid("NEW")}; END IF;
+                RETURN NEW;
+            END $$""",
+        """CREATE TRIGGER derived_visit_grid
+            BEFORE INSERT OR UPDATE OF household_id, person_id, region_code, status, grid_id
+            ON care_campaignvisit FOR EACH ROW EXECUTE FUNCTION derived_visit_grid()""",
+        f"""CREATE OR REPLACE FUNCTION derived_visit_grid_household() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {follow}; RETURN NULL; END $$""",
+        f"""CREATE TRIGGER derived_visit_grid_household AFTER UPDATE OF grid_id ON people_household
+            FOR EACH ROW WHEN (OLD.grid_id {differs} NEW.grid_id)
+            EXECUTE FUNCTION derived_visit_grid_household()""",
+        # The visit's own trigger recomputes each one touched.
+        f"""CREATE OR REPLACE FUNCTION derived_visit_grid_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE village varchar(12);
+            BEGIN
+                IF TG_OP = 'DELETE' THEN village := OLD.village_id; ELSE village := NEW.village_id; END IF;
+                UPDATE care_campaignvisit SET grid_id = grid_id WHERE {_FALLBACK_VISITS.format("village")};
+                RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER derived_visit_grid_fallback AFTER INSERT OR DELETE ON regions_grid
+            FOR EACH ROW EXECUTE FUNCTION derived_visit_grid_fallback()""",
+    ]
+
+
+# --- the coverage tally ----------------------------------------------------------------------
+# care_coveragetally: how many visits of each campaign lie in each village (the visit's kept
+# region) × grid × group × status — the coverage page's counts (care.selectors.coverage).
+
+_COVERAGE_KEY = "campaign_id, region_code, grid_key, target, status"
+_COVERAGE_UPSERT = f"""
+    INSERT INTO care_coveragetally ({_COVERAGE_KEY}, n) {{select}}
+    ON CONFLICT ({_COVERAGE_KEY}) DO UPDATE SET n = care_coveragetally.n + excluded.n"""
+
+
+def _coverage_one(row: str, sign: int) -> str:
+    """± one visit (`row` is NEW or OLD)."""
+    return _COVERAGE_UPSERT.format(
+        select=f"SELECT {row}.campaign_id, {row}.region_code, COALESCE({row}.grid_id, 0), {row}.target, "
+        f"{row}.status, {sign} WHERE true"  # SQLite: a WHERE keeps ON CONFLICT from reading as a join's
+    )
+
+
+def _coverage_rows(table: str, sign: int) -> str:
+    """± every visit of a set (`table`: a transition table, or the visits themselves)."""
+    return _COVERAGE_UPSERT.format(
+        select=f"SELECT campaign_id, region_code, COALESCE(grid_id, 0), target, status, {sign} * COUNT(*) "
+        f"FROM {table} GROUP BY campaign_id, region_code, COALESCE(grid_id, 0), target, status"
+    )
+
+
+_COVERAGE_FRESH = (
+    "SELECT campaign_id, region_code, COALESCE(grid_id, 0), target, status, COUNT(*) FROM care_campaignvisit "
+    "GROUP BY campaign_id, region_code, COALESCE(grid_id, 0), target, status"
+)
+_COVERAGE_COLUMNS = "campaign_id, region_code, grid_id, target, status"
+# What an update must name for the tally's update trigger to fire: its columns, and those whose
+# change makes the visit's own triggers change its region or grid. PostgreSQL fires an
+# UPDATE OF trigger by the statement's SET list only, not by what a BEFORE trigger changed: a
+# merge's SET person_id moved the visit's region and left the tally behind.
+_COVERAGE_FIRED_BY = f"{_COVERAGE_COLUMNS}, household_id, person_id"
+
+
+def _coverage_triggers(vendor: str) -> list[str]:
+    differs = _SQL[vendor]["differs"]
+    changed = " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in _COVERAGE_COLUMNS.split(", "))
+    if vendor == "sqlite":
+        return [
+            f"""CREATE TRIGGER derived_coverage_insert AFTER INSERT ON care_campaignvisit
+                BEGIN {_coverage_one("NEW", 1)}; END""",
+            f"""CREATE TRIGGER derived_coverage_delete AFTER DELETE ON care_campaignvisit
+                BEGIN {_coverage_one("OLD", -1)}; END""",
+            f"""CREATE TRIGGER derived_coverage_update AFTER UPDATE OF {_COVERAGE_FIRED_BY}
+                ON care_campaignvisit WHEN {changed}
+                BEGIN {_coverage_one("OLD", -1)}; {_coverage_one("NEW", 1)}; END""",
+        ]
+    # A generation inserts thousands of visits per statement: PostgreSQL counts them once per
+    # statement from its transition table, not once per row. An update is per row: a statement
+    # trigger with a transition table cannot be limited to the columns that matter.
+    return [
+        f"""CREATE OR REPLACE FUNCTION derived_coverage_added() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {_coverage_rows("added", 1)}; RETURN NULL; END $$""",
+        """CREATE TRIGGER derived_coverage_added AFTER INSERT ON care_campaignvisit
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION derived_coverage_added()""",
+        f"""CREATE OR REPLACE FUNCTION derived_coverage_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {_coverage_rows("removed", -1)}; RETURN NULL; END $$""",
+        """CREATE TRIGGER derived_coverage_removed AFTER DELETE ON care_campaignvisit
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION derived_coverage_removed()""",
+        f"""CREATE OR REPLACE FUNCTION derived_coverage_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {_coverage_one("OLD", -1)}; {_coverage_one("NEW", 1)}; RETURN NULL; END $$""",
+        f"""CREATE TRIGGER derived_coverage_changed AFTER UPDATE OF {_COVERAGE_FIRED_BY}
+            ON care_campaignvisit FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION derived_coverage_changed()""",
+    ]
+
+
 # --- the table ------------------------------------------------------------------------------
 
 
@@ -195,6 +347,27 @@ DERIVED: dict[str, Derived] = {
                 "UPDATE care_campaignvisit SET region_code = COALESCE("
                 + _PERSON_REGION.format("care_campaignvisit.person_id")
                 + ", '')"
+            ],
+        ),
+        Derived(
+            "visit_grid", "待走访对象所在网格（随户）", "care_campaignvisit",
+            triggers=_grid_triggers,
+            fresh=lambda vendor: "SELECT v.id, CASE WHEN v.status = 'due' THEN " + _visit_grid("v")
+            + " ELSE v.grid_id END FROM care_campaignvisit v",
+            stored="SELECT id, grid_id FROM care_campaignvisit",
+            rebuild=lambda vendor: [
+                "UPDATE care_campaignvisit SET grid_id = " + _visit_grid("care_campaignvisit")
+                + " WHERE status = 'due'"
+            ],
+        ),
+        Derived(
+            "coverage_tally", "走访覆盖汇总（按活动、村、网格、类别、状态）", "care_coveragetally",
+            triggers=_coverage_triggers,
+            fresh=lambda vendor: _COVERAGE_FRESH,
+            stored=f"SELECT {_COVERAGE_KEY}, n FROM care_coveragetally WHERE n <> 0",
+            rebuild=lambda vendor: [
+                "DELETE FROM care_coveragetally",
+                f"INSERT INTO care_coveragetally ({_COVERAGE_KEY}, n) " + _COVERAGE_FRESH,
             ],
         ),
     ]

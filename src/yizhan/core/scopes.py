@@ -140,6 +140,9 @@ SCOPES: dict[str, Scope] = {
         why="a visit is seen where its person now lives: coverage counts from the visit's own index "
         "instead of a person lookup per visit (docs/benchmarks.md)",
     ),
+    "care.CoverageTally": kept(
+        "region_code", why="the coverage tally is filed under its visits' kept region, as they are"
+    ),
     "care.ContactLog": person("person"),
     # --- 兵役登记 and 征兵 ----------------------------------------------------------------------
     "conscription.Registration": person("person"),

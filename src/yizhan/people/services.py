@@ -41,6 +41,7 @@ from yizhan.people.models import (
 from yizhan.regions.models import Grid, Level, Region
 from yizhan.text import name_problem
 from yizhan.worklist.models import Task
+from yizhan.worklist.services import follow_grid
 
 # The fields a clerk edits on the person form, in form order.
 EDITABLE = [
@@ -439,20 +440,37 @@ def update_household(*, actor, household: Household, name: str, address: str) ->
 @transaction.atomic
 def set_household_grid(*, actor, household: Household, grid: Grid | None) -> Household:
     """Places the household in a 网格 of its own village (None: back to the village's first grid,
-    which covers every household not placed). Campaign visits, contact-due tasks and the liaison's
-    page follow it from then on; visits already generated keep their liaison. An unchanged choice
-    writes nothing."""
+    which covers every household not placed). Its work follows it: the campaign visits still due
+    move to the new grid (the database keeps them: core/derived.py "visit_grid"; visits already
+    done keep the grid they were done in), and its open visit and contact-due tasks go to the new
+    grid's liaison (worklist.services.follow_grid). An unchanged choice writes nothing."""
     if grid is not None and grid.village_id != household.region_id:
         raise ValidationError({"grid": "请选择本户所在村（社区）的网格。"})
     if household.grid_id == (grid.pk if grid else None):
         return household
     before = household.grid.name if household.grid_id else ""
+    covering = _covering_grid(household)
+    liaison_before = covering.liaison if covering else None
     household.grid = grid
     household.save(update_fields=["grid"])
-    _audit_household(
-        actor, "household.grid", household, {"fields": {"grid": [before, grid.name if grid else ""]}}
+    covering = _covering_grid(household)
+    moved = follow_grid(
+        actor=actor, household=household, before=liaison_before, after=covering.liaison if covering else None
     )
+    changes: dict = {"fields": {"grid": [before, grid.name if grid else ""]}}
+    if moved:
+        changes["tasks_reassigned"] = moved
+    _audit_household(actor, "household.grid", household, changes)
     return household
+
+
+def _covering_grid(household: Household) -> Grid | None:
+    """The grid whose liaison covers the household: its own, else its village's first."""
+    if household.grid_id:
+        return household.grid
+    return (
+        Grid.objects.filter(village_id=household.region_id).select_related("liaison").order_by("id").first()
+    )
 
 
 @transaction.atomic

@@ -13,5 +13,6 @@ ACTIONS = {
     "task.reopen": "重新打开待办（记录撤销）",
     "task.retarget": "待办随更正后的记录调整",
     "task.move_household": "待办随家庭迁至另一户",
+    "task.follow_grid": "待办随户调整网格改派联络员",
 }
 OBJECTS = {"task": "待办"}

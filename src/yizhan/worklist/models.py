@@ -53,6 +53,11 @@ class TaskKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# The work a grid's liaison is given because the household lies in his grid (走访慰问活动, 常态化联系):
+# it follows the household into another grid (worklist.services.follow_grid).
+GRID_WORK = [TaskKind.CAMPAIGN_VISIT, TaskKind.CONTACT_DUE]
+
+
 class Task(models.Model):
     kind = models.CharField("事项", max_length=40, choices=TaskKind.choices)
     person = models.ForeignKey(

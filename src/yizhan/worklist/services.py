@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yizhan.accounts import authority
@@ -13,7 +14,7 @@ from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
 from yizhan.core.scopes import covers, region_of
-from yizhan.worklist.models import OPEN_STATUSES, Task, TaskStatus
+from yizhan.worklist.models import GRID_WORK, OPEN_STATUSES, Task, TaskStatus
 from yizhan.worklist.selectors import open_work_of
 
 
@@ -107,6 +108,25 @@ def retarget(*, task: Task, cause, period: str, due_on: datetime.date) -> Task:
     task.save(update_fields=["cause", "period", "due_on", "overdue_since"])
     _audit(None, "task.retarget", task, changes)
     return task
+
+
+@transaction.atomic
+def follow_grid(*, actor, household, before: User | None, after: User | None) -> int:
+    """The household went into another grid: its open grid work (GRID_WORK) that lay with the
+    old grid's liaison — or with nobody — goes to the new grid's liaison (to the station's queue
+    when that grid has none), to be started afresh. Work a colleague took on or was given stays
+    with him: someone chose it. Returns how many tasks moved, each audited."""
+    if before == after:
+        return 0
+    theirs = Q(assignee__isnull=True) | Q(assignee=before) if before else Q(assignee__isnull=True)
+    tasks = Task.objects.filter(theirs, Task.open_q(), household=household, kind__in=GRID_WORK)
+    moved = 0
+    for task in tasks.order_by("id"):
+        task.assignee, task.status = after, TaskStatus.OPEN
+        task.save(update_fields=["assignee", "status"])
+        _audit(actor, "task.follow_grid", task, {"from": str(before or ""), "to": str(after or "")})
+        moved += 1
+    return moved
 
 
 @transaction.atomic
