@@ -1,6 +1,9 @@
-"""Multiplies a built bench registry: its households, persons and identities repeated `times`
-times in set SQL (INSERT … SELECT with the ids shifted), in the same villages — a registry of
-N × times persons with the shares, households and spread of the one built, in seconds.
+"""Multiplies a built bench registry: its households, persons, identities, 优待证 and their stays
+repeated `times` times in set SQL (INSERT … SELECT with the ids shifted), in the same villages —
+a registry of N × times persons with the shares, households, cards and spread of the one built,
+in seconds. The data the database derives from these rows (core/derived.py: the identity tally,
+the cards' and stays' regions) is kept by its triggers as the copies are inserted; the script
+ends by checking it (`yizhan derived --check` does the same).
 
 Building through people.services.prepare_person (dataset.build) is Python-bound, ~370 µs a
 person on a quiet core: on the shared machine (load 13) it ran at ~125 persons/s, two hours for
@@ -25,53 +28,60 @@ def main(times: int) -> None:
     from django.db import connection, transaction
     from django.db.models import Max
 
+    from yizhan.core import derived
     from yizhan.core.maintenance import refresh_statistics
     from yizhan.people.models import Household, Identity, Person
+    from yizhan.veterans.models import CardStep, PreferentialCard
 
-    top = {
-        Household: Household.objects.aggregate(m=Max("id"))["m"],
-        Person: Person.objects.aggregate(m=Max("id"))["m"],
-    }
+    # (model, the column that says a row is an original, the model whose top id bounds it)
+    copied = [
+        (Household, "id", Household), (Person, "id", Person), (Identity, "person_id", Person),
+        (PreferentialCard, "id", PreferentialCard), (CardStep, "card_id", PreferentialCard),
+    ]  # fmt: skip
+    top = {m: m.objects.aggregate(m=Max("id"))["m"] or 0 for m in (Household, Person, PreferentialCard)}
     for k in range(1, times):
         start = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            for model, where in ((Household, "id"), (Person, "id"), (Identity, "person_id")):
+            for model, where, bound in copied:
                 columns, values = _shifted(model, k, top)
-                bound = top[Person] if model is Identity else top[model]
                 cursor.execute(
                     f"INSERT INTO {model._meta.db_table} ({columns}) "
                     f"SELECT {values} FROM {model._meta.db_table} WHERE {where} <= %s",
-                    [bound],
+                    [top[bound]],
                 )
         print(f"copy {k}: {time.perf_counter() - start:.1f} s", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Household, Person, Identity):
+            for model, *_ in copied:
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"
                 )
     refresh_statistics()
-    print(Person.objects.count(), "persons")
+    print(Person.objects.count(), "persons", PreferentialCard.objects.count(), "cards")
+    for key in derived.DERIVED:
+        wrong = derived.differences(connection, key)
+        print(f"derived {key}: {'exact' if not wrong else f'{len(wrong)} rows differ'}", flush=True)
 
 
 def _shifted(model, k: int, top: dict) -> tuple[str, str]:
     """The column list and the select list of one copy: ids and links to the copied tables
-    shifted by k × the original's top id; the unique blind index left empty; the identity's id
-    left to its sequence."""
-    from yizhan.people.models import Household, Identity, Person
+    shifted by k × the original's top id; the person's unique blind index, photo and merge left
+    empty; the ids of rows nothing links to (identities, stays) left to their sequence. A card's
+    photo stays the one shared dummy (dataset.cards)."""
+    from yizhan.people.models import Person
 
     columns, values = [], []
     for field in model._meta.concrete_fields:
         column = field.column
-        if field.primary_key and model is Identity:
+        if field.primary_key and model not in top:
             continue
         if field.primary_key:
             value = f"{column} + {k * top[model]}"
-        elif field.is_relation and field.related_model in (Person, Household) and field.name != "photo":
-            value = f"{column} + {k * top[field.related_model]}"
-        elif column in ("id_number_bidx", "photo_id", "merged_into_id"):
+        elif model is Person and column in ("id_number_bidx", "photo_id", "merged_into_id"):
             value = "NULL"
+        elif field.is_relation and field.related_model in top:
+            value = f"{column} + {k * top[field.related_model]}"
         else:
             value = column
         columns.append(connection_quote(column))

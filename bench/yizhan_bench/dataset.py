@@ -1,5 +1,6 @@
 """A synthetic registry of N persons: valid ID numbers, Faker zh_CN names, households of 2–5,
-identities in realistic shares, spread over 20 townships × 20 villages of one county.
+identities in realistic shares, spread over 20 townships × 20 villages of one county, and the
+优待证 most veterans and 三属 hold, each with its stays up to its status (`cards`).
 
 Built through people.services.prepare_new (the same validation, normalisation, encryption,
 blind index and pinyin as every write) and inserted as rows (person_rows, as the ledger import's
@@ -18,10 +19,20 @@ from faker import Faker
 from yizhan import bulk
 from yizhan.accounts.models import Post, User
 from yizhan.core import idnumber
-from yizhan.people.models import Household, Identity, IdentityKind, Person, Sex
+from yizhan.people.models import (
+    BereavedSubtype,
+    Document,
+    DocumentKind,
+    Household,
+    Identity,
+    IdentityKind,
+    Person,
+    Sex,
+)
 from yizhan.people.services import PERSON_COLUMNS, NewPerson, person_rows, prepare_new
 from yizhan.regions.models import Grid, Region
 from yizhan.regions.services import upsert_region
+from yizhan.veterans.models import CardStatus, CardStep, CardType, PreferentialCard
 
 COUNTY = "371402"
 TOWNSHIPS = 20
@@ -36,7 +47,24 @@ IDENTITY_SHARES = [
     (IdentityKind.REGISTRANT, 0.02),
     (IdentityKind.MILITIA, 0.01),
     (IdentityKind.PRIORITY_ENTITLED, 0.003),
+    (IdentityKind.BEREAVED_FAMILY, 0.001),
 ]
+SUBTYPE = {IdentityKind.BEREAVED_FAMILY: BereavedSubtype.MARTYR}  # a 遗属 identity names its kind
+# 优待证: the share of veterans and of 三属 who hold one, accepted over the CARD_YEARS before
+# TODAY (the national issue began in 2019; about 2.6 million applications by March 2022).
+CARD_SHARE = 0.8
+CARD_YEARS = 5
+# The way through CARD_FLOW a card takes, with the days each stay lasts (low, high); a card
+# stands where TODAY finds it. One in CARD_RETURNED is sent back at the county's review.
+CARD_STAYS = [
+    (CardStatus.ACCEPTED, (1, 10)),
+    (CardStatus.COUNTY_REVIEW, (5, 30)),
+    (CardStatus.IN_PRODUCTION, (15, 90)),
+    (CardStatus.ARRIVED, (1, 30)),
+    (CardStatus.ISSUED, None),
+]
+CARD_RETURNED = 25
+PHOTO_TITLE = "基准测试照片（共用）"
 
 
 def township_code(index: int) -> str:
@@ -85,6 +113,8 @@ def build(n: int, *, seed: int = 20261129) -> int:
     if existing >= n:
         return 0
     rng = random.Random(seed + existing)
+    # The cards draw from their own stream, so the persons and identities stay what they were.
+    card_rng = random.Random(seed + existing + 1)
     fake = Faker("zh_CN")
     fake.seed_instance(seed + existing)
     villages = {r.code: r for r in Region.objects.filter(code__in=village_codes())}
@@ -131,13 +161,73 @@ def build(n: int, *, seed: int = 20261129) -> int:
                 for kind, share in IDENTITY_SHARES:
                     if roll < share:
                         identities.append(
-                            Identity(person_id=person.id, kind=kind, since=TODAY, source="bench")
+                            Identity(
+                                person_id=person.id,
+                                kind=kind,
+                                since=TODAY,
+                                source="bench",
+                                subtype=SUBTYPE.get(kind, ""),
+                            )
                         )
                         break
                     roll -= share
             Identity.objects.bulk_create(identities, batch_size=1000)
+            cards(identities, card_rng)
         added += len(people)
     return added
+
+
+def cards(identities: list[Identity], rng: random.Random) -> int:
+    """The 优待证 of CARD_SHARE of the veterans and 三属 among `identities`, each with its stays
+    (CardStep) up to the status TODAY finds it in, inserted as rows (no audit: a synthetic
+    registry). Every card shows one shared dummy photo (a Document of the first person)."""
+    types = {IdentityKind.VETERAN: CardType.VETERAN, IdentityKind.BEREAVED_FAMILY: CardType.BEREAVED}
+    holders = [
+        (i.person_id, types[i.kind]) for i in identities if i.kind in types and rng.random() < CARD_SHARE
+    ]
+    if not holders:
+        return 0
+    photo = Document.objects.filter(title=PHOTO_TITLE).first() or Document.objects.create(
+        person_id=holders[0][0], kind=DocumentKind.PHOTO, title=PHOTO_TITLE, path="", sha256="0" * 64,
+        size=0, content_type="image/jpeg",
+    )  # fmt: skip
+    made, stays = [], []
+    for person_id, card_type in holders:
+        accepted_on = TODAY - datetime.timedelta(days=rng.randrange(CARD_YEARS * 365))
+        path = CARD_STAYS if rng.randrange(CARD_RETURNED) else [*CARD_STAYS[:2], (CardStatus.RETURNED, None)]
+        history, on = [], accepted_on
+        for status, span in path:
+            history.append([status, on, None])
+            if span is None:
+                break
+            left = on + datetime.timedelta(days=rng.randint(*span))
+            if left > TODAY:
+                break
+            history[-1][2] = on = left
+        current = history[-1][0]
+        made.append(
+            PreferentialCard(
+                person_id=person_id, card_type=card_type, status=current, photo=photo, applicant="本人",
+                accepted_on=accepted_on, previous_status=history[-2][0] if len(history) > 1 else "",
+                return_reason="材料不全" if current == CardStatus.RETURNED else "",
+                issued_on=history[-1][1] if current == CardStatus.ISSUED else None,
+                receipt_signed_by="本人" if current == CardStatus.ISSUED else "",
+            )
+        )  # fmt: skip
+        stays.append(history)
+    PreferentialCard.objects.bulk_create(made, batch_size=1000)
+    CardStep.objects.bulk_create(
+        [
+            CardStep(
+                card_id=card.pk, status=status, entered_on=entered, left_on=left,
+                days=(left - entered).days if left else None,
+            )
+            for card, history in zip(made, stays, strict=True)
+            for status, entered, left in history
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return len(made)
 
 
 AGE_DAYS = 89 * 365  # ages 1 to 90

@@ -109,6 +109,6 @@ def test_a_task_is_placed_by_its_person_then_its_household_then_its_own_region(m
     assert region_of(of_household, "worklist.Task") == household.region_id
 
 
-@pytest.mark.parametrize("label", ["people.Person", "care.CondolenceVisit", "veterans.PreferentialCard"])
+@pytest.mark.parametrize("label", ["people.Person", "care.CondolenceVisit", "veterans.ProfileRecord"])
 def test_person_scopes_leave_merged_duplicates_out(label):
     assert "merged_into__isnull" in str(within(label, [("371402001000", "371402002000")]))

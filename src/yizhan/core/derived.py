@@ -121,36 +121,98 @@ _PERSON_REGION = (
     "(SELECT CASE WHEN p.merged_into_id IS NULL THEN p.region_id ELSE '' END "
     "FROM people_person p WHERE p.id = {0})"
 )
+# The same for the person a row of people_person's trigger is about.
+_TO_PERSON = "CASE WHEN NEW.merged_into_id IS NULL THEN NEW.region_id ELSE '' END"
+
+
+def _person_region_triggers(vendor: str, *, table: str, name: str) -> list[str]:
+    """Triggers keeping `table`.region_code the current region of the row's person (person_id):
+    set by the database on every insert and every write of either column (a stale or wrong
+    value written is replaced), and rewritten when the person moves or is merged."""
+    of_new = _PERSON_REGION.format("NEW.person_id")
+    moved = f"UPDATE {table} SET region_code = {_TO_PERSON} WHERE person_id = NEW.id"
+    if vendor == "sqlite":
+        set_own = f"UPDATE {table} SET region_code = {of_new} WHERE id = NEW.id"
+        return [
+            f"""CREATE TRIGGER derived_{name}_region_insert AFTER INSERT ON {table}
+                WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
+            f"""CREATE TRIGGER derived_{name}_region_update
+                AFTER UPDATE OF person_id, region_code ON {table}
+                WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
+            f"""CREATE TRIGGER derived_{name}_person_moved AFTER UPDATE OF region_id, merged_into_id
+                ON people_person WHEN {_moved(vendor)} BEGIN {moved}; END""",
+        ]
+    return [
+        f"""CREATE OR REPLACE FUNCTION derived_{name}_region() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.region_code := COALESCE({of_new}, ''); RETURN NEW; END $$""",
+        f"""CREATE TRIGGER derived_{name}_region BEFORE INSERT OR UPDATE OF person_id, region_code
+            ON {table} FOR EACH ROW EXECUTE FUNCTION derived_{name}_region()""",
+        f"""CREATE OR REPLACE FUNCTION derived_{name}_person_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {moved}; RETURN NULL; END $$""",
+        f"""CREATE TRIGGER derived_{name}_person_moved AFTER UPDATE OF region_id, merged_into_id
+            ON people_person FOR EACH ROW WHEN ({_moved(vendor)})
+            EXECUTE FUNCTION derived_{name}_person_moved()""",
+    ]
 
 
 def _visit_triggers(vendor: str) -> list[str]:
-    of_new = _PERSON_REGION.format("NEW.person_id")
-    to_person = "CASE WHEN NEW.merged_into_id IS NULL THEN NEW.region_id ELSE '' END"
+    return _person_region_triggers(vendor, table="care_campaignvisit", name="visit")
+
+
+# --- the 优待证's region ----------------------------------------------------------------------
+# veterans_preferentialcard.region_code and veterans_cardstep.region_code: the current region of
+# the card's person ("" once he is merged away), so 统计's 优待证 figures count and list cards and
+# stays from their own covering indexes instead of joining a million persons
+# (SCOPES["veterans.PreferentialCard"] and ["veterans.CardStep"] = kept(...)). Each is computed
+# from the facts alone — the card's person, the step's card and that card's person — never from
+# the other's copy, so neither can carry the other's mistake.
+
+_CARD_REGION = (
+    "(SELECT CASE WHEN p.merged_into_id IS NULL THEN p.region_id ELSE '' END "
+    "FROM veterans_preferentialcard c JOIN people_person p ON p.id = c.person_id WHERE c.id = {0})"
+)
+_CARDS_OF_NEW = "SELECT id FROM veterans_preferentialcard WHERE person_id = NEW.id"
+
+
+def _card_triggers(vendor: str) -> list[str]:
+    return _person_region_triggers(vendor, table="veterans_preferentialcard", name="card")
+
+
+def _card_step_triggers(vendor: str) -> list[str]:
+    of_new = _CARD_REGION.format("NEW.card_id")
+    moved = f"UPDATE veterans_cardstep SET region_code = {_TO_PERSON} WHERE card_id IN ({_CARDS_OF_NEW})"
+    # A merge gives the card another person (UPDATE … SET person_id): its stays follow him.
+    card_moved = (
+        f"UPDATE veterans_cardstep SET region_code = {_CARD_REGION.format('NEW.id')} WHERE card_id = NEW.id"
+    )
     if vendor == "sqlite":
-        set_own = f"UPDATE care_campaignvisit SET region_code = {of_new} WHERE id = NEW.id"
+        set_own = f"UPDATE veterans_cardstep SET region_code = {of_new} WHERE id = NEW.id"
         return [
-            f"""CREATE TRIGGER derived_visit_region_insert AFTER INSERT ON care_campaignvisit
+            f"""CREATE TRIGGER derived_card_step_region_insert AFTER INSERT ON veterans_cardstep
                 WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
-            f"""CREATE TRIGGER derived_visit_region_update
-                AFTER UPDATE OF person_id, region_code ON care_campaignvisit
+            f"""CREATE TRIGGER derived_card_step_region_update
+                AFTER UPDATE OF card_id, region_code ON veterans_cardstep
                 WHEN NEW.region_code IS NOT {of_new} BEGIN {set_own}; END""",
-            f"""CREATE TRIGGER derived_visit_person_moved AFTER UPDATE OF region_id, merged_into_id
-                ON people_person WHEN {_moved(vendor)}
-                BEGIN UPDATE care_campaignvisit SET region_code = {to_person} WHERE person_id = NEW.id; END""",
+            f"""CREATE TRIGGER derived_card_step_card_moved AFTER UPDATE OF person_id
+                ON veterans_preferentialcard WHEN OLD.person_id IS NOT NEW.person_id BEGIN {card_moved}; END""",
+            f"""CREATE TRIGGER derived_card_step_person_moved AFTER UPDATE OF region_id, merged_into_id
+                ON people_person WHEN {_moved(vendor)} BEGIN {moved}; END""",
         ]
     return [
-        f"""CREATE OR REPLACE FUNCTION derived_visit_region() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION derived_card_step_region() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN NEW.region_code := COALESCE({of_new}, ''); RETURN NEW; END $$""",
-        """CREATE TRIGGER derived_visit_region BEFORE INSERT OR UPDATE OF person_id, region_code
-            ON care_campaignvisit FOR EACH ROW EXECUTE FUNCTION derived_visit_region()""",
-        f"""CREATE OR REPLACE FUNCTION derived_visit_person_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE care_campaignvisit SET region_code = {to_person} WHERE person_id = NEW.id;
-                RETURN NULL;
-            END $$""",
-        f"""CREATE TRIGGER derived_visit_person_moved AFTER UPDATE OF region_id, merged_into_id
+        """CREATE TRIGGER derived_card_step_region BEFORE INSERT OR UPDATE OF card_id, region_code
+            ON veterans_cardstep FOR EACH ROW EXECUTE FUNCTION derived_card_step_region()""",
+        f"""CREATE OR REPLACE FUNCTION derived_card_step_card_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {card_moved}; RETURN NULL; END $$""",
+        """CREATE TRIGGER derived_card_step_card_moved AFTER UPDATE OF person_id
+            ON veterans_preferentialcard FOR EACH ROW WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id)
+            EXECUTE FUNCTION derived_card_step_card_moved()""",
+        f"""CREATE OR REPLACE FUNCTION derived_card_step_person_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {moved}; RETURN NULL; END $$""",
+        f"""CREATE TRIGGER derived_card_step_person_moved AFTER UPDATE OF region_id, merged_into_id
             ON people_person FOR EACH ROW WHEN ({_moved(vendor)})
-            EXECUTE FUNCTION derived_visit_person_moved()""",
+            EXECUTE FUNCTION derived_card_step_person_moved()""",
     ]
 
 
@@ -368,6 +430,30 @@ DERIVED: dict[str, Derived] = {
             rebuild=lambda vendor: [
                 "DELETE FROM care_coveragetally",
                 f"INSERT INTO care_coveragetally ({_COVERAGE_KEY}, n) " + _COVERAGE_FRESH,
+            ],
+        ),
+        Derived(
+            "card_region", "优待证持证人的现户籍地", "veterans_preferentialcard",
+            triggers=_card_triggers,
+            fresh=lambda vendor: "SELECT c.id, COALESCE(" + _PERSON_REGION.format("c.person_id") + ", '') "
+            "FROM veterans_preferentialcard c",
+            stored="SELECT id, region_code FROM veterans_preferentialcard",
+            rebuild=lambda vendor: [
+                "UPDATE veterans_preferentialcard SET region_code = COALESCE("
+                + _PERSON_REGION.format("veterans_preferentialcard.person_id")
+                + ", '')"
+            ],
+        ),
+        Derived(
+            "card_step_region", "优待证办理环节的持证人现户籍地", "veterans_cardstep",
+            triggers=_card_step_triggers,
+            fresh=lambda vendor: "SELECT s.id, COALESCE(" + _CARD_REGION.format("s.card_id") + ", '') "
+            "FROM veterans_cardstep s",
+            stored="SELECT id, region_code FROM veterans_cardstep",
+            rebuild=lambda vendor: [
+                "UPDATE veterans_cardstep SET region_code = COALESCE("
+                + _CARD_REGION.format("veterans_cardstep.card_id")
+                + ", '')"
             ],
         ),
     ]

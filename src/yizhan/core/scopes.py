@@ -166,8 +166,16 @@ SCOPES: dict[str, Scope] = {
     "veterans.YearlyConfirmation": through("profile", "veterans.ProfileRecord"),
     "veterans.EmploymentService": person("person"),
     "veterans.AssistanceCase": person("person"),
-    "veterans.PreferentialCard": person("person"),
-    "veterans.CardStep": through("card", "veterans.PreferentialCard"),
+    "veterans.PreferentialCard": kept(
+        "region_code",
+        why="a card is seen where its holder now lives: 统计 counts the year's cards from the card's "
+        "own index instead of a person lookup per card (docs/benchmarks.md)",
+    ),
+    "veterans.CardStep": kept(
+        "region_code",
+        why="a stay of a card is seen where the card's holder now lives: 统计 averages the year's "
+        "stays from their own index, without joining card and person per stay",
+    ),
     # --- benefits ---------------------------------------------------------------------------
     "benefits.AllowanceRate": covering(
         "region_code", why="a province (or a city, a county) sets the 优待金 standard; its stations read it"

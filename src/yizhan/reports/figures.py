@@ -260,11 +260,11 @@ FIGURES: dict[str, Figure] = {
         Figure(
             "cards", "优待证（按状态）", lambda user, period: facts(user, "veterans.PreferentialCard").filter(
                 period.within("accepted_on")
-            ), "person__region_id", "status", _choices(CardStatus), unit="张", chart="pie",
+            ), "region_code", "status", _choices(CardStatus), unit="张", chart="pie",
             good=(CardStatus.ISSUED,), rate_label="发放率", note="本年度受理的优待证申请",
         ),
         Figure(
-            "card_steps", "优待证各环节平均用时", _card_stays, "card__person__region_id", "status",
+            "card_steps", "优待证各环节平均用时", _card_stays, "region_code", "status",
             {k: v for k, v in _choices(CardStatus).items() if k != CardStatus.ISSUED}, unit="天",
             mean="days", person="card__person",
             note="本年度结束的办理环节（撤销的步骤不计）：平均天数，括号内为环节数",
@@ -388,22 +388,36 @@ def _rate(figure: Figure, counts: Mapping[str, int], total: int) -> float | None
     return round(100 * sum(counts.get(g, 0) for g in figure.good) / total, 1)
 
 
-def table(figure: Figure, *, user, region: Region, period: Period) -> Table:
-    """One GROUP BY (area, category) over the frame: a row per child region of `region`."""
+def grouped(figure: Figure, *, user, region: Region, period: Period) -> list[dict]:
+    """The frame grouped by (area, category): `n` rows in each, and for a figure of averages
+    `total`, the sum of its field over them — one GROUP BY gives a table's counts and its means."""
     length = child_length(region)
-    parts = (
-        figure.parts(user=user, region=region, period=period)
-        if figure.parts
-        else [(frame(figure, user=user, region=region, period=period), Count("pk"))]
-    )
+    if figure.parts:
+        parts = figure.parts(user=user, region=region, period=period)
+    else:
+        parts = [(frame(figure, user=user, region=region, period=period), Count("pk"))]
+    sums = {"total": Sum(figure.mean)} if figure.mean else {}
+    return [
+        entry
+        for rows, weight in parts
+        for entry in rows.annotate(_area=Substr("_region", 1, length))
+        .values("_area", "_by")
+        .annotate(n=weight, **sums)
+    ]
+
+
+def table(
+    figure: Figure, *, user, region: Region, period: Period, entries: list[dict] | None = None
+) -> Table:
+    """One GROUP BY (area, category) over the frame (`grouped`, unless given): a row per child
+    region of `region`."""
+    if entries is None:
+        entries = grouped(figure, user=user, region=region, period=period)
     counts: dict[str, dict[str, int]] = {}
-    for rows, weight in parts:
-        for entry in (
-            rows.annotate(_area=Substr("_region", 1, length)).values("_area", "_by").annotate(n=weight)
-        ):
-            if entry["n"]:
-                area = counts.setdefault(entry["_area"], {})
-                area[entry["_by"]] = area.get(entry["_by"], 0) + entry["n"]
+    for entry in entries:
+        if entry["n"]:
+            area = counts.setdefault(entry["_area"], {})
+            area[entry["_by"]] = area.get(entry["_by"], 0) + entry["n"]
     children = {r.code: r.name for r in Region.objects.filter(code__in=[a.ljust(12, "0") for a in counts])}
     rows = []
     for area in sorted(counts):
@@ -432,18 +446,16 @@ def mean_of(rows: QuerySet, field: str) -> float | None:
     return round(got["total"] / got["n"], 1) if got["n"] else None
 
 
-def means(figure: Figure, *, user, region: Region, period: Period) -> dict[tuple[str, str], float]:
+def means(
+    figure: Figure, *, user, region: Region, period: Period, entries: list[dict] | None = None
+) -> dict[tuple[str, str], float]:
     """The mean of `figure.mean` in every cell of its table — (area, category), either "" for a
-    row's or a column's whole — from one GROUP BY of sums and counts over the frame, so each is
-    the very mean_of the cell's list."""
-    grouped = (
-        frame(figure, user=user, region=region, period=period)
-        .annotate(_area=Substr("_region", 1, child_length(region)))
-        .values("_area", "_by")
-        .annotate(n=Count("pk"), total=Sum(figure.mean))
-    )
+    row's or a column's whole — from the GROUP BY of sums and counts over the frame (`grouped`,
+    the table's own), so each is the very mean_of the cell's list."""
+    if entries is None:
+        entries = grouped(figure, user=user, region=region, period=period)
     sums: dict[tuple[str, str], list[int]] = {}
-    for entry in grouped:
+    for entry in entries:
         area, by = entry["_area"], entry["_by"]
         for key in [(area, by), (area, ""), ("", by), ("", "")]:
             n, total = sums.get(key, [0, 0])
@@ -455,9 +467,10 @@ def read(figure: Figure, *, user, region: Region, period: Period) -> Table:
     """The figure's table as a page shows it: with the means of a figure of averages, and for a
     figure with a target, that number beside each area (an area with a target and nothing
     counted yet has its row of zeros) and the rate as the count ÷ the target."""
-    t = table(figure, user=user, region=region, period=period)
+    entries = grouped(figure, user=user, region=region, period=period)
+    t = table(figure, user=user, region=region, period=period, entries=entries)
     if figure.mean:
-        t.means = means(figure, user=user, region=region, period=period)
+        t.means = means(figure, user=user, region=region, period=period, entries=entries)
     if figure.target is None:
         return t
     t.targets = figure.target(user=user, region=region, period=period)
