@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from yizhan.accounts.services import save_grid
+from yizhan.accounts.roles import Role
+from yizhan.accounts.services import create_user, grant_post, save_grid
 from yizhan.lifecycle.models import EventKind
 from yizhan.lifecycle.services import emit
 from yizhan.people import services as people_services
@@ -129,3 +130,34 @@ def registry(make_person, grant, persona):
     plain = make_person(name="赵退伍", born=datetime.date(1995, 3, 1))
     grant(plain, IdentityKind.VETERAN)
     return {"old": old, "wife": wife, "household": household, "widow": widow, "plain": plain, "grid": grid}
+
+
+@pytest.fixture
+def two_grid_village(persona, make_person, grant):
+    """新湖社区 (371402001001) in two grids, each with its liaison (the first: xinhu_village); two
+    重点优抚对象 households not placed in either, and one living alone."""
+    village = Region.objects.get(code="371402001001")
+    second_liaison = create_user(actor=None, username="canal_two", display_name="二网格员", password="x" * 12)
+    grant_post(
+        actor=None,
+        user=second_liaison,
+        role=Role.VILLAGE_LIAISON,
+        department="both",
+        region_code=village.code,
+    )
+    first = save_grid(actor=None, village=village, name="第一网格", liaison=persona("xinhu_village"))
+    second = save_grid(actor=None, village=village, name="第二网格", liaison=second_liaison)
+    homes = []
+    for name in ("商老兵", "赵老兵"):
+        head = make_person(name=name, born=datetime.date(1950, 3, 1))
+        grant(head, IdentityKind.PRIORITY_ENTITLED)
+        homes.append(people_services.create_household(actor=None, region=village, members=[head], head=head))
+    alone = make_person(name="钱独居", born=datetime.date(1952, 3, 1))
+    grant(alone, IdentityKind.PRIORITY_ENTITLED)
+    return {
+        "first": first,
+        "second": second,
+        "homes": homes,
+        "alone": alone,
+        "second_liaison": second_liaison,
+    }

@@ -9,14 +9,12 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from yizhan.accounts.roles import Role
-from yizhan.accounts.services import create_user, grant_post, save_grid
+from yizhan.accounts.services import save_grid
 from yizhan.audit.models import AuditEvent
 from yizhan.care import campaigns
 from yizhan.care.models import CampaignVisit
 from yizhan.care.selectors import contacts_due
 from yizhan.people import services as people_services
-from yizhan.people.models import IdentityKind
 from yizhan.regions.models import Region
 from yizhan.worklist.models import Task, TaskKind
 
@@ -27,31 +25,14 @@ TODAY = datetime.date(2026, 11, 30)
 
 
 @pytest.fixture
-def two_grids(persona, make_person, grant):
-    """运河社区 in two grids, each with its liaison; one 重点优抚对象 household in each (the second
+def two_grids(two_grid_village, persona):
+    """新湖社区 in two grids, each with its liaison; one 重点优抚对象 household in each (the second
     placed in the second grid, the first not placed) and one living alone."""
-    village = Region.objects.get(code=VILLAGE)
-    second_liaison = create_user(actor=None, username="canal_two", display_name="二网格员", password="x" * 12)
-    grant_post(
-        actor=None, user=second_liaison, role=Role.VILLAGE_LIAISON, department="both", region_code=VILLAGE
+    home = two_grid_village["homes"][1]
+    people_services.set_household_grid(
+        actor=persona("xinhu_clerk"), household=home, grid=two_grid_village["second"]
     )
-    first = save_grid(actor=None, village=village, name="第一网格", liaison=persona("xinhu_village"))
-    second = save_grid(actor=None, village=village, name="第二网格", liaison=second_liaison)
-    homes = []
-    for name in ("商老兵", "赵老兵"):
-        head = make_person(name=name, born=datetime.date(1950, 3, 1))
-        grant(head, IdentityKind.PRIORITY_ENTITLED)
-        homes.append(people_services.create_household(actor=None, region=village, members=[head], head=head))
-    people_services.set_household_grid(actor=persona("xinhu_clerk"), household=homes[1], grid=second)
-    alone = make_person(name="钱独居", born=datetime.date(1952, 3, 1))
-    grant(alone, IdentityKind.PRIORITY_ENTITLED)
-    return {
-        "first": first,
-        "second": second,
-        "homes": homes,
-        "alone": alone,
-        "second_liaison": second_liaison,
-    }
+    return two_grid_village
 
 
 def test_two_households_of_one_village_in_two_grids_get_tasks_for_two_liaisons(two_grids, persona):

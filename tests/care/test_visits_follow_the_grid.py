@@ -13,8 +13,7 @@ import pytest
 from django.db import connection
 
 from tests.ledgers.messy import id_of
-from yizhan.accounts.roles import Role
-from yizhan.accounts.services import create_user, grant_post, save_grid
+from yizhan.accounts.services import save_grid
 from yizhan.audit.models import AuditEvent
 from yizhan.care import campaigns
 from yizhan.care.models import CampaignVisit
@@ -41,28 +40,10 @@ def assert_exact() -> None:
 
 
 @pytest.fixture
-def canal(persona, make_person, grant):
+def canal(two_grid_village, persona):
     """新湖社区 in two grids with their liaisons; two 重点优抚对象 households not placed (so in the
     first grid) and one living alone; the campaign generated."""
-    village = Region.objects.get(code=VILLAGE)
-    second_liaison = create_user(actor=None, username="canal_two", display_name="二网格员", password="x" * 12)
-    grant_post(
-        actor=None, user=second_liaison, role=Role.VILLAGE_LIAISON, department="both", region_code=VILLAGE
-    )
-    first = save_grid(actor=None, village=village, name="第一网格", liaison=persona("xinhu_village"))
-    second = save_grid(actor=None, village=village, name="第二网格", liaison=second_liaison)
-    homes = []
-    for name in ("商老兵", "赵老兵"):
-        head = make_person(name=name, born=datetime.date(1950, 3, 1))
-        grant(head, IdentityKind.PRIORITY_ENTITLED)
-        homes.append(people_services.create_household(actor=None, region=village, members=[head], head=head))
-    alone = make_person(name="钱独居", born=datetime.date(1952, 3, 1))
-    grant(alone, IdentityKind.PRIORITY_ENTITLED)
-    campaign = open_spring(persona)
-    return {
-        "first": first, "second": second, "homes": homes, "alone": alone, "campaign": campaign,
-        "second_liaison": second_liaison,
-    }  # fmt: skip
+    return {**two_grid_village, "campaign": open_spring(persona)}
 
 
 def visit_of(household) -> CampaignVisit:

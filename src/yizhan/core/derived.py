@@ -386,6 +386,19 @@ class Derived:
     rebuild: object
 
 
+def _person_region(key: str, label: str, table: str, triggers) -> Derived:
+    """A `region_code` column of `table` that holds its person's current region (person_id)."""
+    return Derived(
+        key, label, table,
+        triggers=triggers,
+        fresh=lambda vendor: f"SELECT t.id, COALESCE({_PERSON_REGION.format('t.person_id')}, '') FROM {table} t",
+        stored=f"SELECT id, region_code FROM {table}",
+        rebuild=lambda vendor: [
+            f"UPDATE {table} SET region_code = COALESCE({_PERSON_REGION.format(table + '.person_id')}, '')"
+        ],
+    )  # fmt: skip
+
+
 DERIVED: dict[str, Derived] = {
     d.key: d
     for d in [
@@ -399,18 +412,7 @@ DERIVED: dict[str, Derived] = {
                 + _tally_fresh(vendor),
             ],
         ),
-        Derived(
-            "visit_region", "走访对象的现户籍地", "care_campaignvisit",
-            triggers=_visit_triggers,
-            fresh=lambda vendor: "SELECT v.id, COALESCE(" + _PERSON_REGION.format("v.person_id") + ", '') "
-            "FROM care_campaignvisit v",
-            stored="SELECT id, region_code FROM care_campaignvisit",
-            rebuild=lambda vendor: [
-                "UPDATE care_campaignvisit SET region_code = COALESCE("
-                + _PERSON_REGION.format("care_campaignvisit.person_id")
-                + ", '')"
-            ],
-        ),
+        _person_region("visit_region", "走访对象的现户籍地", "care_campaignvisit", _visit_triggers),
         Derived(
             "visit_grid", "待走访对象所在网格（随户）", "care_campaignvisit",
             triggers=_grid_triggers,
@@ -432,18 +434,7 @@ DERIVED: dict[str, Derived] = {
                 f"INSERT INTO care_coveragetally ({_COVERAGE_KEY}, n) " + _COVERAGE_FRESH,
             ],
         ),
-        Derived(
-            "card_region", "优待证持证人的现户籍地", "veterans_preferentialcard",
-            triggers=_card_triggers,
-            fresh=lambda vendor: "SELECT c.id, COALESCE(" + _PERSON_REGION.format("c.person_id") + ", '') "
-            "FROM veterans_preferentialcard c",
-            stored="SELECT id, region_code FROM veterans_preferentialcard",
-            rebuild=lambda vendor: [
-                "UPDATE veterans_preferentialcard SET region_code = COALESCE("
-                + _PERSON_REGION.format("veterans_preferentialcard.person_id")
-                + ", '')"
-            ],
-        ),
+        _person_region("card_region", "优待证持证人的现户籍地", "veterans_preferentialcard", _card_triggers),
         Derived(
             "card_step_region", "优待证办理环节的持证人现户籍地", "veterans_cardstep",
             triggers=_card_step_triggers,
