@@ -199,6 +199,7 @@ def test_the_region_list_two_factor_login_and_log_exports_are_audited_once_each(
 def test_the_accounts_writes_are_audited_once_each(persona, make_person, steps):
     from yizhan.accounts import services as accounts
     from yizhan.accounts.models import ApiToken
+    from yizhan.worklist import services as worklist
 
     admin, head = persona("admin"), persona("xinhu_head")
     user, _password = steps.run(
@@ -262,6 +263,12 @@ def test_the_accounts_writes_are_audited_once_each(persona, make_person, steps):
     steps.run(
         "save_grid renamed", {"grid.update": 1},
         lambda: accounts.save_grid(actor=head, village=village, name="第三网格（东）", liaison=None, grid=grid),
+    )  # fmt: skip
+    steps.run(
+        "save_grid_and_hand_over", {"grid.update": 1},  # a grid with no open work: nothing to hand over
+        lambda: worklist.save_grid_and_hand_over(
+            actor=head, village=village, name="第三网格", liaison=persona("xinhu_village"), grid=grid
+        ),
     )  # fmt: skip
     steps.check()
 

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 
 from tests.ledgers.messy import id_of
-from yizhan.accounts.services import save_grid
+from yizhan.accounts.roles import Role
+from yizhan.accounts.services import create_user, grant_post, save_grid
 from yizhan.audit.models import AuditEvent
 from yizhan.care import campaigns
 from yizhan.care.models import CampaignVisit
@@ -204,4 +205,54 @@ def test_the_coverage_count_equals_the_list_after_a_person_moves_away(canal, per
     assert total == campaign_page_visits(user=head, campaign=canal["campaign"]).count() == 2
     county = total_coverage(coverage(user=persona("decheng"), campaign=canal["campaign"], by="township"))
     assert county.total == 2
+    assert_exact()
+
+
+def liaison_of(village: str, username: str):
+    user = create_user(actor=None, username=username, display_name="新网格员", password="x" * 12)
+    grant_post(actor=None, user=user, role=Role.VILLAGE_LIAISON, department="both", region_code=village)
+    return user
+
+
+def test_a_grids_new_liaison_takes_its_open_work_but_not_another_grids_nor_a_colleagues(canal, persona):
+    home, other = canal["homes"]
+    people_services.set_household_grid(actor=None, household=other, grid=canal["second"])
+    alone_task = CampaignVisit.objects.get(person=canal["alone"]).task
+    task_services.claim(actor=persona("xinhu_clerk"), task=visit_of(home).task)
+    assert campaigns.open_contact_tasks(today=TODAY) == 3
+    contact = Task.objects.get(kind=TaskKind.CONTACT_DUE, person=canal["alone"])
+    assert contact.assignee == persona("xinhu_village")
+    successor = liaison_of(VILLAGE, "canal_three")
+    task_services.save_grid_and_hand_over(
+        actor=persona("xinhu_head"), village=canal["first"].village, name="第一网格", liaison=successor,
+        grid=canal["first"],
+    )  # fmt: skip
+    # the first grid covers the one living alone: his visit and his contact go to the successor
+    assert Task.objects.get(pk=alone_task.pk).assignee == successor
+    assert Task.objects.get(pk=contact.pk).assignee == successor
+    assert visit_of(home).task.assignee == persona("xinhu_clerk")  # he took it on
+    assert visit_of(other).task.assignee == canal["second_liaison"]  # another grid's
+    # and the contact of the household the clerk's visit is for: the first grid covers it too
+    home_contact = Task.objects.get(kind=TaskKind.CONTACT_DUE, household=home)
+    assert home_contact.assignee == successor
+    moved = AuditEvent.objects.filter(action="task.follow_liaison")
+    assert sorted(int(e.object_id) for e in moved) == sorted([alone_task.pk, contact.pk, home_contact.pk])
+    assert AuditEvent.objects.filter(action="grid.update", object_id=str(canal["first"].pk)).count() == 1
+
+
+def test_a_villages_first_grid_with_a_liaison_gives_him_the_unassigned_visits_of_its_households(
+    persona, make_person, grant
+):
+    village = Region.objects.get(code=OTHER_VILLAGE)
+    head = make_person(name="周老兵", village=OTHER_VILLAGE, born=datetime.date(1950, 3, 1))
+    grant(head, IdentityKind.PRIORITY_ENTITLED)
+    home = people_services.create_household(actor=None, region=village, members=[head], head=head)
+    open_spring(persona)
+    assert visit_of(home).task.assignee is None  # no grid, no liaison: the station's queue
+    liaison = liaison_of(OTHER_VILLAGE, "hubin_one")
+    grid = task_services.save_grid_and_hand_over(
+        actor=persona("xinhu_head"), village=village, name="湖滨网格", liaison=liaison
+    )
+    assert (visit_of(home).grid, visit_of(home).task.assignee) == (grid, liaison)
+    assert AuditEvent.objects.filter(action="task.follow_liaison").count() == 1
     assert_exact()

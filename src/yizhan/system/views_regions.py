@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yizhan.accounts import services as account_services
 from yizhan.accounts.authority import check, holds_at, perm_bounds
 from yizhan.accounts.roles import Perm, require
 from yizhan.accounts.selectors import liaisons_for
@@ -32,6 +31,7 @@ from yizhan.regions.models import Level
 from yizhan.system.forms import GridForm, RegionListForm, RenameForm, VillageForm
 from yizhan.system.picker import REACH, picker, tree
 from yizhan.system.selectors import grids_for, regions_for
+from yizhan.worklist import services as task_services
 
 BROWSE = Perm.MANAGE_GRIDS  # everyone who keeps grids browses the tree they lie in
 
@@ -121,7 +121,9 @@ def _save_grid(request: HttpRequest, village, grid=None) -> HttpResponse | GridF
     form = GridForm(request.POST, liaisons=liaisons_for(village))
     if form.is_valid():
         try:
-            account_services.save_grid(actor=request.user, village=village, grid=grid, **form.cleaned_data)
+            task_services.save_grid_and_hand_over(
+                actor=request.user, village=village, grid=grid, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

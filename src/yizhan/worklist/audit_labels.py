@@ -14,5 +14,6 @@ ACTIONS = {
     "task.retarget": "待办随更正后的记录调整",
     "task.move_household": "待办随家庭迁至另一户",
     "task.follow_grid": "待办随户调整网格改派联络员",
+    "task.follow_liaison": "网格更换联络员改派待办",
 }
 OBJECTS = {"task": "待办"}

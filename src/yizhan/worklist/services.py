@@ -10,10 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yizhan.accounts import authority
+from yizhan.accounts import services as account_services
 from yizhan.accounts.models import Post, User
 from yizhan.audit.services import record
 from yizhan.core.dates import check_date
 from yizhan.core.scopes import covers, region_of
+from yizhan.regions.models import Grid, Region
 from yizhan.worklist.models import GRID_WORK, OPEN_STATUSES, Task, TaskStatus
 from yizhan.worklist.selectors import open_work_of
 
@@ -127,6 +129,47 @@ def follow_grid(*, actor, household, before: User | None, after: User | None) ->
         _audit(actor, "task.follow_grid", task, {"from": str(before or ""), "to": str(after or "")})
         moved += 1
     return moved
+
+
+def follow_liaison(*, actor: User | None, grid: Grid, before: User | None, after: User | None) -> int:
+    """The grid's liaison changed (or the grid is new): the open grid work (GRID_WORK) of the
+    households it covers that lay with the old liaison — or with nobody — goes to the new one
+    (to the station's queue when there is none), as follow_grid does for a household that moves.
+    A grid covers its placed households and, when it is its village's first grid, the village's
+    unplaced households and the people without one (care.selectors.in_grids_of). Work a
+    colleague took on or was given stays with him. Returns how many tasks moved, each audited."""
+    if before == after:
+        return 0
+    covered = Q(household__grid=grid)
+    first = (
+        Grid.objects.filter(village_id=grid.village_id).order_by("id").values_list("id", flat=True).first()
+    )
+    if grid.pk == first:
+        covered |= Q(household__grid__isnull=True, household__region_id=grid.village_id)
+        covered |= Q(household__isnull=True, person__region_id=grid.village_id)
+    theirs = Q(assignee__isnull=True) | Q(assignee=before) if before else Q(assignee__isnull=True)
+    moved = 0
+    for task in Task.objects.filter(covered, theirs, Task.open_q(), kind__in=GRID_WORK).order_by("id"):
+        task.assignee, task.status = after, TaskStatus.OPEN
+        task.save(update_fields=["assignee", "status"])
+        _audit(actor, "task.follow_liaison", task, {"from": str(before or ""), "to": str(after or "")})
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def save_grid_and_hand_over(
+    *, actor: User | None, village: Region, name: str, liaison: User | None, grid: Grid | None = None
+) -> Grid:
+    """Saves a grid (accounts.services.save_grid) and hands the open visit and contact work of
+    the households it covers to its liaison when he changed, or when a new grid takes over a
+    village's unplaced households (follow_liaison): the old liaison's list would otherwise keep
+    work that is no longer his, and a new one's start empty. Here, as end_post is: worklist
+    builds on accounts."""
+    before = grid.liaison if grid is not None else None
+    saved = account_services.save_grid(actor=actor, village=village, name=name, liaison=liaison, grid=grid)
+    follow_liaison(actor=actor, grid=saved, before=before, after=saved.liaison)
+    return saved
 
 
 @transaction.atomic
