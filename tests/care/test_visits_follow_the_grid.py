@@ -177,14 +177,19 @@ def test_a_visit_without_a_household_follows_its_person_to_another_village_and_t
     assert_exact()
 
 
-def test_a_villages_first_grid_added_later_takes_the_visits_of_its_unplaced_households(
-    persona, make_person, grant
-):
+@pytest.fixture
+def gridless(persona, make_person, grant):
+    """湖滨社区 without a grid: one 重点优抚对象 household, the campaign generated."""
     village = Region.objects.get(code=OTHER_VILLAGE)
     head = make_person(name="周老兵", village=OTHER_VILLAGE, born=datetime.date(1950, 3, 1))
     grant(head, IdentityKind.PRIORITY_ENTITLED)
     home = people_services.create_household(actor=None, region=village, members=[head], head=head)
     open_spring(persona)
+    return village, home
+
+
+def test_a_villages_first_grid_added_later_takes_the_visits_of_its_unplaced_households(gridless):
+    village, home = gridless
     assert visit_of(home).grid is None  # 未划网格
     grid = save_grid(actor=None, village=village, name="湖滨网格", liaison=None)
     assert visit_of(home).grid == grid
@@ -241,13 +246,9 @@ def test_a_grids_new_liaison_takes_its_open_work_but_not_another_grids_nor_a_col
 
 
 def test_a_villages_first_grid_with_a_liaison_gives_him_the_unassigned_visits_of_its_households(
-    persona, make_person, grant
+    gridless, persona
 ):
-    village = Region.objects.get(code=OTHER_VILLAGE)
-    head = make_person(name="周老兵", village=OTHER_VILLAGE, born=datetime.date(1950, 3, 1))
-    grant(head, IdentityKind.PRIORITY_ENTITLED)
-    home = people_services.create_household(actor=None, region=village, members=[head], head=head)
-    open_spring(persona)
+    village, home = gridless
     assert visit_of(home).task.assignee is None  # no grid, no liaison: the station's queue
     liaison = liaison_of(OTHER_VILLAGE, "hubin_one")
     grid = task_services.save_grid_and_hand_over(
