@@ -11,7 +11,8 @@ without RETURNING. Callers run inside a transaction and pass values already adap
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Model
@@ -65,6 +66,36 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', list(rows))
+
+
+# SQLite's default: a commit that leaves more than 1,000 pages in the WAL copies them into the
+# database file and syncs both, in the committing connection (wal_autocheckpoint).
+SQLITE_CHECKPOINT_PAGES = 1000
+# A long run of large commits (the ledger import's batches of 5,000 rows dirty ~22,000 index
+# pages each at a million persons) checkpoints every ~200 MB of WAL instead: each commit no longer
+# waits for two syncs of its own pages, and a page written by several batches is copied once.
+# Not more: a read looks a page up in every 4,096 frames of WAL index, and with the WAL left to
+# grow (no checkpoint) the import's own lookups slowed by half (docs/benchmarks.md, session 7).
+LONG_WRITE_CHECKPOINT_PAGES = 50_000
+
+
+@contextmanager
+def long_write() -> Iterator[None]:
+    """Many large transactions in a row on this connection: on SQLite, its WAL is checkpointed
+    every LONG_WRITE_CHECKPOINT_PAGES pages while it lasts (durability is unchanged: synchronous
+    stays NORMAL, and the checkpoints still sync). Nothing on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {LONG_WRITE_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
+            if not connection.in_atomic_block:  # what is left, here rather than at a clerk's commit
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def adapt_datetime(value: datetime.datetime):

@@ -199,13 +199,14 @@ class Importer:
         seen = SeenIds()
         stage = parallel.Stage(self, workers=parallel.workers_for(total, self.batch_size))
         try:
-            # Rows up to the cursor were written before a crash: only their ID numbers are needed again.
-            for batch, parsed in stage.batches(rows, self.batch_size, cursor=self.run.cursor):
-                committed = [r for r in batch if r[0] <= self.run.cursor]
-                if committed:
-                    self._remember(parsed[: len(committed)], seen)
-                if rest := batch[len(committed) :]:
-                    self._batch(rest, parsed[len(committed) :], seen)
+            with bulk.long_write():
+                # Rows up to the cursor were written before a crash: only their ID numbers are needed again.
+                for batch, parsed in stage.batches(rows, self.batch_size, cursor=self.run.cursor):
+                    committed = [r for r in batch if r[0] <= self.run.cursor]
+                    if committed:
+                        self._remember(parsed[: len(committed)], seen)
+                    if rest := batch[len(committed) :]:
+                        self._batch(rest, parsed[len(committed) :], seen)
         finally:
             stage.close()
             seen.close()
