@@ -1,7 +1,8 @@
 """import_rows_per_s through the real ledger import (`yizhan import_ledger`, in its own process
 so its peak RSS is its own), and raw_insert_rows_per_s for what it wrote — the persons and their
 audit events — into the same tables again (raw_empty_rows_per_s: into empty copies with the same
-indexes): executemany on SQLite, COPY on PostgreSQL. Both also as CPU time a row, which a shared machine's load moves less than wall time."""
+indexes): executemany on SQLite, COPY on PostgreSQL. Both also as CPU time a row, which a
+shared machine's load moves less than wall time."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ SQLITE_CHECKPOINT_PAGES = 1000
 # pages each at a million persons) checkpoints every ~200 MB of WAL instead: each commit no longer
 # waits for two syncs of its own pages, and a page written by several batches is copied once.
 # Not more: a read looks a page up in every 4,096 frames of WAL index, and with the WAL left to
-# grow (no checkpoint) the import's own lookups slowed by half (docs/benchmarks.md, session 7).
+# grow (no checkpoint) the import's lookups and inserts took 60 % longer (docs/benchmarks.md, session 7).
 LONG_WRITE_CHECKPOINT_PAGES = 50_000
 
 
