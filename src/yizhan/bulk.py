@@ -56,7 +56,11 @@ def existing(model: type[Model], column: str, values: Sequence, *, chunk: int = 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """INSERT of the rows (each a tuple in `columns` order): COPY on PostgreSQL, one prepared
     statement run for every row on SQLite."""
-    table = model._meta.db_table
+    insert_into(model._meta.db_table, columns, rows)
+
+
+def insert_into(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """insert_rows by table name (the bench's raw ceiling also writes copies of a table)."""
     quoted = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

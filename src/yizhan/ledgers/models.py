@@ -137,7 +137,9 @@ class ImportRunRow(models.Model):
     """One spreadsheet row of a run that created, updated or was rejected (unchanged and blank
     rows are only counted). Enough to write the error report and to undo the run."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_results")
+    # No index of its own: importrow_outcome (run, outcome, row) serves every lookup by run, and
+    # an import writes one of these a row.
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_results", db_index=False)
     row = models.PositiveIntegerField("行号")  # as Excel shows it, 1-based
     outcome = models.CharField("结果", max_length=15, choices=Outcome.choices)
     # [{"column": header text, "value": masked cell, "reason": Chinese sentence}] when rejected.

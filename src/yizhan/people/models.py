@@ -113,8 +113,11 @@ class Person(models.Model):
     )
     is_household_head = models.BooleanField("户主", default=False)
     dependent_adult = models.BooleanField("成年但不能独立生活", default=False)
-    # No index: nothing looks people up by it, and with one SQLite's planner took "merged_into IS
-    # NULL" (true of nearly every row) as its way into the table (docs/benchmarks.md).
+    # Indexed only where set (person_merged_into): deleting a person looks here for anyone merged
+    # into him (PROTECT, and the database's own foreign-key check), which without an index scanned
+    # the registry once a deleted person — an import's undo at 1M, hours. A full index had SQLite's
+    # planner take "merged_into IS NULL" (true of nearly every row) as its way into the table
+    # (docs/benchmarks.md); a partial one cannot answer IS NULL.
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -143,6 +146,9 @@ class Person(models.Model):
             models.Index(fields=["name_pinyin", "region"], name="person_pinyin_region"),
             # 兵役登记's cohort is one birth year's males (conscription.must_register_this_year).
             models.Index(fields=["birth_date", "sex"], name="person_birth_sex"),
+            models.Index(
+                fields=["merged_into"], name="person_merged_into", condition=Q(merged_into__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
