@@ -1,7 +1,8 @@
 """The honest ceiling of `GET /api/people?q=` (#16): the least the same request must do on the
 same server — authenticate the bearer token (revoked, expired, inactive user, ended post), take
 its posts' scope, run the indexed search query by hand (the region's name
-in a subquery: a join would lead SQLite's planner away from the name index), decrypt and mask each answer's ID number
+in a subquery: a join would lead SQLite's planner away from the name index; the scope kept out of
+its index choice, as the search keeps it), decrypt and mask each answer's ID number
 and phone, and write the same JSON. No ORM, no schema, no API framework; the middleware stack is
 the real one (the request passes it like any other). Served only by the bench's own server
 (bench/yizhan_bench/wsgi.py), never by a station's."""
@@ -35,7 +36,7 @@ SEARCH_SQL = """
 SELECT p.id, p.name, p.sex, p.birth_date, p.id_number_enc, p.phone_enc, p.region_id,
        (SELECT r.name FROM regions_region r WHERE r.code = p.region_id)
 FROM people_person p
-WHERE p.region_id >= %s AND p.region_id < %s AND p.name_initials >= %s AND p.name_initials < %s
+WHERE {steer}p.region_id >= %s AND {steer}p.region_id < %s AND p.name_initials >= %s AND p.name_initials < %s
   AND p.merged_into_id IS NULL
 ORDER BY p.name, p.id LIMIT 20
 """
@@ -52,7 +53,10 @@ def people_ceiling(request: HttpRequest) -> HttpResponse:
         if not regions:
             return HttpResponse(status=401)
         lo, hi = scope_bounds(regions[0])  # the bench's clerk holds one post
-        cursor.execute(SEARCH_SQL, [lo, hi, query, query + top])
+        # The scope kept out of SQLite's index choice, as the search does (core.scoping's
+        # _OutsideIndex): else it walks the township's region range, 3× slower at 1M persons.
+        steer = "+" if connection.vendor == "sqlite" else ""
+        cursor.execute(SEARCH_SQL.format(steer=steer), [lo, hi, query, query + top])
         rows = cursor.fetchall()
     people = [
         {
