@@ -36,10 +36,17 @@ SEARCH_SQL = """
 SELECT p.id, p.name, p.sex, p.birth_date, p.id_number_enc, p.phone_enc, p.region_id,
        (SELECT r.name FROM regions_region r WHERE r.code = p.region_id)
 FROM people_person p
-WHERE {steer}p.region_id >= %s AND {steer}p.region_id < %s AND p.name_initials >= %s AND p.name_initials < %s
+WHERE {region} >= %s AND {region} < %s AND p.name_initials >= %s AND p.name_initials < %s
   AND p.merged_into_id IS NULL
 ORDER BY p.name, p.id LIMIT 20
 """
+
+
+def outside_index(column: str) -> str:
+    """A hand-written query's scope column kept out of SQLite's index choice, as the search keeps
+    it (core.scoping._OutsideIndex): else SQLite walks the township's region range, 3× slower at
+    1M persons (docs/benchmarks.md, session 9). PostgreSQL gets the plain column."""
+    return f"+{column}" if connection.vendor == "sqlite" else column
 
 
 def people_ceiling(request: HttpRequest) -> HttpResponse:
@@ -53,10 +60,7 @@ def people_ceiling(request: HttpRequest) -> HttpResponse:
         if not regions:
             return HttpResponse(status=401)
         lo, hi = scope_bounds(regions[0])  # the bench's clerk holds one post
-        # The scope kept out of SQLite's index choice, as the search does (core.scoping's
-        # _OutsideIndex): else it walks the township's region range, 3× slower at 1M persons.
-        steer = "+" if connection.vendor == "sqlite" else ""
-        cursor.execute(SEARCH_SQL.format(steer=steer), [lo, hi, query, query + top])
+        cursor.execute(SEARCH_SQL.format(region=outside_index("p.region_id")), [lo, hi, query, query + top])
         rows = cursor.fetchall()
     people = [
         {
