@@ -87,3 +87,58 @@ def test_the_search_results_page_shows_identity_badges_and_keeps_the_filters(mak
     assert response.context["people"] == [soldier]
     page = response.content.decode()
     assert "现役军人</span>" in page and 'value="active_servicemember" selected' in page
+
+
+# Names around the initials "zh": 张华 (initials zh), 张华明 and 郑慧 (zh…), 朱红 (zh), 张 (initials z,
+# full pinyin zhang), 赵 (zhao), 周 (zhou), and two that match nothing.
+TIERED = ["张华明", "张", "赵", "张华", "朱红", "周", "郑慧", "王伟", "李强", "张华"]
+
+
+def by_tiers(people, query: str, limit: int) -> list[str]:
+    """What asking tier by tier and topping up gives, computed here from each person's keys."""
+    from yizhan.core.pinyin import name_keys, query_kind
+
+    def tier(person):
+        pinyin, initials = person.name_pinyin, person.name_initials
+        if query_kind(query) == "pinyin":
+            key = query.lower()
+            conditions = [initials == key, initials.startswith(key), pinyin == key, pinyin.startswith(key)]
+        else:
+            conditions = [person.name == query, person.name.startswith(query), pinyin == name_keys(query)[0]]
+        return next((n for n, met in enumerate(conditions) if met), None)
+
+    ranked = sorted((tier(p), p.name, p.pk) for p in people if tier(p) is not None)
+    return [name for _, name, _ in ranked[:limit]]
+
+
+def test_the_box_ranks_exactly_as_asking_tier_by_tier_whatever_the_limit(make_person, persona):
+    from yizhan.people.selectors import search_people_brief
+
+    people = [make_person(name=name) for name in TIERED]
+    make_person(name="张华", village="320583400001")  # another township's: never found
+    clerk = persona("xinhu_clerk")
+    for query in ("zh", "zhang", "zh", "zhm", "z", "张", "张华", "zhanghua"):
+        for limit in (1, 2, 3, 4, 5, 20):
+            expected = by_tiers(people, query, limit)
+            found = search_people(user=clerk, query=query, limit=limit)
+            assert names(found) == expected, (query, limit)
+            brief = search_people_brief(user=clerk, query=query, limit=limit)
+            assert [row["id"] for row in brief] == [p.pk for p in found], (query, limit)
+
+
+def test_the_full_pinyins_matches_are_not_read_when_the_initials_fill_the_page(make_person, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in TIERED:
+        make_person(name=name)
+    clerk = persona("xinhu_clerk")
+
+    def registry_reads(limit: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            search_people(user=clerk, query="zh", limit=limit)
+        return sum(query["sql"].startswith('SELECT "people_person"') for query in captured)
+
+    # Five have initials starting with zh: 张华 twice, 张华明, 郑慧, 朱红. A sixth needs the full pinyin.
+    assert registry_reads(5) == 1
+    assert registry_reads(6) == 2

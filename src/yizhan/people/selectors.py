@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import functools
-import operator
+from collections.abc import Iterator
 
 from django.db import connection
 from django.db.models import (
@@ -84,7 +83,8 @@ def search_people(
     query = query.strip()
     if not query:
         return []
-    found = list(_matching(user=user, query=query, identity=identity, region_code=region_code)[:limit])
+    parts = _matching(user=user, query=query, identity=identity, region_code=region_code)
+    found = _best(limit, (list(part[:limit]) for part in parts))
     prefetch_related_objects(found, "region", _current_identities())
     return found
 
@@ -102,24 +102,29 @@ def search_people_brief(*, user, query: str, limit: int = 20) -> list[dict]:
         return []
     region_name = Subquery(Region.objects.filter(code=OuterRef("region_id")).values("name")[:1])
 
-    def build(text: str) -> QuerySet:
-        rows = _matching(user=user, query=text).annotate(region_name=region_name)
+    def as_rows(part: QuerySet[Person]) -> QuerySet:
+        rows = part.annotate(region_name=region_name)
         return rows.values_list(*BRIEF.values(), "region_name", "id_number_enc", "phone_enc")[:limit]
 
-    rows = None
-    if query_kind(query) == "pinyin":
-        # Everything the query depends on besides the word: the scope's bounds and the right
-        # to see people (core.scopes), the limit, the database read (core.replica).
-        shape = (
-            "people.brief",
-            tuple(user.scope_bounds),
-            user.can(Perm.VIEW_PEOPLE),
-            limit,
-            Person.objects.db,
-        )
-        rows = _STATEMENTS.rows(shape, query.lower(), build)
-    if rows is None:
-        rows = build(query)
+    def read(n: int, part: QuerySet[Person]) -> list[tuple]:
+        rows = None
+        if query_kind(query) == "pinyin":
+            # Everything the query depends on besides the word: the scope's bounds and the right
+            # to see people (core.scopes), the limit, the database read (core.replica), the part.
+            shape = (
+                "people.brief",
+                tuple(user.scope_bounds),
+                user.can(Perm.VIEW_PEOPLE),
+                limit,
+                Person.objects.db,
+                n,
+            )
+            rows = _STATEMENTS.rows(
+                shape, query.lower(), lambda text: as_rows(_matching(user=user, query=text)[n])
+            )
+        return list(as_rows(part)) if rows is None else rows
+
+    parts = _matching(user=user, query=query)
     return [
         {
             **dict(zip(BRIEF, values[:-3], strict=True)),
@@ -127,15 +132,27 @@ def search_people_brief(*, user, query: str, limit: int = 20) -> list[dict]:
             "id_number_masked": masked_id_number(values[-2]),
             "phone_masked": masked_phone(values[-1]),
         }
-        for values in rows
+        for values in _best(limit, (read(n, part) for n, part in enumerate(parts)))
     ]
 
 
 _STATEMENTS = Statements()
 
 
-def _matching(*, user, query: str, identity: str = "", region_code: str = "") -> QuerySet[Person]:
-    """The people the box finds for `query` (stripped, not empty), best first."""
+def _best(limit: int, parts: Iterator[list]) -> list:
+    """The first `limit` of the parts' rows, in order, reading a part only while there is room:
+    every row of a part outranks every row of the next (_ranked)."""
+    found: list = []
+    for rows in parts:
+        found += rows[: limit - len(found)]
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _matching(*, user, query: str, identity: str = "", region_code: str = "") -> list[QuerySet[Person]]:
+    """The people the box finds for `query` (stripped, not empty), best first, in parts
+    (_ranked)."""
     # No select_related, and the scope kept out of the index choice: otherwise SQLite's planner
     # may walk every person in the township instead of the few whose name matches
     # (docs/benchmarks.md). Regions are fetched afterwards for the page of results.
@@ -143,7 +160,7 @@ def _matching(*, user, query: str, identity: str = "", region_code: str = "") ->
     kind = query_kind(query)
     if kind == "id_number":
         number = idnumber.normalize(query)
-        return visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))
+        return [visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))]
     if kind == "pinyin":
         key = query.lower()
         matches = [starts_with("name_initials", key), starts_with("name_pinyin", key)]
@@ -152,17 +169,38 @@ def _matching(*, user, query: str, identity: str = "", region_code: str = "") ->
         # A name typed with a wrong character in the middle still finds people by its pinyin.
         matches = [starts_with("name", query), Q(name_pinyin=name_keys(query)[0])]
         tiers = [Q(name=query), matches[0]]
-    return _ranked(visible, matches, tiers)
+    return _ranked(user, visible, matches, tiers)
 
 
-def _ranked(people: QuerySet[Person], matches: list[Q], tiers: list[Q]) -> QuerySet[Person]:
-    """People meeting any of `matches`, in one query, ordered by the first of `tiers` each meets
-    (those meeting none come last), then by name: what asking tier by tier and topping up gave,
-    in one round trip instead of up to four. Each match is a range on its own index (SQLite: a
-    multi-index OR; PostgreSQL: a bitmap OR); the exact tiers lie inside them and only rank."""
+def _ranked(user, people: QuerySet[Person], matches: list[Q], tiers: list[Q]) -> list[QuerySet[Person]]:
+    """The people meeting each of `matches` and none before it, a query a match, each ordered by
+    the first of `tiers` its rows meet (those meeting none come last), then by name: what asking
+    tier by tier and topping up gave. The tiers are such that every row meeting a match
+    outranks every row meeting only later ones (the first match is a tier), so a part is read
+    only when the parts before it leave room (_best): a short initial (zh) fills the page
+    without reading the full pinyin's county-wide matches (zhang, zhao, zhou…)."""
     rank = Case(*(When(tier, then=Value(n)) for n, tier in enumerate(tiers)), default=Value(len(tiers)))
-    either = functools.reduce(operator.or_, matches)
-    return people.filter(either).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
+    parts, earlier = [], Q()
+    for match in matches:
+        part = people.filter(_found_in_index(user, match)).exclude(earlier)
+        parts.append(part.annotate(search_rank=rank).order_by("search_rank", "name", "pk"))
+        earlier |= match
+    return parts
+
+
+def _found_in_index(user, match: Q) -> Q:
+    """`match` (a condition on one search key) such that the user's scope is checked inside
+    the key's index (people.models.SEARCH_INDEXES: the key, the region, the merge), before any
+    row is read: a county-wide key (张 is one person in ten) then reads only the township's
+    matches. Beside the scope as a plain condition, SQLite read every county-wide match first —
+    400 ms at 1M for a common initial (docs/benchmarks.md). SQLite checks an index's other
+    columns only when the index alone answers the query, so there the match becomes the ids of
+    a subquery on the key and the scope; PostgreSQL checks them in any index scan (its plain
+    condition was 5 ms where the subquery's join was 8)."""
+    if connection.vendor != "sqlite":
+        return match
+    found = Person.objects.filter(match, scoped(user, "people.Person", outside_index=True))
+    return Q(pk__in=found.values("pk"))
 
 
 def _filtered(people: QuerySet[Person], identity: str, region_code: str) -> QuerySet[Person]:
