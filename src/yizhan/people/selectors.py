@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections.abc import Iterator
 
 from django.db import connection
@@ -163,29 +165,35 @@ def _matching(*, user, query: str, identity: str = "", region_code: str = "") ->
         return [visible.filter(id_number_bidx=crypto.blind_index(number, context=ID_CONTEXT))]
     if kind == "pinyin":
         key = query.lower()
-        matches = [starts_with("name_initials", key), starts_with("name_pinyin", key)]
-        tiers = [Q(name_initials=key), matches[0], Q(name_pinyin=key)]
+        initials, pinyin = starts_with("name_initials", key), starts_with("name_pinyin", key)
+        # A full pinyin's prefix matches far more than the initials (zh: zhang, zhao, zhou…):
+        # a part of its own, read only when the initials leave room.
+        parts = [[initials], [pinyin]]
+        tiers = [Q(name_initials=key), initials, Q(name_pinyin=key)]
     else:
         # A name typed with a wrong character in the middle still finds people by its pinyin.
-        matches = [starts_with("name", query), Q(name_pinyin=name_keys(query)[0])]
-        tiers = [Q(name=query), matches[0]]
-    return _ranked(user, visible, matches, tiers)
+        # One part: the exact pinyin is a few rows, cheaper read with the name than after it.
+        prefix = starts_with("name", query)
+        parts = [[prefix, Q(name_pinyin=name_keys(query)[0])]]
+        tiers = [Q(name=query), prefix]
+    return _ranked(user, visible, parts, tiers)
 
 
-def _ranked(user, people: QuerySet[Person], matches: list[Q], tiers: list[Q]) -> list[QuerySet[Person]]:
-    """The people meeting each of `matches` and none before it, a query a match, each ordered by
-    the first of `tiers` its rows meet (those meeting none come last), then by name: what asking
-    tier by tier and topping up gave. The tiers are such that every row meeting a match
-    outranks every row meeting only later ones (the first match is a tier), so a part is read
-    only when the parts before it leave room (_best): a short initial (zh) fills the page
-    without reading the full pinyin's county-wide matches (zhang, zhao, zhou…)."""
+def _ranked(user, people: QuerySet[Person], parts: list[list[Q]], tiers: list[Q]) -> list[QuerySet[Person]]:
+    """A query a part: the people meeting any of its matches and none of the parts' before it,
+    ordered by the first of `tiers` each meets (those meeting none come last), then by name —
+    what asking tier by tier and topping up gave. The tiers are such that every row of a part
+    outranks every row of the next (a part's matches are tiers, or rank below all of them), so
+    a part is read only when the parts before it leave room (_best): a short initial (zh) fills
+    the page without reading the full pinyin's county-wide matches."""
     rank = Case(*(When(tier, then=Value(n)) for n, tier in enumerate(tiers)), default=Value(len(tiers)))
-    parts, earlier = [], Q()
-    for match in matches:
-        part = people.filter(_found_in_index(user, match)).exclude(earlier)
-        parts.append(part.annotate(search_rank=rank).order_by("search_rank", "name", "pk"))
-        earlier |= match
-    return parts
+    queries, earlier = [], Q()
+    for matches in parts:
+        either = functools.reduce(operator.or_, (_found_in_index(user, match) for match in matches))
+        query = people.filter(either).exclude(earlier)
+        queries.append(query.annotate(search_rank=rank).order_by("search_rank", "name", "pk"))
+        earlier = functools.reduce(operator.or_, matches, earlier)
+    return queries
 
 
 def _found_in_index(user, match: Q) -> Q:
